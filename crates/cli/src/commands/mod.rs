@@ -1,0 +1,3 @@
+//! One module per `dwdi` subcommand.
+
+pub mod sign;
