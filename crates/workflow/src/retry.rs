@@ -1,0 +1,244 @@
+//! The retry policy: which failures are retried for which operations, and how long to wait.
+//!
+//! Pure functions over plain values, so the rules can be tested (and property-tested)
+//! without a network. The client ([`crate::Client`]) applies them to every call.
+//!
+//! The rule, in one table (also in `docs/workflow.md`):
+//!
+//! | failure | reads (`Get*`, `Query*`) | `Generate*`, `CreateDISyncTask` (with `ClientToken`) | `UpdateDISyncTask` | other mutations |
+//! |---|---|---|---|---|
+//! | not delivered (connect error, throttled) | retry | retry | retry | retry |
+//! | ambiguous (timeout, broken connection, 5xx) | retry | retry (same token) | read back, then retry if not applied | no retry |
+//! | anything else (4xx, malformed) | no retry | no retry | no retry | no retry |
+
+use std::time::Duration;
+
+/// How many attempts a call may make, how long to wait between them, and for how long in all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Total attempts, the first included (1 = no retry).
+    pub max_attempts: u32,
+    /// The first backoff ceiling; attempt `n` (0-based retry) waits a random time in
+    /// `[0, min(cap, base·2ⁿ)]` (full jitter).
+    pub base: Duration,
+    /// The largest backoff ceiling.
+    pub cap: Duration,
+    /// The overall time budget of one logical call, all attempts and waits included. No
+    /// attempt starts (and no retry-after hint is honoured) past it.
+    pub deadline: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// 5 attempts, 200 ms base, 10 s cap, 2 min deadline.
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 5,
+            base: Duration::from_millis(200),
+            cap: Duration::from_secs(10),
+            deadline: Duration::from_secs(120),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// One attempt, no retry (what the official SDK does by default).
+    pub fn none() -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// The backoff ceiling before retry number `retry` (0 for the first retry):
+    /// `min(cap, base·2^retry)`, saturating.
+    pub fn ceiling(&self, retry: u32) -> Duration {
+        let factor = 1u32.checked_shl(retry.min(31)).unwrap_or(u32::MAX);
+        self.base.saturating_mul(factor).min(self.cap)
+    }
+
+    /// The full-jitter delay before retry number `retry`, given a uniform sample in `[0, 1)`.
+    pub fn delay(&self, retry: u32, sample: f64) -> Duration {
+        full_jitter(self.ceiling(retry), sample)
+    }
+}
+
+/// `ceiling · sample`, with `sample` clamped to `[0, 1]` (NaN counts as 0).
+pub fn full_jitter(ceiling: Duration, sample: f64) -> Duration {
+    let sample = if sample.is_nan() {
+        0.0
+    } else {
+        sample.clamp(0.0, 1.0)
+    };
+    ceiling.mul_f64(sample)
+}
+
+/// How safe it is to send an operation again after a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Safety {
+    /// A read (`Get*`, `Query*`): always safe.
+    Read,
+    /// A mutation protected by a `ClientToken` kept across attempts: safe.
+    TokenProtected,
+    /// `UpdateDISyncTask`: safe only after reading the task back (see
+    /// [`crate::Client::update_task`]); a plain `call` treats it as [`Safety::Unsafe`].
+    ReadBackVerified,
+    /// Any other mutation: retried only when the request certainly did not reach the service.
+    Unsafe,
+}
+
+/// The actions that take a `ClientToken`.
+pub const CLIENT_TOKEN_ACTIONS: &[&str] = &[
+    "CreateDISyncTask",
+    "GenerateDISyncTaskConfigForCreating",
+    "GenerateDISyncTaskConfigForUpdating",
+];
+
+/// Whether `action` takes a `ClientToken`.
+pub fn takes_client_token(action: &str) -> bool {
+    CLIENT_TOKEN_ACTIONS.contains(&action)
+}
+
+/// The safety class of an action, by name.
+pub fn safety_of(action: &str) -> Safety {
+    if action.starts_with("Get") || action.starts_with("Query") || action.starts_with("List") {
+        Safety::Read
+    } else if takes_client_token(action) {
+        Safety::TokenProtected
+    } else if action == "UpdateDISyncTask" {
+        Safety::ReadBackVerified
+    } else {
+        Safety::Unsafe
+    }
+}
+
+/// What a failed attempt says about whether the service acted on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureClass {
+    /// The request did not reach the service, or was refused before processing (connect
+    /// error, throttling): always safe to send again.
+    NotProcessed,
+    /// The service may have acted on it (timeout, broken connection, 5xx).
+    MaybeProcessed,
+    /// Retrying will not help (4xx other than throttling, malformed answer, signing error).
+    Permanent,
+}
+
+/// Whether a failure of class `class` may be retried for an operation of `safety`
+/// (attempts and deadline permitting). `ReadBackVerified` answers `false` for
+/// `MaybeProcessed`: the caller reads the task back first.
+pub fn may_retry(safety: Safety, class: FailureClass) -> bool {
+    match class {
+        FailureClass::NotProcessed => true,
+        FailureClass::Permanent => false,
+        FailureClass::MaybeProcessed => matches!(safety, Safety::Read | Safety::TokenProtected),
+    }
+}
+
+/// Reads the service's retry-after hint: `x-acs-retry-after` in milliseconds (as the
+/// official SDK reads it), else a `Retry-After` in whole seconds. Non-numeric or zero
+/// values are ignored.
+pub fn retry_after_hint(headers: &[(String, String)]) -> Option<Duration> {
+    let find = |name: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim())
+    };
+    if let Some(ms) = find("x-acs-retry-after").and_then(|v| v.parse::<u64>().ok())
+        && ms > 0
+    {
+        return Some(Duration::from_millis(ms));
+    }
+    if let Some(secs) = find("retry-after").and_then(|v| v.parse::<u64>().ok())
+        && secs > 0
+    {
+        return Some(Duration::from_secs(secs));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn ceilings_double_up_to_the_cap() {
+        let p = RetryPolicy {
+            max_attempts: 10,
+            base: Duration::from_millis(100),
+            cap: Duration::from_secs(1),
+            deadline: Duration::from_secs(60),
+        };
+        let c: Vec<u128> = (0..6).map(|n| p.ceiling(n).as_millis()).collect();
+        assert_eq!(c, [100, 200, 400, 800, 1000, 1000]);
+        assert_eq!(p.ceiling(u32::MAX), Duration::from_secs(1));
+        assert_eq!(p.delay(1, 0.5), Duration::from_millis(100));
+        assert_eq!(p.delay(1, 0.0), Duration::ZERO);
+    }
+
+    #[test]
+    fn safety_table() {
+        assert_eq!(safety_of("GetDISyncTask"), Safety::Read);
+        assert_eq!(safety_of("QueryDISyncTaskConfigProcessResult"), Safety::Read);
+        assert_eq!(safety_of("CreateDISyncTask"), Safety::TokenProtected);
+        assert_eq!(
+            safety_of("GenerateDISyncTaskConfigForUpdating"),
+            Safety::TokenProtected
+        );
+        assert_eq!(safety_of("UpdateDISyncTask"), Safety::ReadBackVerified);
+        assert_eq!(safety_of("DeleteDISyncTask"), Safety::Unsafe);
+        assert_eq!(safety_of("StartDISyncInstance"), Safety::Unsafe);
+    }
+
+    #[test]
+    fn retry_matrix() {
+        use FailureClass::*;
+        for s in [
+            Safety::Read,
+            Safety::TokenProtected,
+            Safety::ReadBackVerified,
+            Safety::Unsafe,
+        ] {
+            assert!(may_retry(s, NotProcessed));
+            assert!(!may_retry(s, Permanent));
+        }
+        assert!(may_retry(Safety::Read, MaybeProcessed));
+        assert!(may_retry(Safety::TokenProtected, MaybeProcessed));
+        assert!(!may_retry(Safety::ReadBackVerified, MaybeProcessed));
+        assert!(!may_retry(Safety::Unsafe, MaybeProcessed));
+    }
+
+    #[test]
+    fn hints() {
+        let h = |n: &str, v: &str| vec![(n.to_owned(), v.to_owned())];
+        assert_eq!(
+            retry_after_hint(&h("x-acs-retry-after", "1500")),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(
+            retry_after_hint(&h("Retry-After", "2")),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(retry_after_hint(&h("Retry-After", "soon")), None);
+        assert_eq!(retry_after_hint(&h("x-acs-retry-after", "0")), None);
+        assert_eq!(retry_after_hint(&[]), None);
+    }
+
+    proptest! {
+        #[test]
+        fn jitter_stays_within_the_ceiling(retry in 0u32..100, sample in proptest::num::f64::ANY,
+                                           base_ms in 0u64..10_000, cap_ms in 0u64..100_000) {
+            let p = RetryPolicy { max_attempts: 3, base: Duration::from_millis(base_ms),
+                                  cap: Duration::from_millis(cap_ms), deadline: Duration::from_secs(1) };
+            let d = p.delay(retry, sample);
+            prop_assert!(d <= p.ceiling(retry));
+            prop_assert!(p.ceiling(retry) <= p.cap);
+        }
+
+        #[test]
+        fn hint_parser_never_panics(name in "[a-zA-Z-]{0,20}", value in "\\PC{0,20}") {
+            let _ = retry_after_hint(&[(name, value)]);
+        }
+    }
+}

@@ -1,0 +1,328 @@
+//! The small trait between the client and the network, and its reqwest implementation.
+//!
+//! The client signs a request, hands an [`HttpRequest`] to a [`Transport`] and gets an
+//! [`HttpResponse`] or a [`TransportError`] back. The default transport is
+//! [`ReqwestTransport`] (rustls, connect 5 s / read 10 s as the official SDK, a user agent
+//! naming this toolkit); tests use [`crate::testing::FakeTransport`] or any type of their own.
+
+use std::error::Error as _;
+use std::fmt;
+use std::time::Duration;
+
+use crate::clock::BoxFuture;
+
+/// The user agent sent with every request: `dataworks-di/<version> (rust)`.
+pub const USER_AGENT: &str = concat!("dataworks-di/", env!("CARGO_PKG_VERSION"), " (rust)");
+
+/// One HTTP request, already signed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// The method (`POST` for every DataWorks call).
+    pub method: String,
+    /// The absolute URL, query included.
+    pub url: String,
+    /// Header names and values, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body (a form body for CreateDISyncTask, empty otherwise).
+    pub body: Vec<u8>,
+}
+
+impl HttpRequest {
+    /// The value of the first header named `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    /// Prints the method, the URL without its query (which carries the signature and, for
+    /// STS, the token) and the header names only.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = self.url.split('?').next().unwrap_or_default();
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &format_args!("{path}?<redacted>"))
+            .field("headers", &names)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// One HTTP response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// Header names (lower case) and values.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// A response with a status and a body and no headers (handy in fakes).
+    pub fn new(status: u16, body: impl Into<Vec<u8>>) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: Vec::new(),
+            body: body.into(),
+        }
+    }
+
+    /// Adds a header (builder style).
+    pub fn with_header(mut self, name: &str, value: &str) -> HttpResponse {
+        self.headers
+            .push((name.to_ascii_lowercase(), value.to_owned()));
+        self
+    }
+
+    /// The value of the first header named `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+}
+
+fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// What kind of transport failure happened, which decides whether a retry is safe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TransportErrorKind {
+    /// The connection could not be made (refused, DNS, connect timeout, TLS handshake):
+    /// the request certainly did not reach the service.
+    Connect,
+    /// No answer in time after the request was (perhaps) sent: it may have been processed.
+    Timeout,
+    /// The connection broke while sending or receiving: the request may have been processed.
+    Interrupted,
+    /// The request could not be built (a bug or a bad URL); retrying will not help.
+    Invalid,
+}
+
+impl TransportErrorKind {
+    /// Whether the service may have received (and acted on) the request.
+    pub fn maybe_delivered(self) -> bool {
+        matches!(
+            self,
+            TransportErrorKind::Timeout | TransportErrorKind::Interrupted
+        )
+    }
+}
+
+/// A failure below HTTP: no response was received.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind_text} ({message})", kind_text = kind_text(*.kind))]
+pub struct TransportError {
+    /// What kind of failure.
+    pub kind: TransportErrorKind,
+    /// The underlying cause, without the URL (its query may carry a signature or token).
+    pub message: String,
+}
+
+fn kind_text(kind: TransportErrorKind) -> &'static str {
+    match kind {
+        TransportErrorKind::Connect => "could not connect to the endpoint",
+        TransportErrorKind::Timeout => "no response in time",
+        TransportErrorKind::Interrupted => "the connection broke before the response was read",
+        TransportErrorKind::Invalid => "the request could not be sent",
+    }
+}
+
+impl TransportError {
+    /// A transport error of `kind` with a message.
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> TransportError {
+        TransportError {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+/// Sends signed requests. Implement it to run the client over anything: the network
+/// ([`ReqwestTransport`]), an in-process service, or a test fake.
+pub trait Transport: Send + Sync + fmt::Debug {
+    /// Sends one request and returns the response (any status) or a transport failure.
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
+}
+
+/// Connect and read timeouts of the HTTP transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Time allowed to establish a connection (default 5 s, as the official SDK).
+    pub connect: Duration,
+    /// Time allowed between reads of the response (default 10 s, as the official SDK).
+    pub read: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(5),
+            read: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The HTTP transport: reqwest with rustls.
+#[derive(Debug, Clone)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+}
+
+impl ReqwestTransport {
+    /// A transport with these timeouts and the toolkit's [`USER_AGENT`].
+    pub fn new(timeouts: Timeouts) -> Result<ReqwestTransport, TransportError> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(timeouts.connect)
+            .read_timeout(timeouts.read)
+            .user_agent(USER_AGENT)
+            .build()
+            .map_err(|e| TransportError::new(TransportErrorKind::Invalid, describe(&e)))?;
+        Ok(ReqwestTransport { client })
+    }
+
+    /// Wraps a reqwest client configured by the caller (proxies, certificates...).
+    pub fn from_client(client: reqwest::Client) -> ReqwestTransport {
+        ReqwestTransport { client }
+    }
+}
+
+impl Transport for ReqwestTransport {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(async move {
+            let method = reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|_| {
+                TransportError::new(
+                    TransportErrorKind::Invalid,
+                    format!("invalid method {:?}", request.method),
+                )
+            })?;
+            let mut builder = self.client.request(method, &request.url);
+            for (name, value) in &request.headers {
+                builder = builder.header(name, value);
+            }
+            let response = builder
+                .body(request.body)
+                .send()
+                .await
+                .map_err(|e| classify(&e))?;
+            let status = response.status().as_u16();
+            let headers = response
+                .headers()
+                .iter()
+                .map(|(n, v)| {
+                    (
+                        n.as_str().to_ascii_lowercase(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            let body = response.bytes().await.map_err(|e| classify(&e))?.to_vec();
+            Ok(HttpResponse {
+                status,
+                headers,
+                body,
+            })
+        })
+    }
+}
+
+/// Maps a reqwest error to a [`TransportError`] (connect failures are the only ones known
+/// not to have reached the service).
+fn classify(error: &reqwest::Error) -> TransportError {
+    let kind = if error.is_builder() {
+        TransportErrorKind::Invalid
+    } else if error.is_connect() {
+        TransportErrorKind::Connect
+    } else if error.is_timeout() {
+        TransportErrorKind::Timeout
+    } else {
+        TransportErrorKind::Interrupted
+    };
+    TransportError::new(kind, describe(error))
+}
+
+/// The error and its causes, without the URL.
+fn describe(error: &reqwest::Error) -> String {
+    let mut text = String::new();
+    let mut current: Option<&(dyn std::error::Error + 'static)> = error.source();
+    // reqwest's own Display names the URL; keep only the causes.
+    while let Some(cause) = current {
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&cause.to_string());
+        current = cause.source();
+    }
+    if text.is_empty() {
+        text = if error.is_timeout() {
+            "timed out".to_owned()
+        } else {
+            "unknown transport error".to_owned()
+        };
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_agent_names_the_toolkit_and_version() {
+        assert!(USER_AGENT.starts_with("dataworks-di/0."));
+        assert!(USER_AGENT.ends_with(" (rust)"));
+    }
+
+    #[test]
+    fn default_timeouts_are_the_sdk_ones() {
+        let t = Timeouts::default();
+        assert_eq!(t.connect, Duration::from_secs(5));
+        assert_eq!(t.read, Duration::from_secs(10));
+    }
+
+    #[test]
+    fn request_debug_hides_the_query() {
+        let r = HttpRequest {
+            method: "POST".into(),
+            url: "http://h/?Signature=abc&SecurityToken=tok".into(),
+            headers: vec![("authorization".into(), "ACS3 secret-ish".into())],
+            body: vec![],
+        };
+        let text = format!("{r:?}");
+        assert!(!text.contains("abc") && !text.contains("tok") && !text.contains("secret-ish"));
+        assert_eq!(r.header("Authorization"), Some("ACS3 secret-ish"));
+    }
+
+    #[test]
+    fn delivery_classification() {
+        assert!(!TransportErrorKind::Connect.maybe_delivered());
+        assert!(!TransportErrorKind::Invalid.maybe_delivered());
+        assert!(TransportErrorKind::Timeout.maybe_delivered());
+        assert!(TransportErrorKind::Interrupted.maybe_delivered());
+    }
+
+    #[tokio::test]
+    async fn connection_refused_is_a_connect_error() {
+        // Bind then drop a listener to get a port nobody listens on.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let t = ReqwestTransport::new(Timeouts::default()).unwrap();
+        let err = t
+            .send(HttpRequest {
+                method: "POST".into(),
+                url: format!("http://127.0.0.1:{port}/?Signature=s3cr3t"),
+                headers: vec![],
+                body: vec![],
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind, TransportErrorKind::Connect);
+        assert!(!err.to_string().contains("s3cr3t"), "{err}");
+    }
+}
