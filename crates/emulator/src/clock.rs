@@ -1,0 +1,73 @@
+//! The emulator's clock: the system clock by default, a manual one for tests that want to
+//! move time without sleeping.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+/// A source of "now" (UTC).
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    /// The current time, UTC.
+    fn now(&self) -> OffsetDateTime;
+
+    /// The current time as unix milliseconds.
+    fn now_ms(&self) -> i64 {
+        unix_ms(self.now())
+    }
+}
+
+/// Unix milliseconds of a time (saturating).
+pub fn unix_ms(t: OffsetDateTime) -> i64 {
+    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+}
+
+/// A clock that only moves when told to. Requests must then be signed with its time.
+///
+/// ```
+/// use dataworks_emulator::{Clock, ManualClock};
+/// use std::time::Duration;
+/// let clock = ManualClock::new(time::macros::datetime!(2024-01-02 03:04:05 UTC));
+/// clock.advance(Duration::from_secs(2));
+/// assert_eq!(clock.now(), time::macros::datetime!(2024-01-02 03:04:07 UTC));
+/// ```
+#[derive(Debug)]
+pub struct ManualClock {
+    now: Mutex<OffsetDateTime>,
+}
+
+impl ManualClock {
+    /// A clock standing at `start`.
+    pub fn new(start: OffsetDateTime) -> Self {
+        Self {
+            now: Mutex::new(start),
+        }
+    }
+
+    /// Moves the clock forward.
+    pub fn advance(&self, by: Duration) {
+        let mut now = self.now.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *now = now.saturating_add(time::Duration::try_from(by).unwrap_or(time::Duration::MAX));
+    }
+
+    /// Sets the clock.
+    pub fn set(&self, to: OffsetDateTime) {
+        *self.now.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = to;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> OffsetDateTime {
+        *self.now.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}

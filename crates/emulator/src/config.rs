@@ -1,0 +1,218 @@
+//! How an emulator is configured: [`EmulatorBuilder`], the default credentials, limits.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::clock::{Clock, SystemClock};
+use crate::faults::Faults;
+
+/// The AccessKey id accepted when no credentials are configured (documented, not a secret).
+pub const DEFAULT_ACCESS_KEY_ID: &str = "dwdi-emulator-access-key-id";
+
+/// The AccessKey secret of [`DEFAULT_ACCESS_KEY_ID`] (documented, not a secret).
+pub const DEFAULT_ACCESS_KEY_SECRET: &str = "dwdi-emulator-access-key-secret";
+
+/// The workspace that always exists (the docs' examples use it).
+pub const DEFAULT_PROJECT_ID: i64 = 10000;
+
+/// The largest request body accepted (bytes); larger bodies get `413`.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// The longest request target (path and query, bytes) accepted; longer ones get `414`.
+/// hyper refuses targets over 65,534 bytes by itself (a bare `414`), so ours stays below.
+pub const DEFAULT_MAX_URL_BYTES: usize = 60 * 1024;
+
+/// The largest acceptable clock skew of a signed request (the service's 15 minutes).
+pub const DEFAULT_MAX_SKEW: Duration = Duration::from_secs(15 * 60);
+
+/// Size limits of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest body, bytes.
+    pub max_body_bytes: usize,
+    /// Longest path-and-query, bytes.
+    pub max_url_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_url_bytes: DEFAULT_MAX_URL_BYTES,
+        }
+    }
+}
+
+/// A secret that never shows in `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct Secret(pub(crate) String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// The AccessKey pairs the emulator accepts.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CredentialTable {
+    keys: BTreeMap<String, Secret>,
+}
+
+impl CredentialTable {
+    pub(crate) fn insert(&mut self, id: String, secret: String) {
+        self.keys.insert(id, Secret(secret));
+    }
+
+    pub(crate) fn secret(&self, id: &str) -> Option<&str> {
+        self.keys.get(id).map(|s| s.0.as_str())
+    }
+
+    pub(crate) fn ids(&self) -> Vec<String> {
+        self.keys.keys().cloned().collect()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+/// Builds and starts an [`crate::Emulator`].
+///
+/// Defaults: listen on `127.0.0.1:0`, in-memory state, processing delay 0, the default
+/// credentials, workspace 10000 only, no faults, [`Limits::default`], the system clock.
+#[derive(Debug, Clone)]
+pub struct EmulatorBuilder {
+    pub(crate) listen: SocketAddr,
+    pub(crate) data_dir: Option<PathBuf>,
+    pub(crate) processing_delay: Duration,
+    pub(crate) credentials: CredentialTable,
+    pub(crate) projects: Vec<i64>,
+    pub(crate) faults: Faults,
+    pub(crate) limits: Limits,
+    pub(crate) max_skew: Duration,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            data_dir: None,
+            processing_delay: Duration::ZERO,
+            credentials: CredentialTable::default(),
+            projects: vec![DEFAULT_PROJECT_ID],
+            faults: Faults::none(),
+            limits: Limits::default(),
+            max_skew: DEFAULT_MAX_SKEW,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+impl EmulatorBuilder {
+    /// How long a generation process (and an instance transition) takes, measured from its
+    /// creation. Default: zero (complete at once).
+    pub fn processing_delay(mut self, delay: Duration) -> Self {
+        self.processing_delay = delay;
+        self
+    }
+
+    /// Accepts this AccessKey pair (repeatable). When none is given, the documented
+    /// [`DEFAULT_ACCESS_KEY_ID`] / [`DEFAULT_ACCESS_KEY_SECRET`] pair is accepted.
+    pub fn credentials(mut self, access_key_id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.credentials.insert(access_key_id.into(), secret.into());
+        self
+    }
+
+    /// Adds a workspace (10000 always exists).
+    pub fn project(mut self, project_id: i64) -> Self {
+        if !self.projects.contains(&project_id) {
+            self.projects.push(project_id);
+        }
+        self
+    }
+
+    /// Keeps the state in `emulator.sqlite3` under this directory (created when missing);
+    /// in memory when not called.
+    pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.data_dir = Some(dir.into());
+        self
+    }
+
+    /// Injects these faults.
+    pub fn faults(mut self, faults: Faults) -> Self {
+        self.faults = faults;
+        self
+    }
+
+    /// Listens on this address instead of `127.0.0.1:0`.
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// Request size limits.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The largest accepted clock skew of a signed request (default 15 minutes).
+    pub fn max_skew(mut self, skew: Duration) -> Self {
+        self.max_skew = skew;
+        self
+    }
+
+    /// The clock (default: the system clock), e.g. a [`crate::ManualClock`].
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The credentials in force: the configured ones, or the default pair.
+    pub(crate) fn effective_credentials(&self) -> CredentialTable {
+        if self.credentials.is_empty() {
+            let mut table = CredentialTable::default();
+            table.insert(
+                DEFAULT_ACCESS_KEY_ID.to_string(),
+                DEFAULT_ACCESS_KEY_SECRET.to_string(),
+            );
+            table
+        } else {
+            self.credentials.clone()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_pair_only_when_none_given() {
+        let b = EmulatorBuilder::default();
+        assert_eq!(b.effective_credentials().ids(), vec![DEFAULT_ACCESS_KEY_ID]);
+        let b = b.credentials("a", "s1").credentials("b", "s2");
+        assert_eq!(b.effective_credentials().ids(), vec!["a", "b"]);
+        assert_eq!(b.effective_credentials().secret("b"), Some("s2"));
+    }
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        let b = EmulatorBuilder::default().credentials("id-1", "very-secret-value");
+        let text = format!("{b:?}");
+        assert!(text.contains("id-1"));
+        assert!(!text.contains("very-secret-value"));
+    }
+
+    #[test]
+    fn projects_dedup_and_keep_default() {
+        let b = EmulatorBuilder::default().project(20000).project(20000).project(10000);
+        assert_eq!(b.projects, vec![10000, 20000]);
+    }
+}
