@@ -1,1 +1,58 @@
-//! placeholder while the crate is being written
+//! Sans-IO request signing and verification for Alibaba Cloud DataWorks (API 2020-05-18).
+//!
+//! Two signatures are implemented as pure functions over a request description, each exposing
+//! every intermediate string so a user can see *why* a signature differs:
+//!
+//! - [`v1`]: the RPC signature (HMAC-SHA1, `SignatureVersion=1.0`), sent as the `Signature`
+//!   query parameter;
+//! - [`v3`]: ACS3-HMAC-SHA256, the official SDKs' default, sent as the `Authorization` header.
+//!
+//! On top of them, [`rpc::sign_request`] turns a DataWorks RPC call (action, version, host,
+//! query and form parameters) into the exact path, headers and body to send, and
+//! [`verify::Verifier`] checks a received request on the server side (the emulator uses it).
+//!
+//! Nothing here performs I/O, reads the clock or draws random numbers, except the clearly named
+//! helpers in [`system`]. The caller supplies the timestamp and the nonce, so every signature is
+//! reproducible.
+//!
+//! ```
+//! use dataworks_signer::{Credentials, SignatureAlgorithm};
+//! use dataworks_signer::rpc::{sign_request, RpcRequest, SigningParams};
+//! use time::macros::datetime;
+//!
+//! let credentials = Credentials::new("LTAI5tFakeAccessKeyId", "FakeAccessKeySecretForTests0123");
+//! let request = RpcRequest::new("GetDISyncTask", "2020-05-18", "dataworks.cn-shanghai.aliyuncs.com")
+//!     .query_param("ProjectId", "10000")
+//!     .query_param("FileId", "456")
+//!     .query_param("TaskType", "DI_REALTIME");
+//! let params = SigningParams {
+//!     algorithm: SignatureAlgorithm::Acs3HmacSha256,
+//!     timestamp: datetime!(2024-01-02 03:04:05 UTC),
+//!     nonce: "0f1e2d3c4b5a69788796a5b4c3d2e1f0".to_string(),
+//! };
+//! let signed = sign_request(&request, &credentials, &params)?;
+//! assert_eq!(signed.method, "POST");
+//! assert!(signed.path_and_query.starts_with("/?FileId=456&ProjectId=10000"));
+//! assert!(signed.header("authorization").is_some_and(|a| a.starts_with("ACS3-HMAC-SHA256 ")));
+//! # Ok::<(), dataworks_signer::rpc::SignError>(())
+//! ```
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod algorithm;
+mod credentials;
+mod mac;
+mod params;
+mod redact;
+
+pub mod encoding;
+pub mod rpc;
+pub mod system;
+pub mod timestamp;
+pub mod v1;
+pub mod v3;
+pub mod verify;
+
+pub use algorithm::{ParseAlgorithmError, SignatureAlgorithm};
+pub use credentials::Credentials;
+pub use params::Param;

@@ -1,0 +1,158 @@
+//! Signing and verification speed, each beside its floor.
+//!
+//! The request is a typical `GenerateDISyncTaskConfigForUpdating` call whose `TaskParam` is a
+//! 2 KiB JSON text. Floors:
+//! - `floor/hmac_sha1_over_string_to_sign`: a bare HMAC-SHA1 over the v1 string to sign;
+//! - `floor/hmac_sha256_over_string_to_sign`: a bare HMAC-SHA256 over the ACS3 string to sign;
+//! - `floor/sha256_canonical_request_plus_hmac`: what ACS3 cannot avoid (hash the canonical
+//!   request, then HMAC the string to sign).
+//!
+//! Run: `cargo bench -p dataworks-signer --bench signing -- --warm-up-time 1 --measurement-time 3`
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use dataworks_signer::rpc::{SignatureDetails, SignedRequest, SigningParams, sign_request};
+use dataworks_signer::verify::{NonceCache, ReceivedRequest, Verifier};
+use dataworks_signer::{Credentials, SignatureAlgorithm};
+use hmac::{Hmac, Mac};
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
+use time::macros::datetime;
+
+/// A 2 KiB TaskParam: a real-time MySQL → Hologres update selecting many tables.
+fn task_param() -> String {
+    let mut tables = Vec::new();
+    let mut n = 0;
+    let head = r#"{"type":"realtime","version":"1.0","setting":{"resourceGroup":"S_res_group_280749521950784_1623033752022","taskType":"oneclick_to_hologres"},"steps":[{"stepType":"mysql","parameter":{"connection":[{"datasourceType":"mysql","datasource":"mysql_pub1","selectedTables":[{"dbName":"orders_db","schema":[{"tableInfos":["#;
+    let tail = r#"]}]}]}]},"name":"Reader","category":"reader"},{"stepType":"holo","parameter":{"datasource":"holo_dw"},"name":"Writer","category":"writer"}]}"#;
+    let mut text = String::new();
+    while text.len() < 2048 {
+        tables.push(format!(r#"{{"table":"order_items_{n:03}"}}"#));
+        n += 1;
+        text = format!("{head}{}{tail}", tables.join(","));
+    }
+    text
+}
+
+fn request() -> dataworks_signer::rpc::RpcRequest {
+    dataworks_signer::rpc::RpcRequest::new(
+        "GenerateDISyncTaskConfigForUpdating",
+        "2020-05-18",
+        "dataworks.cn-shanghai.aliyuncs.com",
+    )
+    .query_param("ClientToken", "7c9e6679-7425-40de-944b-e07fc1f90ae7")
+    .query_param("ProjectId", "10000")
+    .query_param("TaskId", "1000123")
+    .query_param("TaskParam", task_param())
+    .query_param("TaskType", "DI_REALTIME")
+}
+
+fn params(algorithm: SignatureAlgorithm) -> SigningParams {
+    SigningParams {
+        algorithm,
+        timestamp: datetime!(2024-01-02 03:04:05 UTC),
+        nonce: "0f1e2d3c4b5a69788796a5b4c3d2e1f0".to_string(),
+    }
+}
+
+fn credentials() -> Credentials {
+    Credentials::new("LTAI5tFakeAccessKeyId", "FakeAccessKeySecretForTests0123")
+}
+
+fn signed(algorithm: SignatureAlgorithm) -> SignedRequest {
+    match sign_request(&request(), &credentials(), &params(algorithm)) {
+        Ok(signed) => signed,
+        Err(e) => panic!("the bench request must sign: {e}"),
+    }
+}
+
+fn bench_signing(c: &mut Criterion) {
+    let request = request();
+    let creds = credentials();
+    let v1_params = params(SignatureAlgorithm::RpcV1HmacSha1);
+    let v3_params = params(SignatureAlgorithm::Acs3HmacSha256);
+    let v1 = signed(SignatureAlgorithm::RpcV1HmacSha1);
+    let v3 = signed(SignatureAlgorithm::Acs3HmacSha256);
+    let v1_sts = v1.string_to_sign().to_string();
+    let v3_sts = v3.string_to_sign().to_string();
+    let v3_creq = match &v3.details {
+        SignatureDetails::V3(details) => details.canonical_request.clone(),
+        SignatureDetails::V1(_) => String::new(),
+    };
+    let v1_key = format!("{}&", creds.access_key_secret());
+    eprintln!(
+        "TaskParam {} bytes; v1 string to sign {} bytes; ACS3 canonical request {} bytes",
+        task_param().len(),
+        v1_sts.len(),
+        v3_creq.len()
+    );
+
+    let mut group = c.benchmark_group("signing");
+    group.bench_function("v1/sign_request", |b| {
+        b.iter(|| sign_request(black_box(&request), &creds, &v1_params))
+    });
+    group.bench_function("v1/floor/hmac_sha1_over_string_to_sign", |b| {
+        b.iter(|| {
+            let mut mac = <Hmac<Sha1> as Mac>::new_from_slice(v1_key.as_bytes()).ok();
+            if let Some(mac) = mac.as_mut() {
+                mac.update(black_box(v1_sts.as_bytes()));
+            }
+            mac.map(|m| m.finalize().into_bytes())
+        })
+    });
+    group.bench_function("v3/sign_request", |b| {
+        b.iter(|| sign_request(black_box(&request), &creds, &v3_params))
+    });
+    group.bench_function("v3/floor/hmac_sha256_over_string_to_sign", |b| {
+        b.iter(|| {
+            let mut mac =
+                <Hmac<Sha256> as Mac>::new_from_slice(creds.access_key_secret().as_bytes()).ok();
+            if let Some(mac) = mac.as_mut() {
+                mac.update(black_box(v3_sts.as_bytes()));
+            }
+            mac.map(|m| m.finalize().into_bytes())
+        })
+    });
+    group.bench_function("v3/floor/sha256_canonical_request_plus_hmac", |b| {
+        b.iter(|| {
+            let hashed = hex::encode(Sha256::digest(black_box(v3_creq.as_bytes())));
+            let sts = format!("ACS3-HMAC-SHA256\n{hashed}");
+            let mut mac =
+                <Hmac<Sha256> as Mac>::new_from_slice(creds.access_key_secret().as_bytes()).ok();
+            if let Some(mac) = mac.as_mut() {
+                mac.update(sts.as_bytes());
+            }
+            mac.map(|m| m.finalize().into_bytes())
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("verification");
+    for (name, signed) in [("v1/verify", &v1), ("v3/verify", &v3)] {
+        let (path, query) = signed
+            .path_and_query
+            .split_once('?')
+            .unwrap_or((signed.path_and_query.as_str(), ""));
+        let received = ReceivedRequest {
+            method: "POST",
+            path,
+            raw_query: query,
+            headers: &signed.headers,
+            body: &signed.body,
+        };
+        let now = datetime!(2024-01-02 03:04:05 UTC);
+        // A fresh (tiny) nonce cache per iteration so the replay check never refuses.
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                || Verifier::new().with_nonce_cache(NonceCache::new(16)),
+                |verifier| verifier.verify(black_box(&received), now, &creds).is_ok(),
+                criterion::BatchSize::SmallInput,
+            )
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_signing);
+criterion_main!(benches);
