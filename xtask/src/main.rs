@@ -5,6 +5,9 @@
 //! naming each stale file, when a generated file differs from what would be written. CI runs
 //! the check mode. The design follows rust-analyzer's `ensure_file_contents`.
 
+mod api_model;
+mod gen_api_doc;
+mod gen_wire;
 mod generated;
 mod schemas;
 
