@@ -68,7 +68,10 @@ impl fmt::Debug for Credentials {
             .field("access_key_secret", &crate::redact::REDACTED)
             .field(
                 "security_token",
-                &self.security_token.as_ref().map(|_| crate::redact::REDACTED),
+                &self
+                    .security_token
+                    .as_ref()
+                    .map(|_| crate::redact::REDACTED),
             )
             .finish()
     }

@@ -156,7 +156,7 @@ mod tests {
     #[test]
     fn encode_pairs_keeps_order() {
         let pairs = [("b", "x y"), ("a", "")];
-        assert_eq!(encode_pairs(&pairs), "b=x%20y&a=");
+        assert_eq!(encode_pairs(pairs), "b=x%20y&a=");
         assert_eq!(encode_pairs(Vec::<(&str, &str)>::new()), "");
     }
 

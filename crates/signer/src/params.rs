@@ -54,7 +54,14 @@ mod tests {
 
     #[test]
     fn code_point_order() {
-        let params = [("_", ""), ("a", ""), ("A", ""), ("0", ""), (".", ""), ("é", "")];
+        let params = [
+            ("_", ""),
+            ("a", ""),
+            ("A", ""),
+            ("0", ""),
+            (".", ""),
+            ("é", ""),
+        ];
         let names: Vec<&str> = sorted(&params).into_iter().map(|(n, _)| n).collect();
         assert_eq!(names, vec![".", "0", "A", "_", "a", "é"]);
     }

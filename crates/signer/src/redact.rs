@@ -15,8 +15,13 @@ pub(crate) const TOKEN_PARAM: &str = "SecurityToken";
 pub(crate) const TOKEN_HEADER: &str = "x-acs-security-token";
 
 /// Replaces the value after each `marker` found at a boundary (start of text or right after one
-/// of `boundaries`) up to the next `end` (or the end of the text).
-fn redact_values<'a>(text: &'a str, marker: &str, boundaries: &[&str], end: &str) -> Cow<'a, str> {
+/// of `boundaries`) up to the nearest of `ends` (or the end of the text).
+fn redact_values<'a>(
+    text: &'a str,
+    marker: &str,
+    boundaries: &[&str],
+    ends: &[&str],
+) -> Cow<'a, str> {
     if !text.contains(marker) {
         return Cow::Borrowed(text);
     }
@@ -28,9 +33,11 @@ fn redact_values<'a>(text: &'a str, marker: &str, boundaries: &[&str], end: &str
         let value_start = start + marker.len();
         let prefix = text.get(..start).unwrap_or_default();
         if start == 0 || boundaries.iter().any(|b| prefix.ends_with(b)) {
-            let value_end = text
-                .get(value_start..)
-                .and_then(|rest| rest.find(end))
+            let rest = text.get(value_start..).unwrap_or_default();
+            let value_end = ends
+                .iter()
+                .filter_map(|end| rest.find(end))
+                .min()
                 .map_or(text.len(), |i| value_start + i);
             out.push_str(text.get(copied..value_start).unwrap_or_default());
             out.push_str(REDACTED);
@@ -45,20 +52,21 @@ fn redact_values<'a>(text: &'a str, marker: &str, boundaries: &[&str], end: &str
 }
 
 /// A query string (`a=1&SecurityToken=…`, optionally led by `/?` or `?`) with the token's value
-/// redacted. Works on canonicalised query strings and on wire paths alike.
+/// redacted. Works on canonicalised query strings, wire paths and the query line of a canonical
+/// request alike.
 pub(crate) fn query(text: &str) -> Cow<'_, str> {
-    redact_values(text, "SecurityToken=", &["&", "?"], "&")
+    redact_values(text, "SecurityToken=", &["&", "?", "\n"], &["&", "\n"])
 }
 
 /// A v1 string to sign (`POST&%2F&…%26SecurityToken%3D…%26…`) with the token's value redacted.
 pub(crate) fn v1_string_to_sign(text: &str) -> Cow<'_, str> {
-    redact_values(text, "SecurityToken%3D", &["%26", "&"], "%26")
+    redact_values(text, "SecurityToken%3D", &["%26", "&"], &["%26"])
 }
 
 /// Canonical headers or a canonical request with the `x-acs-security-token:` line's value
 /// redacted.
 pub(crate) fn header_lines(text: &str) -> Cow<'_, str> {
-    redact_values(text, "x-acs-security-token:", &["\n"], "\n")
+    redact_values(text, "x-acs-security-token:", &["\n"], &["\n"])
 }
 
 /// Whether a parameter or header name carries the STS token.
@@ -98,6 +106,14 @@ mod tests {
         assert_eq!(query("?SecurityToken=x"), "?SecurityToken=<redacted>");
         assert_eq!(query("XSecurityToken=x&A=1"), "XSecurityToken=x&A=1");
         assert_eq!(query("A=1"), "A=1");
+        assert_eq!(
+            query("POST\n/\nA=1&SecurityToken=t\nhost:h\n"),
+            "POST\n/\nA=1&SecurityToken=<redacted>\nhost:h\n"
+        );
+        assert_eq!(
+            query("POST\n/\nSecurityToken=t\n"),
+            "POST\n/\nSecurityToken=<redacted>\n"
+        );
     }
 
     #[test]

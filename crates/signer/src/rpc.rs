@@ -308,7 +308,10 @@ fn check_request(
             field: "access_key_secret",
         });
     }
-    if credentials.security_token().is_some_and(|t| !is_header_value(t)) {
+    if credentials
+        .security_token()
+        .is_some_and(|t| !is_header_value(t))
+    {
         return Err(SignError::NotHeaderSafe {
             field: "security_token".to_string(),
         });
@@ -330,7 +333,9 @@ fn check_request(
 
 /// Visible ASCII and spaces/tabs only (what an HTTP header value can carry safely).
 fn is_header_value(value: &str) -> bool {
-    value.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+    value
+        .bytes()
+        .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
 }
 
 /// An RFC 9110 token character (what a header name consists of).
@@ -364,12 +369,10 @@ fn sign_v1(
         common.push(("SecurityToken", token));
     }
     let query_params = || {
-        common.iter().copied().chain(
-            request
-                .query
-                .iter()
-                .map(|(n, v)| (n.as_str(), v.as_str())),
-        )
+        common
+            .iter()
+            .copied()
+            .chain(request.query.iter().map(|(n, v)| (n.as_str(), v.as_str())))
     };
     let mut signed: Vec<(&str, &str)> = query_params()
         .chain(request.form.iter().map(|(n, v)| (n.as_str(), v.as_str())))
@@ -476,8 +479,12 @@ mod tests {
         .query_param("TaskParam", task_param())
         .query_param("TaskType", "DI_REALTIME");
         let creds = Credentials::new("LTAI5tFakeAccessKeyId", "FakeAccessKeySecretForTests0123");
-        let signed =
-            sign_request(&request, &creds, &params(SignatureAlgorithm::Acs3HmacSha256)).unwrap();
+        let signed = sign_request(
+            &request,
+            &creds,
+            &params(SignatureAlgorithm::Acs3HmacSha256),
+        )
+        .unwrap();
         assert_eq!(
             signed.signature(),
             "dea7709676ae60c7a54ed941390353d21be451b0e3e02a191e67879a28b23664"
@@ -488,7 +495,11 @@ mod tests {
             signed.headers.last().map(|(n, _)| n.as_str()),
             Some("authorization")
         );
-        assert!(signed.path_and_query.starts_with("/?ClientToken=ct-0001&ProjectId=10000&TaskParam=%7B"));
+        assert!(
+            signed
+                .path_and_query
+                .starts_with("/?ClientToken=ct-0001&ProjectId=10000&TaskParam=%7B")
+        );
     }
 
     /// The vector `dw_generate_for_creating_nested_json` of signature-v1.json, except that this
@@ -511,11 +522,20 @@ mod tests {
              &SignatureNonce=0f1e2d3c4b5a69788796a5b4c3d2e1f0&SignatureVersion=1.0\
              &TaskParam=a%20b&Timestamp=2024-01-02T03%3A04%3A05Z&Version=2020-05-18"
         );
-        assert!(signed.path_and_query.starts_with("/?Action=GenerateDISyncTaskConfigForCreating&Version=2020-05-18&Format=JSON&"));
-        assert!(signed.path_and_query.contains("&TaskParam=a%20b&Signature="));
+        assert!(signed.path_and_query.starts_with(
+            "/?Action=GenerateDISyncTaskConfigForCreating&Version=2020-05-18&Format=JSON&"
+        ));
+        assert!(
+            signed
+                .path_and_query
+                .contains("&TaskParam=a%20b&Signature=")
+        );
         assert_eq!(signed.header("authorization"), None);
         let shown = format!("{signed:?}");
-        assert!(!shown.contains("tok%2F") && !shown.contains("tok/"), "{shown}");
+        assert!(
+            !shown.contains("tok%2F") && !shown.contains("tok/"),
+            "{shown}"
+        );
     }
 
     #[test]
@@ -564,8 +584,12 @@ mod tests {
             .form_param("TaskContent", "{\"a\":\"b c\"}")
             .header("user-agent", "dwdi/0.1");
         let creds = Credentials::new("id", "secret");
-        let signed =
-            sign_request(&request, &creds, &params(SignatureAlgorithm::Acs3HmacSha256)).unwrap();
+        let signed = sign_request(
+            &request,
+            &creds,
+            &params(SignatureAlgorithm::Acs3HmacSha256),
+        )
+        .unwrap();
         let SignatureDetails::V3(details) = &signed.details else {
             panic!("v3 expected")
         };
@@ -575,6 +599,9 @@ mod tests {
         );
         assert_eq!(signed.body, b"TaskContent=%7B%22a%22%3A%22b%20c%22%7D");
         assert_eq!(signed.header("host"), Some("127.0.0.1:8080"));
-        assert_eq!(signed.url("http://127.0.0.1:8080/"), "http://127.0.0.1:8080/?ProjectId=1");
+        assert_eq!(
+            signed.url("http://127.0.0.1:8080/"),
+            "http://127.0.0.1:8080/?ProjectId=1"
+        );
     }
 }

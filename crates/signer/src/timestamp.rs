@@ -17,7 +17,9 @@ pub enum TimestampError {
         year: i32,
     },
     /// The text is not `YYYY-MM-DDThh:mm:ssZ`.
-    #[error("timestamp `{value}` is not UTC `YYYY-MM-DDThh:mm:ssZ` (for example 2024-01-02T03:04:05Z)")]
+    #[error(
+        "timestamp `{value}` is not UTC `YYYY-MM-DDThh:mm:ssZ` (for example 2024-01-02T03:04:05Z)"
+    )]
     Malformed {
         /// The text given (truncated to 64 characters).
         value: String,
@@ -66,8 +68,14 @@ mod tests {
             parse("2023-10-26T10:22:32Z").unwrap(),
             datetime!(2023-10-26 10:22:32 UTC)
         );
-        assert!(matches!(parse("2023-10-26 10:22:32"), Err(TimestampError::Malformed { .. })));
-        assert!(matches!(parse("2023-10-26T10:22:32.5Z"), Err(TimestampError::Malformed { .. })));
+        assert!(matches!(
+            parse("2023-10-26 10:22:32"),
+            Err(TimestampError::Malformed { .. })
+        ));
+        assert!(matches!(
+            parse("2023-10-26T10:22:32.5Z"),
+            Err(TimestampError::Malformed { .. })
+        ));
         assert!(parse("").is_err());
         assert_eq!(
             format(datetime!(-0001-01-01 0:00 UTC)),

@@ -168,7 +168,12 @@ mod tests {
             ("SignatureVersion", "1.0"),
         ]
         .into();
-        let signed = sign("GET", query.iter(), Vec::<(&str, &str)>::new(), "testsecret");
+        let signed = sign(
+            "GET",
+            query.iter(),
+            Vec::<(&str, &str)>::new(),
+            "testsecret",
+        );
         assert_eq!(signed.signature, "OLeaidS1JvxuMvnyHOwuJ+uX5qY=");
     }
 

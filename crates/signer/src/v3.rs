@@ -112,7 +112,10 @@ impl fmt::Debug for V3Signature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("V3Signature")
             .field("hashed_payload", &self.hashed_payload)
-            .field("canonical_query_string", &self.canonical_query_string)
+            .field(
+                "canonical_query_string",
+                &redact::query(&self.canonical_query_string),
+            )
             .field(
                 "canonical_headers",
                 &redact::header_lines(&self.canonical_headers),
@@ -120,7 +123,7 @@ impl fmt::Debug for V3Signature {
             .field("signed_headers", &self.signed_headers)
             .field(
                 "canonical_request",
-                &redact::header_lines(&self.canonical_request),
+                &redact::header_lines(&redact::query(&self.canonical_request)),
             )
             .field("hashed_canonical_request", &self.hashed_canonical_request)
             .field("string_to_sign", &self.string_to_sign)
@@ -178,7 +181,10 @@ pub fn canonical_query_string<P: Param>(params: &[P]) -> String {
 }
 
 fn canonical_query(sorted_pairs: &[(&str, &str)]) -> String {
-    let raw_len: usize = sorted_pairs.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
+    let raw_len: usize = sorted_pairs
+        .iter()
+        .map(|(n, v)| n.len() + v.len() + 2)
+        .sum();
     let mut out = String::with_capacity(raw_len + raw_len / 2);
     for (index, (name, value)) in sorted_pairs.iter().enumerate() {
         if index > 0 {
@@ -196,7 +202,12 @@ fn canonical_query(sorted_pairs: &[(&str, &str)]) -> String {
 pub fn canonical_headers<P: Param>(headers: impl IntoIterator<Item = P>) -> (String, String) {
     let mut lines: Vec<(String, String)> = headers
         .into_iter()
-        .map(|h| (h.name().trim().to_ascii_lowercase(), h.value().trim().to_string()))
+        .map(|h| {
+            (
+                h.name().trim().to_ascii_lowercase(),
+                h.value().trim().to_string(),
+            )
+        })
         .collect();
     lines.sort_unstable();
     let mut canonical = String::new();
@@ -296,7 +307,7 @@ mod tests {
     #[test]
     fn duplicate_headers_are_joined_sorted() {
         let (canonical, signed) =
-            canonical_headers(&owned(&[("X-B", " 2 "), ("x-a", "1"), ("x-b", "1")]));
+            canonical_headers(owned(&[("X-B", " 2 "), ("x-a", "1"), ("x-b", "1")]));
         assert_eq!(canonical, "x-a:1\nx-b:1,2\n");
         assert_eq!(signed, "x-a;x-b");
     }
@@ -330,7 +341,11 @@ mod tests {
         let creds = Credentials::new("id", "secret").with_security_token("tok-123");
         let signed = sign(&request, &creds);
         assert!(signed.signed_headers.contains("x-acs-security-token"));
-        assert!(signed.canonical_headers.contains("x-acs-security-token:tok-123\n"));
+        assert!(
+            signed
+                .canonical_headers
+                .contains("x-acs-security-token:tok-123\n")
+        );
         assert_eq!(signed.added_headers.len(), 2);
         let shown = format!("{signed:?} {request:?}");
         assert!(!shown.contains("tok-123"), "{shown}");
@@ -348,7 +363,11 @@ mod tests {
         };
         let signed = sign(&request, &Credentials::new("id", "secret"));
         assert!(signed.added_headers.is_empty());
-        assert!(signed.canonical_headers.contains("x-acs-content-sha256:stale\n"));
+        assert!(
+            signed
+                .canonical_headers
+                .contains("x-acs-content-sha256:stale\n")
+        );
         assert!(signed.canonical_request.ends_with(&signed.hashed_payload));
     }
 }

@@ -112,7 +112,11 @@ fn v1_vectors() {
 #[test]
 fn v3_vectors() {
     let file: File<V3Case> = load("signature-v3.json");
-    assert!(file.algorithm.iter().any(|step| step.contains("hmac_sha256")));
+    assert!(
+        file.algorithm
+            .iter()
+            .any(|step| step.contains("hmac_sha256"))
+    );
     assert_eq!(file.cases.len(), 4);
     for case in &file.cases {
         let name = &case.name;
@@ -127,7 +131,10 @@ fn v3_vectors() {
         };
         let creds = Credentials::new(&case.access_key_id, &case.access_key_secret);
         let signed = v3::sign(&request, &creds);
-        assert_eq!(signed.hashed_payload, case.hashed_payload, "{name}: hashed payload");
+        assert_eq!(
+            signed.hashed_payload, case.hashed_payload,
+            "{name}: hashed payload"
+        );
         assert_eq!(
             signed.canonical_query_string, case.canonical_query_string,
             "{name}: canonical query string"
@@ -185,7 +192,7 @@ fn v3_vectors_verify() {
             // Only the form body case has a body; its content-type header is in the case.
             assert!(headers.iter().any(|(n, _)| n == "content-type"));
         }
-        let raw_query = dataworks_signer::encoding::encode_pairs(&pairs(&case.query_params));
+        let raw_query = dataworks_signer::encoding::encode_pairs(pairs(&case.query_params));
         let received = ReceivedRequest {
             method: &case.method,
             path: &case.pathname,

@@ -74,7 +74,8 @@ fn parse_authorization<'a>(value: &'a str) -> Result<Authorization<'a>, VerifyEr
         if name.is_empty() {
             return Err(VerifyError::Malformed {
                 what: "SignedHeaders".to_string(),
-                detail: "it has an empty header name; join the lower-case names with `;`".to_string(),
+                detail: "it has an empty header name; join the lower-case names with `;`"
+                    .to_string(),
             });
         }
         names.insert(name.to_ascii_lowercase());
@@ -142,8 +143,10 @@ pub(super) fn verify(
     }
 
     let query = request.query_params()?;
-    let mut sorted_query: Vec<(&str, &str)> =
-        query.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let mut sorted_query: Vec<(&str, &str)> = query
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
     sorted_query.sort_unstable();
     let signed_headers = request
         .headers
@@ -180,8 +183,14 @@ pub(super) fn verify(
     Ok(Verified {
         algorithm: SignatureAlgorithm::Acs3HmacSha256,
         access_key_id: auth.credential.to_string(),
-        action: request.header("x-acs-action").unwrap_or_default().to_string(),
-        version: request.header("x-acs-version").unwrap_or_default().to_string(),
+        action: request
+            .header("x-acs-action")
+            .unwrap_or_default()
+            .to_string(),
+        version: request
+            .header("x-acs-version")
+            .unwrap_or_default()
+            .to_string(),
         params,
         nonce: nonce.to_string(),
         timestamp,
@@ -203,13 +212,28 @@ mod tests {
         assert_eq!(auth.signature, "abc");
         assert!(auth.signed_headers.contains("x-acs-date"));
         for (value, code) in [
-            ("ACS3-HMAC-SHA256 Credential=id,SignedHeaders=host", "IncompleteSignature"),
-            ("ACS3-HMAC-SHA256 Credential=id,Signature=x", "IncompleteSignature"),
-            ("ACS3-HMAC-SHA256 Credential=,SignedHeaders=host,Signature=x", "IncompleteSignature"),
-            ("ACS3-HMAC-SHA256 Credential=a,Credential=b", "IncompleteSignature"),
+            (
+                "ACS3-HMAC-SHA256 Credential=id,SignedHeaders=host",
+                "IncompleteSignature",
+            ),
+            (
+                "ACS3-HMAC-SHA256 Credential=id,Signature=x",
+                "IncompleteSignature",
+            ),
+            (
+                "ACS3-HMAC-SHA256 Credential=,SignedHeaders=host,Signature=x",
+                "IncompleteSignature",
+            ),
+            (
+                "ACS3-HMAC-SHA256 Credential=a,Credential=b",
+                "IncompleteSignature",
+            ),
             ("ACS3-HMAC-SHA256 Foo=a", "IncompleteSignature"),
             ("ACS3-HMAC-SHA256 junk", "IncompleteSignature"),
-            ("ACS3-HMAC-SHA256 Credential=id,SignedHeaders=host;;x,Signature=x", "IncompleteSignature"),
+            (
+                "ACS3-HMAC-SHA256 Credential=id,SignedHeaders=host;;x,Signature=x",
+                "IncompleteSignature",
+            ),
         ] {
             let err = parse_authorization(value).err().unwrap();
             assert_eq!(err.service_code(), code, "{value}: {err}");

@@ -60,15 +60,15 @@ pub enum VerifyError {
         max_skew_seconds: i64,
     },
     /// The nonce was already used (within its lifetime) by this access key.
-    #[error("signature nonce `{nonce}` was already used; use a fresh random nonce for every request, retries included")]
+    #[error(
+        "signature nonce `{nonce}` was already used; use a fresh random nonce for every request, retries included"
+    )]
     NonceReused {
         /// The nonce.
         nonce: String,
     },
     /// The request uses a signature method this endpoint does not implement.
-    #[error(
-        "signature method `{method}` is not supported; use HMAC-SHA1 (v1) or ACS3-HMAC-SHA256"
-    )]
+    #[error("signature method `{method}` is not supported; use HMAC-SHA1 (v1) or ACS3-HMAC-SHA256")]
     UnsupportedSignatureMethod {
         /// The method or `Authorization` scheme given.
         method: String,
@@ -184,8 +184,14 @@ mod tests {
             what: what.into(),
             detail: "x".into(),
         };
-        assert_eq!(malformed("Timestamp").service_code(), "InvalidTimeStamp.Format");
-        assert_eq!(malformed("Authorization").service_code(), "IncompleteSignature");
+        assert_eq!(
+            malformed("Timestamp").service_code(),
+            "InvalidTimeStamp.Format"
+        );
+        assert_eq!(
+            malformed("Authorization").service_code(),
+            "IncompleteSignature"
+        );
         assert_eq!(malformed("query string").service_code(), "InvalidParameter");
         let unknown = VerifyError::UnknownAccessKey {
             access_key_id: "k".into(),

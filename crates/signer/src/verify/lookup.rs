@@ -60,8 +60,11 @@ mod tests {
         let one = Credentials::new("a", "sa");
         let two = Credentials::new("b", "sb");
         let list = vec![one.clone(), two.clone()];
-        let map: HashMap<String, Credentials> =
-            [("a".to_string(), one.clone()), ("b".to_string(), two.clone())].into();
+        let map: HashMap<String, Credentials> = [
+            ("a".to_string(), one.clone()),
+            ("b".to_string(), two.clone()),
+        ]
+        .into();
         let tree: BTreeMap<String, Credentials> = map.clone().into_iter().collect();
         let closure = |id: &str| (id == "b").then(|| Credentials::new("b", "sb"));
         let lookups: [&dyn SecretLookup; 5] = [&one, &list, &map, &tree, &closure];

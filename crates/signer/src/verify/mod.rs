@@ -230,7 +230,11 @@ impl Verifier {
     }
 
     /// Refuses `timestamp` when it is more than the allowed skew away from `now`.
-    fn check_time(&self, timestamp: OffsetDateTime, now: OffsetDateTime) -> Result<(), VerifyError> {
+    fn check_time(
+        &self,
+        timestamp: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<(), VerifyError> {
         if (timestamp - now).abs() > self.max_skew {
             return Err(VerifyError::TimestampOutOfRange {
                 timestamp,
@@ -392,7 +396,10 @@ mod tests {
 
     #[test]
     fn form_detection() {
-        let form = headers(&[("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")]);
+        let form = headers(&[(
+            "Content-Type",
+            "application/x-www-form-urlencoded; charset=UTF-8",
+        )]);
         let mut req = request("", &form);
         req.body = b"a=1+2";
         assert_eq!(req.form_params().unwrap(), headers(&[("a", "1 2")]));
@@ -403,6 +410,9 @@ mod tests {
         let none = headers(&[]);
         let mut req = request("", &none);
         req.body = &[0xff];
-        assert!(matches!(req.form_params(), Err(VerifyError::Malformed { .. })));
+        assert!(matches!(
+            req.form_params(),
+            Err(VerifyError::Malformed { .. })
+        ));
     }
 }

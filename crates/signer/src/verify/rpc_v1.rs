@@ -9,7 +9,10 @@ use crate::{SignatureAlgorithm, redact, timestamp, v1};
 
 /// The single value of the query parameter `name`: `None` when absent, an error when repeated.
 fn single<'a>(query: &'a [(String, String)], name: &str) -> Result<Option<&'a str>, VerifyError> {
-    let mut values = query.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str());
+    let mut values = query
+        .iter()
+        .filter(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str());
     let first = values.next();
     if values.next().is_some() {
         return Err(VerifyError::Malformed {
@@ -79,8 +82,7 @@ pub(super) fn verify(
     if !matches {
         return Err(VerifyError::SignatureMismatch {
             algorithm: SignatureAlgorithm::RpcV1HmacSha1,
-            server_string_to_sign: redact::v1_string_to_sign(&expected.string_to_sign)
-                .into_owned(),
+            server_string_to_sign: redact::v1_string_to_sign(&expected.string_to_sign).into_owned(),
         });
     }
     verifier.check_nonce(access_key_id, nonce, timestamp, now)?;
