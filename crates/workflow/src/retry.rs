@@ -134,29 +134,6 @@ pub fn may_retry(safety: Safety, class: FailureClass) -> bool {
     }
 }
 
-/// Reads the service's retry-after hint: `x-acs-retry-after` in milliseconds (as the
-/// official SDK reads it), else a `Retry-After` in whole seconds. Non-numeric or zero
-/// values are ignored.
-pub fn retry_after_hint(headers: &[(String, String)]) -> Option<Duration> {
-    let find = |name: &str| {
-        headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.trim())
-    };
-    if let Some(ms) = find("x-acs-retry-after").and_then(|v| v.parse::<u64>().ok())
-        && ms > 0
-    {
-        return Some(Duration::from_millis(ms));
-    }
-    if let Some(secs) = find("retry-after").and_then(|v| v.parse::<u64>().ok())
-        && secs > 0
-    {
-        return Some(Duration::from_secs(secs));
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,22 +186,6 @@ mod tests {
         assert!(!may_retry(Safety::Unsafe, MaybeProcessed));
     }
 
-    #[test]
-    fn hints() {
-        let h = |n: &str, v: &str| vec![(n.to_owned(), v.to_owned())];
-        assert_eq!(
-            retry_after_hint(&h("x-acs-retry-after", "1500")),
-            Some(Duration::from_millis(1500))
-        );
-        assert_eq!(
-            retry_after_hint(&h("Retry-After", "2")),
-            Some(Duration::from_secs(2))
-        );
-        assert_eq!(retry_after_hint(&h("Retry-After", "soon")), None);
-        assert_eq!(retry_after_hint(&h("x-acs-retry-after", "0")), None);
-        assert_eq!(retry_after_hint(&[]), None);
-    }
-
     proptest! {
         #[test]
         fn jitter_stays_within_the_ceiling(retry in 0u32..100, sample in proptest::num::f64::ANY,
@@ -236,9 +197,5 @@ mod tests {
             prop_assert!(p.ceiling(retry) <= p.cap);
         }
 
-        #[test]
-        fn hint_parser_never_panics(name in "[a-zA-Z-]{0,20}", value in "\\PC{0,20}") {
-            let _ = retry_after_hint(&[(name, value)]);
-        }
     }
 }

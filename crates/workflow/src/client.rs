@@ -1,0 +1,494 @@
+//! The client: signs every attempt afresh, sends it through a [`Transport`], decodes the
+//! answer, and retries what is safe to retry.
+
+use std::sync::Arc;
+
+use dataworks_signer::rpc::{RpcRequest, SigningParams, sign_request};
+use dataworks_signer::{Credentials, SignatureAlgorithm};
+use dataworks_wire::{
+    GetDISyncTask, Operation, Response, UpdateDISyncTask, WireError, decode_response_with_headers,
+};
+use rand::Rng;
+use tokio::time::Instant;
+
+use crate::clock::{Clock, TokioClock};
+use crate::credentials::{CredentialSource, CredentialsChain, CredentialsError};
+use crate::endpoint::{Endpoint, EndpointError};
+use crate::error::{CallError, CallErrorKind, StopReason};
+use crate::retry::{
+    FailureClass, RetryPolicy, Safety, may_retry, safety_of, takes_client_token,
+};
+use crate::signature_mismatch::{SignatureComparison, server_string_to_sign};
+use crate::transport::{
+    HttpRequest, ReqwestTransport, Timeouts, Transport, TransportError, TransportErrorKind,
+    USER_AGENT,
+};
+
+/// Why a client could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// Neither a region nor an endpoint was given.
+    #[error(
+        "no endpoint: give a region (e.g. --region cn-shanghai) or an endpoint with its scheme (e.g. --endpoint http://127.0.0.1:8080)"
+    )]
+    NoEndpoint,
+    /// The region or endpoint is invalid.
+    #[error(transparent)]
+    Endpoint(#[from] EndpointError),
+    /// No usable credentials.
+    #[error(transparent)]
+    Credentials(#[from] CredentialsError),
+    /// The HTTP transport could not be created.
+    #[error("the HTTP client could not be created: {0}")]
+    Transport(#[from] TransportError),
+}
+
+/// Builds a [`Client`]. See [`Client::builder`].
+#[derive(Debug, Default)]
+pub struct ClientBuilder {
+    region: Option<String>,
+    endpoint: Option<String>,
+    credentials: Option<Credentials>,
+    chain: Option<CredentialsChain>,
+    signature: SignatureAlgorithm,
+    retry: RetryPolicy,
+    timeouts: Timeouts,
+    transport: Option<Arc<dyn Transport>>,
+    clock: Option<Arc<dyn Clock>>,
+}
+
+impl ClientBuilder {
+    /// The region whose endpoint to use (see [`crate::endpoint::host_for_region`]).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// An explicit endpoint with its scheme (wins over the region), e.g.
+    /// `http://127.0.0.1:PORT` for the emulator.
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Explicit credentials (first in the chain).
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The credentials chain to walk when no explicit credentials are given (default: the
+    /// chain over the process environment).
+    pub fn credentials_chain(mut self, chain: CredentialsChain) -> Self {
+        self.chain = Some(chain);
+        self
+    }
+
+    /// The signature algorithm (default ACS3-HMAC-SHA256).
+    pub fn signature(mut self, algorithm: SignatureAlgorithm) -> Self {
+        self.signature = algorithm;
+        self
+    }
+
+    /// The retry policy (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Connect/read timeouts of the default HTTP transport (default 5 s / 10 s).
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// A transport instead of the default reqwest one (an in-process service, a fake).
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// A clock instead of [`TokioClock`].
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Resolves the endpoint and the credentials and builds the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let endpoint = match (&self.endpoint, &self.region) {
+            (Some(e), _) => Endpoint::parse(e)?,
+            (None, Some(r)) => Endpoint::for_region(r)?,
+            (None, None) => return Err(BuildError::NoEndpoint),
+        };
+        let mut chain = self.chain.unwrap_or_else(CredentialsChain::from_process);
+        if let Some(explicit) = self.credentials {
+            chain = chain.explicit(explicit);
+        }
+        let resolved = chain.resolve()?;
+        let transport: Arc<dyn Transport> = match self.transport {
+            Some(t) => t,
+            None => Arc::new(ReqwestTransport::new(self.timeouts)?),
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                endpoint,
+                credentials: resolved.credentials,
+                credential_source: resolved.source,
+                algorithm: self.signature,
+                retry: self.retry,
+                transport,
+                clock: self.clock.unwrap_or_else(|| Arc::new(TokioClock)),
+            }),
+        })
+    }
+}
+
+#[derive(Debug)]
+struct Inner {
+    endpoint: Endpoint,
+    credentials: Credentials,
+    credential_source: CredentialSource,
+    algorithm: SignatureAlgorithm,
+    retry: RetryPolicy,
+    transport: Arc<dyn Transport>,
+    clock: Arc<dyn Clock>,
+}
+
+/// The DataWorks DI client. Cheap to clone (shared inside).
+///
+/// ```no_run
+/// use dataworks_workflow::Client;
+/// use dataworks_wire::{GetDISyncTask, TaskType};
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = Client::builder().region("cn-shanghai").build()?;
+/// let task = client
+///     .call(&GetDISyncTask { project_id: 10000, task_type: TaskType::DiRealtime, file_id: 456 })
+///     .await?;
+/// println!("request id {:?}", task.request_id);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+/// The result of [`Client::update_task`].
+#[derive(Debug, Clone)]
+pub struct UpdateOutcome {
+    /// The service's answer to `UpdateDISyncTask`, or, when the update was confirmed by
+    /// reading the task back, the answer to that `GetDISyncTask`'s request id.
+    pub request_id: Option<String>,
+    /// `Data.Status` / `Data.Message` of the update answer (absent when confirmed by read-back).
+    pub status: Option<String>,
+    /// See `status`.
+    pub message: Option<String>,
+    /// True when an ambiguous failure was resolved by reading the task back and finding the
+    /// content already applied.
+    pub confirmed_by_read_back: bool,
+    /// Requests sent, the read-backs included.
+    pub attempts: u32,
+}
+
+/// A per-call budget shared by every attempt of one logical call.
+struct Budget {
+    start: Instant,
+    deadline: Instant,
+    attempts: u32,
+    retries: u32,
+}
+
+impl Client {
+    /// A builder; give it a region or an endpoint, then `build()`.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The endpoint calls go to.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.inner.endpoint
+    }
+
+    /// Where the credentials came from.
+    pub fn credential_source(&self) -> &CredentialSource {
+        &self.inner.credential_source
+    }
+
+    /// The signature algorithm.
+    pub fn signature(&self) -> SignatureAlgorithm {
+        self.inner.algorithm
+    }
+
+    /// The clock (shared with the workflow).
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.clock
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.inner.retry
+    }
+
+    /// Calls one operation: signs every attempt afresh, retries what is safe (see
+    /// [`crate::retry`]), and decodes the typed answer.
+    ///
+    /// `Generate*` and `CreateDISyncTask` get a `ClientToken` when the operation has none,
+    /// generated once for this call and sent with every attempt. `UpdateDISyncTask` through
+    /// `call` is retried only when the request certainly did not reach the service; use
+    /// [`Client::update_task`] for the read-back rule.
+    pub async fn call<Op: Operation>(&self, op: &Op) -> Result<Response<Op::Data>, CallError> {
+        let mut budget = self.budget();
+        self.call_with_budget(op, &mut budget).await
+    }
+
+    /// `UpdateDISyncTask` with the read-back rule: a failure after which the update may
+    /// have been applied (timeout, broken connection, 5xx) is followed by `GetDISyncTask`;
+    /// if the task's content already equals the content sent, the update counts as applied
+    /// (`confirmed_by_read_back`); otherwise it is sent again, within the same attempts and
+    /// deadline. Without a `TaskContent` to compare, no ambiguous failure is retried.
+    pub async fn update_task(&self, op: &UpdateDISyncTask) -> Result<UpdateOutcome, CallError> {
+        let mut budget = self.budget();
+        loop {
+            let error = match self.call_with_budget(op, &mut budget).await {
+                Ok(response) => {
+                    let (status, message) = response
+                        .data
+                        .as_ref()
+                        .map(|d| (d.status.clone(), d.message.clone()))
+                        .unwrap_or_default();
+                    return Ok(UpdateOutcome {
+                        request_id: response.request_id,
+                        status,
+                        message,
+                        confirmed_by_read_back: false,
+                        attempts: budget.attempts,
+                    });
+                }
+                Err(e) => e,
+            };
+            let Some(sent) = op.task_content.as_deref() else {
+                return Err(error);
+            };
+            if !error.maybe_applied() {
+                return Err(error);
+            }
+            let read = GetDISyncTask {
+                project_id: op.project_id,
+                task_type: op.task_type,
+                file_id: op.file_id,
+            };
+            tracing::info!(
+                file_id = op.file_id,
+                "UpdateDISyncTask outcome unknown; reading the task back"
+            );
+            let Ok(current) = self.call_with_budget(&read, &mut budget).await else {
+                return Err(error);
+            };
+            let applied = current.data.as_ref().is_some_and(|d| {
+                d.code.as_deref().is_some_and(|c| same_json(c, sent))
+                    || d
+                        .solution_detail
+                        .as_ref()
+                        .and_then(|s| s.process_content.as_deref())
+                        .is_some_and(|c| same_json(c, sent))
+            });
+            if applied {
+                return Ok(UpdateOutcome {
+                    request_id: current.request_id,
+                    status: Some("success".to_owned()),
+                    message: Some("applied (confirmed by reading the task back)".to_owned()),
+                    confirmed_by_read_back: true,
+                    attempts: budget.attempts,
+                });
+            }
+            if budget.attempts >= self.inner.retry.max_attempts
+                || self.inner.clock.now() >= budget.deadline
+            {
+                return Err(error);
+            }
+            tracing::info!(
+                file_id = op.file_id,
+                "the task does not have the new content yet; sending the update again"
+            );
+        }
+    }
+
+    fn budget(&self) -> Budget {
+        let start = self.inner.clock.now();
+        Budget {
+            start,
+            deadline: start + self.inner.retry.deadline,
+            attempts: 0,
+            retries: 0,
+        }
+    }
+
+    async fn call_with_budget<Op: Operation>(
+        &self,
+        op: &Op,
+        budget: &mut Budget,
+    ) -> Result<Response<Op::Data>, CallError> {
+        let inner = &self.inner;
+        let mut query = op.query_params();
+        if takes_client_token(Op::ACTION) && !query.iter().any(|(k, _)| k == "ClientToken") {
+            query.push(("ClientToken".to_owned(), uuid::Uuid::new_v4().to_string()));
+        }
+        let form = op.form_params();
+        let safety = match safety_of(Op::ACTION) {
+            Safety::ReadBackVerified => Safety::Unsafe,
+            other => other,
+        };
+        loop {
+            budget.attempts += 1;
+            let fail = |kind, stopped, budget: &Budget| CallError {
+                action: Op::ACTION,
+                attempts: budget.attempts,
+                elapsed: inner.clock.now() - budget.start,
+                stopped,
+                kind,
+            };
+            let mut request = RpcRequest::new(Op::ACTION, Op::VERSION, inner.endpoint.authority())
+                .header("user-agent", USER_AGENT)
+                .header("accept", "application/json");
+            for (k, v) in &query {
+                request = request.query_param(k, v);
+            }
+            for (k, v) in &form {
+                request = request.form_param(k, v);
+            }
+            let params = SigningParams {
+                algorithm: inner.algorithm,
+                timestamp: inner.clock.utc_now(),
+                nonce: dataworks_signer::system::random_nonce(),
+            };
+            let signed = sign_request(&request, &inner.credentials, &params).map_err(|e| {
+                fail(
+                    CallErrorKind::Sign {
+                        detail: e.to_string(),
+                    },
+                    StopReason::NotRetryable,
+                    budget,
+                )
+            })?;
+            let http = HttpRequest {
+                method: signed.method.clone(),
+                url: format!(
+                    "{}://{}{}",
+                    inner.endpoint.scheme().as_str(),
+                    inner.endpoint.authority(),
+                    signed.path_and_query
+                ),
+                headers: signed.headers.clone(),
+                body: signed.body.clone(),
+            };
+            tracing::debug!(action = Op::ACTION, attempt = budget.attempts, "sending");
+            let (class, kind, hint) = match inner.transport.send(http).await {
+                Ok(response) => match decode_response_with_headers::<Op>(
+                    response.status,
+                    response.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+                    &response.body,
+                ) {
+                    Ok(decoded) => return Ok(decoded),
+                    Err(WireError::Api(api)) => {
+                        if api.code == "SignatureDoesNotMatch" {
+                            let theirs = server_string_to_sign(&api.message);
+                            let secrets: Vec<&str> =
+                                inner.credentials.security_token().into_iter().collect();
+                            let comparison = SignatureComparison::new(
+                                signed.string_to_sign(),
+                                theirs.as_deref(),
+                                &secrets,
+                            );
+                            return Err(fail(
+                                CallErrorKind::SignatureMismatch {
+                                    error: *api,
+                                    comparison,
+                                },
+                                StopReason::NotRetryable,
+                                budget,
+                            ));
+                        }
+                        let throttled = api.http_status == 429 || api.code.starts_with("Throttling");
+                        let class = if throttled {
+                            FailureClass::NotProcessed
+                        } else if api.http_status >= 500 || api.is_retryable() {
+                            FailureClass::MaybeProcessed
+                        } else {
+                            FailureClass::Permanent
+                        };
+                        let hint = api.retry_after;
+                        (class, CallErrorKind::Api(*api), hint)
+                    }
+                    Err(other) => (
+                        FailureClass::Permanent,
+                        CallErrorKind::Malformed {
+                            http_status: response.status,
+                            detail: other.to_string(),
+                        },
+                        None,
+                    ),
+                },
+                Err(e) => {
+                    let class = match e.kind {
+                        TransportErrorKind::Connect => FailureClass::NotProcessed,
+                        TransportErrorKind::Invalid => FailureClass::Permanent,
+                        TransportErrorKind::Timeout | TransportErrorKind::Interrupted => {
+                            FailureClass::MaybeProcessed
+                        }
+                    };
+                    (class, CallErrorKind::Transport(e), None)
+                }
+            };
+            if !may_retry(safety, class) {
+                let stopped = if class == FailureClass::MaybeProcessed {
+                    StopReason::UnsafeToRetry
+                } else {
+                    StopReason::NotRetryable
+                };
+                return Err(fail(kind, stopped, budget));
+            }
+            if budget.attempts >= inner.retry.max_attempts {
+                return Err(fail(kind, StopReason::AttemptsExhausted, budget));
+            }
+            let delay = hint.unwrap_or_else(|| {
+                let sample: f64 = rand::rng().random();
+                inner.retry.delay(budget.retries, sample)
+            });
+            if inner.clock.now() + delay >= budget.deadline {
+                return Err(fail(kind, StopReason::DeadlineReached, budget));
+            }
+            tracing::info!(
+                action = Op::ACTION,
+                attempt = budget.attempts,
+                delay_ms = delay.as_millis() as u64,
+                error = %kind,
+                "retrying"
+            );
+            budget.retries += 1;
+            inner.clock.sleep(delay).await;
+        }
+    }
+}
+
+/// Whether two JSON texts hold the same value (falls back to text equality).
+fn same_json(a: &str, b: &str) -> bool {
+    match (
+        serde_json::from_str::<serde_json::Value>(a),
+        serde_json::from_str::<serde_json::Value>(b),
+    ) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a.trim() == b.trim(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_equality_ignores_formatting() {
+        assert!(same_json(r#"{"a":1,"b":[1,2]}"#, "{ \"b\": [1, 2], \"a\": 1 }"));
+        assert!(!same_json(r#"{"a":1}"#, r#"{"a":2}"#));
+        assert!(same_json("not json", " not json "));
+    }
+}
