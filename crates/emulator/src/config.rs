@@ -124,7 +124,11 @@ impl EmulatorBuilder {
 
     /// Accepts this AccessKey pair (repeatable). When none is given, the documented
     /// [`DEFAULT_ACCESS_KEY_ID`] / [`DEFAULT_ACCESS_KEY_SECRET`] pair is accepted.
-    pub fn credentials(mut self, access_key_id: impl Into<String>, secret: impl Into<String>) -> Self {
+    pub fn credentials(
+        mut self,
+        access_key_id: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Self {
         self.credentials.insert(access_key_id.into(), secret.into());
         self
     }
@@ -212,7 +216,10 @@ mod tests {
 
     #[test]
     fn projects_dedup_and_keep_default() {
-        let b = EmulatorBuilder::default().project(20000).project(20000).project(10000);
+        let b = EmulatorBuilder::default()
+            .project(20000)
+            .project(20000)
+            .project(10000);
         assert_eq!(b.projects, vec![10000, 20000]);
     }
 }

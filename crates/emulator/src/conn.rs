@@ -21,6 +21,7 @@ use tokio::net::{TcpListener, TcpStream};
 #[derive(Debug, Clone)]
 pub struct ConnHandle {
     /// The peer's address.
+    #[allow(dead_code)]
     pub remote: SocketAddr,
     killed: Arc<AtomicBool>,
 }
@@ -103,7 +104,10 @@ pub struct KillableStream {
 }
 
 fn killed_error() -> io::Error {
-    io::Error::new(io::ErrorKind::ConnectionAborted, "connection dropped by fault injection")
+    io::Error::new(
+        io::ErrorKind::ConnectionAborted,
+        "connection dropped by fault injection",
+    )
 }
 
 impl AsyncRead for KillableStream {

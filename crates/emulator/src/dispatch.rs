@@ -1,12 +1,21 @@
-//! TEMPORARY stub while the signer/wire/taskparam crates land.
+//! From a received HTTP request to the operation's `Data`: signature verification (signer),
+//! parameter decoding (wire), execution in one store transaction (actions); and the JSON
+//! encoding of both answers (wire).
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use dataworks_signer::Credentials;
+use dataworks_signer::verify::{ReceivedRequest, SecretLookup, Verifier, VerifyError};
+use dataworks_wire::{API_VERSION, AnyRequest, ApiError, Params};
+use serde_json::Value;
+
+use crate::actions::{self, Ctx};
+use crate::config::CredentialTable;
 use crate::error::ServiceError;
 use crate::server::App;
 
-/// A request as received.
+/// A request as received by the HTTP layer.
 #[derive(Debug)]
 pub(crate) struct Received {
     pub method: String,
@@ -16,29 +25,116 @@ pub(crate) struct Received {
     pub body: Vec<u8>,
 }
 
+/// Signature verification state (skew, nonce cache).
 #[derive(Debug)]
 pub(crate) struct Auth {
-    _skew: Duration,
+    verifier: Verifier,
 }
 
 impl Auth {
-    pub(crate) fn new(skew: Duration) -> Self {
-        Self { _skew: skew }
+    pub(crate) fn new(max_skew: Duration) -> Self {
+        let skew = time::Duration::try_from(max_skew).unwrap_or(Verifier::DEFAULT_MAX_SKEW);
+        Self {
+            verifier: Verifier::new().with_max_skew(skew),
+        }
     }
 }
 
+impl SecretLookup for CredentialTable {
+    fn secret(&self, access_key_id: &str) -> Option<Credentials> {
+        self.secret(access_key_id)
+            .map(|secret| Credentials::new(access_key_id, secret))
+    }
+}
+
+/// The service's answer to a failed verification. For `SignatureDoesNotMatch` the message
+/// ends with the server's string to sign after a colon, as the real service's does.
+pub(crate) fn verify_error(err: &VerifyError) -> ServiceError {
+    let message = match err {
+        VerifyError::SignatureMismatch {
+            server_string_to_sign,
+            ..
+        } => format!(
+            "Specified signature is not matched with our calculation. server string to sign is:{server_string_to_sign}"
+        ),
+        other => other.to_string(),
+    };
+    ServiceError::new(err.service_code(), err.http_status(), message)
+}
+
+/// Verifies, decodes and executes one request; returns its `Data`.
 pub(crate) async fn process(
-    _app: Arc<App>,
-    _req: Received,
-    _fail: bool,
-) -> Result<serde_json::Value, ServiceError> {
-    Err(ServiceError::internal("not yet"))
+    app: Arc<App>,
+    received: Received,
+    fail_process: bool,
+) -> Result<Value, ServiceError> {
+    let now = app.clock.now();
+    let request = ReceivedRequest {
+        method: &received.method,
+        path: &received.path,
+        raw_query: &received.raw_query,
+        headers: &received.headers,
+        body: &received.body,
+    };
+    let verified = app
+        .auth
+        .verifier
+        .verify(&request, now, &app.credentials)
+        .map_err(|e| verify_error(&e))?;
+    if verified.version != API_VERSION {
+        return Err(ServiceError::new(
+            "InvalidVersion",
+            400,
+            format!(
+                "Specified parameter Version {:?} is not valid; DataWorks Data Integration uses {API_VERSION}.",
+                verified.version
+            ),
+        ));
+    }
+    let params = Params::from_pairs(verified.params.iter().cloned());
+    let any = AnyRequest::from_action(&verified.action, &params).map_err(|e| {
+        let api = e.to_api_error();
+        ServiceError::new(api.code, api.http_status, api.message)
+    })?;
+    tracing::debug!(action = %verified.action, key = %verified.access_key_id, "request verified");
+    let delay_ms = i64::try_from(app.processing_delay.as_millis()).unwrap_or(i64::MAX);
+    let now_ms = crate::clock::unix_ms(now);
+    let app2 = Arc::clone(&app);
+    tokio::task::spawn_blocking(move || {
+        app2.store.write(|tx| {
+            actions::execute(
+                &Ctx {
+                    tx,
+                    now_ms,
+                    delay_ms,
+                    fail_process,
+                },
+                &any,
+            )
+        })
+    })
+    .await
+    .map_err(|e| ServiceError::internal(format!("the request's worker failed: {e}")))?
 }
 
-pub(crate) fn encode_success(request_id: &str, data: &serde_json::Value) -> String {
-    serde_json::json!({"RequestId": request_id, "Success": true, "Data": data}).to_string()
+/// The success body: `{"RequestId","Success":true,"Data":{...}}`.
+pub(crate) fn encode_success(request_id: &str, data: &Value) -> String {
+    dataworks_wire::encode_success(request_id, data)
 }
 
+/// The error body: `{"RequestId","HostId","Code","Message","Recommend"}`.
 pub(crate) fn encode_error(request_id: &str, host: &str, err: &ServiceError) -> String {
-    serde_json::json!({"RequestId": request_id, "HostId": host, "Code": err.code, "Message": err.message, "Recommend": ""}).to_string()
+    ApiError {
+        http_status: err.http_status,
+        code: err.code.clone(),
+        message: err.message.clone(),
+        request_id: Some(request_id.to_string()),
+        host_id: Some(host.to_string()),
+        recommend: Some(format!(
+            "https://api.aliyun.com/troubleshoot?q={}&product=dataworks-public",
+            err.code
+        )),
+        retry_after: err.retry_after_ms.map(Duration::from_millis),
+    }
+    .to_body()
 }

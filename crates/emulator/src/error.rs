@@ -9,7 +9,9 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum EmulatorError {
     /// The listening socket could not be bound.
-    #[error("cannot listen on {addr}: {source} (is another process using the port? use port 0 for any free port)")]
+    #[error(
+        "cannot listen on {addr}: {source} (is another process using the port? use port 0 for any free port)"
+    )]
     Bind {
         /// The address asked for.
         addr: SocketAddr,
@@ -18,7 +20,9 @@ pub enum EmulatorError {
         source: std::io::Error,
     },
     /// The data directory could not be created or used.
-    #[error("cannot use the data directory {path}: {source} (check that it exists and is writable)")]
+    #[error(
+        "cannot use the data directory {path}: {source} (check that it exists and is writable)"
+    )]
     DataDir {
         /// The directory given with `--data-dir` / [`crate::EmulatorBuilder::data_dir`].
         path: PathBuf,

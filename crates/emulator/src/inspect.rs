@@ -3,8 +3,8 @@
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use crate::server::App;
 use crate::error::StoreError;
+use crate::server::App;
 use crate::store::{self, ProcessRecord, TaskRecord};
 
 /// A read-only view of the emulator's state (from [`crate::Emulator::inspect`]).

@@ -158,7 +158,11 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn run(task_type: &str, actions: &[InstanceAction], delay: i64) -> Result<InstanceState, String> {
+    fn run(
+        task_type: &str,
+        actions: &[InstanceAction],
+        delay: i64,
+    ) -> Result<InstanceState, String> {
         let mut s = initial();
         let mut now = 0;
         for a in actions {
@@ -172,15 +176,44 @@ mod tests {
 
     #[test]
     fn realtime_happy_path() {
-        assert_eq!(run("DI_REALTIME", &[Deploy, Start], 0).unwrap().status, "RUN");
-        assert_eq!(run("DI_REALTIME", &[Deploy, Start, Stop], 0).unwrap().status, "PAUSE");
-        assert_eq!(run("DI_REALTIME", &[Deploy, Start, Stop, Start], 0).unwrap().status, "RUN");
-        assert_eq!(run("DI_REALTIME", &[Deploy, Start, Terminate], 0).unwrap().status, "NORUN");
+        assert_eq!(
+            run("DI_REALTIME", &[Deploy, Start], 0).unwrap().status,
+            "RUN"
+        );
+        assert_eq!(
+            run("DI_REALTIME", &[Deploy, Start, Stop], 0)
+                .unwrap()
+                .status,
+            "PAUSE"
+        );
+        assert_eq!(
+            run("DI_REALTIME", &[Deploy, Start, Stop, Start], 0)
+                .unwrap()
+                .status,
+            "RUN"
+        );
+        assert_eq!(
+            run("DI_REALTIME", &[Deploy, Start, Terminate], 0)
+                .unwrap()
+                .status,
+            "NORUN"
+        );
     }
 
     #[test]
     fn delays_show_transient_states() {
-        let s = transition("DI_REALTIME", &InstanceState { deployed_version: Some(1), ..initial() }, 1, Start, 100, 50).unwrap();
+        let s = transition(
+            "DI_REALTIME",
+            &InstanceState {
+                deployed_version: Some(1),
+                ..initial()
+            },
+            1,
+            Start,
+            100,
+            50,
+        )
+        .unwrap();
         assert_eq!(s.status, "WAIT");
         assert_eq!(s.resolved(149).status, "WAIT");
         assert_eq!(s.resolved(150).status, "RUN");
@@ -197,13 +230,20 @@ mod tests {
         assert!(e.contains("NORUN") && e.contains("allowed from RUN"), "{e}");
         let e = run("DI_REALTIME", &[Deploy, Start, Start], 0).unwrap_err();
         assert!(e.contains("RUN"), "{e}");
-        assert!(run("DI_OFFLINE", &[Deploy, Start], 0).unwrap_err().contains("DI_OFFLINE"));
+        assert!(
+            run("DI_OFFLINE", &[Deploy, Start], 0)
+                .unwrap_err()
+                .contains("DI_OFFLINE")
+        );
         assert!(run("DI_SOLUTION", &[Deploy, Start, Stop], 0).is_err());
     }
 
     #[test]
     fn solution_runs_to_success() {
-        assert_eq!(run("DI_SOLUTION", &[Deploy, Start], 0).unwrap().status, "success");
+        assert_eq!(
+            run("DI_SOLUTION", &[Deploy, Start], 0).unwrap().status,
+            "success"
+        );
     }
 
     proptest! {

@@ -29,9 +29,11 @@
 
 #![warn(missing_docs)]
 
+mod actions;
 mod clock;
 mod config;
 mod conn;
+mod content;
 mod dispatch;
 mod error;
 mod faults;
@@ -157,9 +159,11 @@ impl Drop for Emulator {
 impl EmulatorBuilder {
     /// Opens the store, binds the socket and starts serving on the current tokio runtime.
     pub async fn start(self) -> Result<Emulator, EmulatorError> {
-        self.faults.validate().map_err(|err| EmulatorError::Config {
-            detail: err.to_string(),
-        })?;
+        self.faults
+            .validate()
+            .map_err(|err| EmulatorError::Config {
+                detail: err.to_string(),
+            })?;
         let location = match &self.data_dir {
             Some(dir) => StoreLocation::Dir(dir.clone()),
             None => StoreLocation::Memory,
@@ -170,12 +174,13 @@ impl EmulatorBuilder {
             .map_err(|err| EmulatorError::Server {
                 detail: format!("opening the store: {err}"),
             })??;
-        let listener = TcpListener::bind(self.listen)
-            .await
-            .map_err(|source| EmulatorError::Bind {
-                addr: self.listen,
-                source,
-            })?;
+        let listener =
+            TcpListener::bind(self.listen)
+                .await
+                .map_err(|source| EmulatorError::Bind {
+                    addr: self.listen,
+                    source,
+                })?;
         let local_addr = listener
             .local_addr()
             .map_err(|source| EmulatorError::Bind {
@@ -197,8 +202,8 @@ impl EmulatorBuilder {
             requests: AtomicU64::new(0),
         });
         let (tx, rx) = oneshot::channel::<()>();
-        let service = server::router(Arc::clone(&app))
-            .into_make_service_with_connect_info::<ConnHandle>();
+        let service =
+            server::router(Arc::clone(&app)).into_make_service_with_connect_info::<ConnHandle>();
         let task = tokio::spawn(async move {
             axum::serve(KillableListener::new(listener), service)
                 .with_graceful_shutdown(async move {

@@ -19,7 +19,10 @@ fn json(status: StatusCode, body: String) -> Response {
 
 /// A success answer around `data`.
 pub(crate) fn success(request_id: &str, data: &serde_json::Value) -> Response {
-    let resp = json(StatusCode::OK, crate::dispatch::encode_success(request_id, data));
+    let resp = json(
+        StatusCode::OK,
+        crate::dispatch::encode_success(request_id, data),
+    );
     with_request_id(resp, request_id)
 }
 

@@ -35,9 +35,7 @@ pub(crate) struct App {
 
 /// The router: `/` for every method (the handler refuses what the service does not take).
 pub(crate) fn router(app: Arc<App>) -> Router {
-    Router::new()
-        .fallback(handle)
-        .with_state(app)
+    Router::new().fallback(handle).with_state(app)
 }
 
 async fn handle(
@@ -72,7 +70,10 @@ async fn handle(
         return answer(ServiceError::new(
             "UnsupportedHTTPMethod",
             405,
-            format!("HTTP method {} is not supported; use POST (or GET).", parts.method),
+            format!(
+                "HTTP method {} is not supported; use POST (or GET).",
+                parts.method
+            ),
         ));
     }
     if parts.uri.path() != "/" {

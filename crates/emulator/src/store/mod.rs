@@ -11,16 +11,16 @@ mod processes;
 mod projects;
 mod tasks;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::error::{EmulatorError, StoreContext, StoreError};
 
-pub(crate) use idempotency::{IdempotencyRecord, find_idempotency, put_idempotency};
-pub use processes::{ProcessKind, ProcessRecord, ProcessState};
+pub(crate) use idempotency::{find_idempotency, put_idempotency};
 pub(crate) use processes::{NewProcess, get_process, insert_process, list_processes};
+pub use processes::{ProcessKind, ProcessRecord, ProcessState};
 pub(crate) use projects::{add_project, list_projects, project_exists};
 pub use tasks::TaskRecord;
 pub(crate) use tasks::{
@@ -103,7 +103,9 @@ impl Store {
     /// Opens (or creates) the store, applies the schema and makes sure `projects` exist.
     pub fn open(location: StoreLocation, projects: &[i64]) -> Result<Self, EmulatorError> {
         let conn = match &location {
-            StoreLocation::Memory => Connection::open_in_memory().ctx("opening in-memory database")?,
+            StoreLocation::Memory => {
+                Connection::open_in_memory().ctx("opening in-memory database")?
+            }
             StoreLocation::Dir(dir) => {
                 std::fs::create_dir_all(dir).map_err(|source| EmulatorError::DataDir {
                     path: dir.clone(),
@@ -122,11 +124,6 @@ impl Store {
             conn: Mutex::new(conn),
             location,
         })
-    }
-
-    /// Where the data lives.
-    pub fn location(&self) -> &StoreLocation {
-        &self.location
     }
 
     /// The database file, when on disk.
@@ -204,7 +201,8 @@ fn seed_sequences(conn: &Connection) -> Result<(), StoreError> {
 }
 
 /// Whether `path` looks like an emulator data directory (holds the database file).
-pub fn has_database(path: &Path) -> bool {
+#[cfg(test)]
+fn has_database(path: &std::path::Path) -> bool {
     path.join(DB_FILE_NAME).is_file()
 }
 

@@ -176,7 +176,9 @@ pub(crate) fn get_process(
 /// Every process, by id.
 pub(crate) fn list_processes(conn: &Connection) -> Result<Vec<ProcessRecord>, StoreError> {
     let mut stmt = conn
-        .prepare(&format!("SELECT {COLUMNS} FROM processes ORDER BY process_id"))
+        .prepare(&format!(
+            "SELECT {COLUMNS} FROM processes ORDER BY process_id"
+        ))
         .ctx("listing processes")?;
     let rows = stmt.query_map([], from_row).ctx("listing processes")?;
     rows.collect::<Result<Vec<_>, _>>().ctx("listing processes")

@@ -1,0 +1,145 @@
+//! The twelve operations, executed against the store in one transaction each, with
+//! `ClientToken` idempotency around the three operations that take one.
+
+mod generate;
+mod instances;
+mod tasks;
+
+use dataworks_wire::{AnyRequest, Operation};
+use rusqlite::Connection;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::error::ServiceError;
+use crate::store::{self, TaskRecord};
+
+/// What an action needs besides its request.
+pub(crate) struct Ctx<'a> {
+    /// The open transaction.
+    pub tx: &'a Connection,
+    /// Now, unix ms.
+    pub now_ms: i64,
+    /// The processing delay, ms.
+    pub delay_ms: i64,
+    /// Fault injection: a process started now ends in `fail`.
+    pub fail_process: bool,
+}
+
+/// Executes one request and returns its `Data`. Runs inside the caller's transaction.
+pub(crate) fn execute(ctx: &Ctx<'_>, request: &AnyRequest) -> Result<Value, ServiceError> {
+    match idempotency_key(request) {
+        Some((action, token, hash)) => {
+            if let Some(rec) = store::find_idempotency(ctx.tx, action, &token)? {
+                if rec.params_hash == hash {
+                    tracing::debug!(action, token = %token, "ClientToken repeat: first answer");
+                    return serde_json::from_str(&rec.response_data).map_err(|e| {
+                        ServiceError::internal(format!("stored idempotent answer unreadable: {e}"))
+                    });
+                }
+                return Err(ServiceError::idempotent_mismatch(action, &token));
+            }
+            let data = run(ctx, request)?;
+            store::put_idempotency(ctx.tx, action, &token, &hash, &data.to_string(), ctx.now_ms)?;
+            Ok(data)
+        }
+        None => run(ctx, request),
+    }
+}
+
+fn run(ctx: &Ctx<'_>, request: &AnyRequest) -> Result<Value, ServiceError> {
+    match request {
+        AnyRequest::GenerateDISyncTaskConfigForCreating(r) => generate::for_creating(ctx, r),
+        AnyRequest::GenerateDISyncTaskConfigForUpdating(r) => generate::for_updating(ctx, r),
+        AnyRequest::QueryDISyncTaskConfigProcessResult(r) => generate::query(ctx, r),
+        AnyRequest::CreateDISyncTask(r) => tasks::create(ctx, r),
+        AnyRequest::UpdateDISyncTask(r) => tasks::update(ctx, r),
+        AnyRequest::GetDISyncTask(r) => tasks::get(ctx, r),
+        AnyRequest::DeleteDISyncTask(r) => tasks::delete(ctx, r),
+        AnyRequest::DeployDISyncTask(r) => instances::deploy(ctx, r),
+        AnyRequest::StartDISyncInstance(r) => instances::start(ctx, r),
+        AnyRequest::StopDISyncInstance(r) => instances::stop(ctx, r),
+        AnyRequest::TerminateDISyncInstance(r) => instances::terminate(ctx, r),
+        AnyRequest::GetDISyncInstanceInfo(r) => instances::info(ctx, r),
+    }
+}
+
+/// (action, token, hash of the business parameters) for a request that carries a
+/// `ClientToken`.
+fn idempotency_key(request: &AnyRequest) -> Option<(&'static str, String, String)> {
+    fn key<O: Operation>(op: &O) -> Option<(&'static str, String, String)> {
+        let token = op.client_token()?.to_string();
+        Some((O::ACTION, token, params_hash(op)))
+    }
+    match request {
+        AnyRequest::GenerateDISyncTaskConfigForCreating(r) => key(r),
+        AnyRequest::GenerateDISyncTaskConfigForUpdating(r) => key(r),
+        AnyRequest::CreateDISyncTask(r) => key(r),
+        _ => None,
+    }
+}
+
+/// SHA-256 (hex) over the sorted business parameters (query and form), independent of the
+/// signature algorithm and of the parameters' order on the wire.
+pub(crate) fn params_hash<O: Operation>(op: &O) -> String {
+    let mut params: Vec<(String, String, &str)> = op
+        .query_params()
+        .into_iter()
+        .map(|(k, v)| (k, v, "q"))
+        .chain(op.form_params().into_iter().map(|(k, v)| (k, v, "f")))
+        .collect();
+    params.sort();
+    let mut hasher = Sha256::new();
+    for (k, v, loc) in &params {
+        for part in [loc.as_bytes(), k.as_bytes(), v.as_bytes()] {
+            hasher.update((part.len() as u64).to_be_bytes());
+            hasher.update(part);
+        }
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// Fails unless the workspace exists.
+pub(crate) fn require_project(ctx: &Ctx<'_>, project_id: i64) -> Result<(), ServiceError> {
+    if store::project_exists(ctx.tx, project_id)? {
+        return Ok(());
+    }
+    let known = store::list_projects(ctx.tx)?;
+    Err(ServiceError::new(
+        "Forbidden.DI.NoPrivilege",
+        403,
+        format!(
+            "ProjectId:[{project_id}] does not exist or you have no access to it; the emulator's \
+             workspaces are {known:?} (add one with --project / EmulatorBuilder::project)."
+        ),
+    ))
+}
+
+/// The docs' message for an unknown task id.
+pub(crate) fn invalid_file_id(file_id: i64) -> String {
+    format!("fileId:[{file_id}] is invalid.")
+}
+
+/// The task `file_id` of workspace `project_id` and type `task_type`, or the error saying which
+/// of those does not match.
+pub(crate) fn require_task(
+    ctx: &Ctx<'_>,
+    project_id: i64,
+    task_type: &str,
+    file_id: i64,
+) -> Result<TaskRecord, ServiceError> {
+    let task = store::get_task(ctx.tx, file_id)?
+        .filter(|t| t.project_id == project_id)
+        .ok_or_else(|| ServiceError::invalid_parameter(invalid_file_id(file_id)))?;
+    if task.task_type != task_type {
+        return Err(ServiceError::invalid_parameter(format!(
+            "fileId:[{file_id}] is a {} task, not {task_type}; call with TaskType={}.",
+            task.task_type, task.task_type
+        )));
+    }
+    Ok(task)
+}
+
+/// A `Data` with only `Status: "success"`.
+pub(crate) fn ok_status() -> Value {
+    serde_json::json!({ "Status": "success" })
+}
