@@ -24,12 +24,15 @@ struct Cli {
 enum Command {
     /// Sign one request description (JSON on stdin) and print every intermediate string.
     Sign(commands::sign::SignArgs),
+    /// Run the local DataWorks DI emulator (SQLite state, both signatures, faults on demand).
+    Emulator(commands::emulator::EmulatorArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Sign(args) => commands::sign::run(args),
+        Command::Emulator(args) => commands::emulator::run(args),
     };
     code.into()
 }

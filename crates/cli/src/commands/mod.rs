@@ -1,3 +1,4 @@
 //! One module per `dwdi` subcommand.
 
+pub mod emulator;
 pub mod sign;

@@ -1,0 +1,250 @@
+//! `dwdi emulator`: run the local DataWorks DI emulator until Ctrl-C / SIGTERM.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use dataworks_emulator::{
+    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_URL_BYTES, Emulator, EmulatorBuilder, Faults, Limits,
+};
+
+use crate::exit::Exit;
+
+/// Arguments of `dwdi emulator`.
+#[derive(Debug, clap::Args)]
+pub struct EmulatorArgs {
+    /// Address to listen on (port 0 = any free port; the endpoint is printed).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Keep the state in DIR/emulator.sqlite3 (survives restarts); in memory when absent.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// An accepted AccessKey id (repeatable; pairs with --access-key-secret in order).
+    /// Without any, the documented default pair is accepted.
+    #[arg(long = "access-key-id", value_name = "ID")]
+    pub access_key_ids: Vec<String>,
+    /// The secret of the --access-key-id at the same position (repeatable).
+    #[arg(
+        long = "access-key-secret",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    pub access_key_secrets: Vec<String>,
+    /// How long a generation process (and an instance start/terminate) takes, e.g. 500ms, 2s.
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = humantime::parse_duration)]
+    pub processing_delay: Duration,
+    /// Another workspace (ProjectId) to serve, besides 10000 (repeatable).
+    #[arg(long = "project", value_name = "ID")]
+    pub projects: Vec<i64>,
+    /// Share of requests answered 429 Throttling.User (0 to 1).
+    #[arg(long, value_name = "RATE", default_value_t = 0.0)]
+    pub throttle_rate: f64,
+    /// Share of requests answered 500 InternalError.System (0 to 1).
+    #[arg(long, value_name = "RATE", default_value_t = 0.0)]
+    pub server_error_rate: f64,
+    /// Share of requests whose connection is closed without an answer (0 to 1).
+    #[arg(long, value_name = "RATE", default_value_t = 0.0)]
+    pub drop_rate: f64,
+    /// Latency added to every request, e.g. 50ms.
+    #[arg(long, value_name = "DURATION", default_value = "0ms", value_parser = humantime::parse_duration)]
+    pub latency: Duration,
+    /// Share of generation processes that end in `fail` (0 to 1).
+    #[arg(long, value_name = "RATE", default_value_t = 0.0)]
+    pub process_fail_rate: f64,
+    /// Seed of the fault generator (the same seed gives the same faults).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub seed: u64,
+    /// Largest accepted request body, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
+    pub max_body_bytes: usize,
+    /// Longest accepted request URL (path and query), in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_URL_BYTES)]
+    pub max_url_bytes: usize,
+}
+
+impl EmulatorArgs {
+    /// The builder these arguments describe, or a usage error.
+    fn builder(&self) -> Result<EmulatorBuilder, String> {
+        if self.access_key_ids.len() != self.access_key_secrets.len() {
+            return Err(format!(
+                "give --access-key-id and --access-key-secret in pairs ({} ids, {} secrets)",
+                self.access_key_ids.len(),
+                self.access_key_secrets.len()
+            ));
+        }
+        let faults = Faults {
+            throttle_rate: self.throttle_rate,
+            server_error_rate: self.server_error_rate,
+            drop_rate: self.drop_rate,
+            latency: self.latency,
+            process_fail_rate: self.process_fail_rate,
+            seed: self.seed,
+        };
+        faults.validate().map_err(|e| e.to_string())?;
+        let mut builder = Emulator::builder()
+            .listen(self.listen)
+            .processing_delay(self.processing_delay)
+            .faults(faults)
+            .limits(Limits {
+                max_body_bytes: self.max_body_bytes,
+                max_url_bytes: self.max_url_bytes,
+            });
+        for (id, secret) in self.access_key_ids.iter().zip(&self.access_key_secrets) {
+            builder = builder.credentials(id.clone(), secret.clone());
+        }
+        for project in &self.projects {
+            builder = builder.project(*project);
+        }
+        if let Some(dir) = &self.data_dir {
+            builder = builder.data_dir(dir.clone());
+        }
+        Ok(builder)
+    }
+
+    fn faults_line(&self) -> String {
+        let mut parts = Vec::new();
+        for (name, rate) in [
+            ("throttle", self.throttle_rate),
+            ("server-error", self.server_error_rate),
+            ("drop", self.drop_rate),
+            ("process-fail", self.process_fail_rate),
+        ] {
+            if rate > 0.0 {
+                parts.push(format!("{name} {rate}"));
+            }
+        }
+        if !self.latency.is_zero() {
+            parts.push(format!(
+                "latency {}",
+                humantime::format_duration(self.latency)
+            ));
+        }
+        if parts.is_empty() {
+            "none".to_string()
+        } else {
+            format!("{} (seed {})", parts.join(", "), self.seed)
+        }
+    }
+}
+
+/// Runs `dwdi emulator` until Ctrl-C or SIGTERM.
+pub fn run(args: EmulatorArgs) -> Exit {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    let builder = match args.builder() {
+        Ok(b) => b,
+        Err(message) => {
+            eprintln!("dwdi emulator: {message}");
+            return Exit::Usage;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("dwdi emulator: cannot start the async runtime: {err}");
+            return Exit::Failure;
+        }
+    };
+    runtime.block_on(serve(args, builder))
+}
+
+async fn serve(args: EmulatorArgs, builder: EmulatorBuilder) -> Exit {
+    let mut emu = match builder.start().await {
+        Ok(emu) => emu,
+        Err(err) => {
+            eprintln!("dwdi emulator: {err}");
+            return Exit::Failure;
+        }
+    };
+    let data = match emu.database_path() {
+        Some(path) => path.display().to_string(),
+        None => "in memory (lost when the emulator stops; use --data-dir to keep it)".to_string(),
+    };
+    let ids = emu.access_key_ids();
+    let mut out = std::io::stdout().lock();
+    let mut lines = vec![
+        format!("endpoint: {}", emu.endpoint()),
+        format!("data: {data}"),
+        format!("workspaces: {}", workspaces(&emu.inspect().projects())),
+        format!("access key ids: {}", ids.join(", ")),
+    ];
+    if args.access_key_ids.is_empty() {
+        lines.push(format!(
+            "default credentials (documented, for local use only): id {DEFAULT_ACCESS_KEY_ID} secret {DEFAULT_ACCESS_KEY_SECRET}"
+        ));
+    }
+    lines.push(format!(
+        "processing delay: {}",
+        humantime::format_duration(args.processing_delay)
+    ));
+    lines.push(format!("faults: {}", args.faults_line()));
+    lines.push("running; press Ctrl-C (or send SIGTERM) to stop".to_string());
+    for line in lines {
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = out.flush();
+    drop(out);
+
+    let outcome = tokio::select! {
+        () = stop_signal() => None,
+        res = emu.wait() => Some(res),
+    };
+    match outcome {
+        None => match emu.shutdown().await {
+            Ok(()) => {
+                eprintln!("dwdi emulator: stopped");
+                Exit::Success
+            }
+            Err(err) => {
+                eprintln!("dwdi emulator: {err}");
+                Exit::Failure
+            }
+        },
+        Some(Ok(())) => Exit::Success,
+        Some(Err(err)) => {
+            eprintln!("dwdi emulator: {err}");
+            Exit::Failure
+        }
+    }
+}
+
+fn workspaces(projects: &[i64]) -> String {
+    projects
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Resolves on Ctrl-C or (on Unix) SIGTERM.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,214 @@
+//! `dwdi emulator` as a process: prints its endpoint, serves signed calls, keeps an
+//! acknowledged write across `kill -9` and a restart on the same data dir, stops on SIGTERM.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, ChildStdout, Command, Stdio};
+
+use dataworks_signer::rpc::{RpcRequest, SigningParams, sign_request};
+use dataworks_signer::{Credentials, SignatureAlgorithm};
+use serde_json::Value;
+
+const ID: &str = "cli-test-id";
+const SECRET: &str = "cli-test-secret-value";
+
+struct Running {
+    child: Child,
+    endpoint: String,
+    banner: Vec<String>,
+    _stdout: BufReader<ChildStdout>,
+}
+
+fn start(extra: &[&str]) -> Running {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dwdi"))
+        .args([
+            "emulator",
+            "--listen",
+            "127.0.0.1:0",
+            "--processing-delay",
+            "0s",
+        ])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut banner = Vec::new();
+    loop {
+        let mut line = String::new();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "dwdi emulator exited early: {banner:?}"
+        );
+        let line = line.trim_end().to_string();
+        let done = line.starts_with("running");
+        banner.push(line);
+        if done {
+            break;
+        }
+    }
+    let endpoint = banner[0].strip_prefix("endpoint: ").unwrap().to_string();
+    Running {
+        child,
+        endpoint,
+        banner,
+        _stdout: stdout,
+    }
+}
+
+/// One signed call over a bare HTTP/1.1 connection; (status, body).
+fn call(
+    endpoint: &str,
+    action: &str,
+    query: &[(&str, &str)],
+    form: &[(&str, &str)],
+) -> (u16, Value) {
+    let host = endpoint.trim_start_matches("http://");
+    let mut req = RpcRequest::new(action, "2020-05-18", host);
+    for (k, v) in query {
+        req = req.query_param(*k, *v);
+    }
+    for (k, v) in form {
+        req = req.form_param(*k, *v);
+    }
+    let signed = sign_request(
+        &req,
+        &Credentials::new(ID, SECRET),
+        &SigningParams {
+            algorithm: SignatureAlgorithm::Acs3HmacSha256,
+            timestamp: dataworks_signer::system::now_utc(),
+            nonce: dataworks_signer::system::random_nonce(),
+        },
+    )
+    .unwrap();
+    let mut stream = TcpStream::connect(host).unwrap();
+    let mut head = format!("POST {} HTTP/1.1\r\n", signed.path_and_query);
+    for (k, v) in &signed.headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str(&format!(
+        "content-length: {}\r\nconnection: close\r\n\r\n",
+        signed.body.len()
+    ));
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(&signed.body).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw);
+    let status: u16 = text.split(' ').nth(1).unwrap().parse().unwrap();
+    let body = text.split_once("\r\n\r\n").unwrap().1;
+    // The answer may be chunked; the JSON object is between the first '{' and the last '}'.
+    let json = &body[body.find('{').unwrap()..=body.rfind('}').unwrap()];
+    (status, serde_json::from_str(json).unwrap())
+}
+
+fn batch_job() -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../emulator/tests/data/batch-job.json"),
+    )
+    .unwrap()
+}
+
+#[test]
+fn acknowledged_write_survives_kill_9_and_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().to_str().unwrap();
+    let creds = [
+        "--access-key-id",
+        ID,
+        "--access-key-secret",
+        SECRET,
+        "--data-dir",
+        data_dir,
+    ];
+    let mut emu = start(&creds);
+    assert!(
+        emu.banner
+            .iter()
+            .any(|l| l == &format!("access key ids: {ID}")),
+        "{:?}",
+        emu.banner
+    );
+    assert!(
+        !emu.banner.join("\n").contains(SECRET),
+        "the secret must not be printed"
+    );
+    let (status, body) = call(
+        &emu.endpoint,
+        "CreateDISyncTask",
+        &[
+            ("ProjectId", "10000"),
+            ("TaskType", "DI_OFFLINE"),
+            ("TaskName", "survivor"),
+        ],
+        &[("TaskContent", &batch_job())],
+    );
+    assert_eq!(status, 200, "{body}");
+    let file_id = body["Data"]["FileId"].as_i64().unwrap();
+    emu.child.kill().unwrap(); // SIGKILL
+    emu.child.wait().unwrap();
+
+    let mut emu = start(&creds);
+    let (status, body) = call(
+        &emu.endpoint,
+        "GetDISyncTask",
+        &[
+            ("ProjectId", "10000"),
+            ("TaskType", "DI_OFFLINE"),
+            ("FileId", &file_id.to_string()),
+        ],
+        &[],
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["Data"]["Code"].as_str().unwrap(), batch_job());
+    emu.child.kill().unwrap();
+    emu.child.wait().unwrap();
+}
+
+#[test]
+fn default_pair_is_printed_and_sigterm_stops() {
+    let mut emu = start(&[
+        "--project",
+        "20000",
+        "--throttle-rate",
+        "0.5",
+        "--seed",
+        "9",
+    ]);
+    let banner = emu.banner.join("\n");
+    assert!(
+        banner.contains(dataworks_emulator::DEFAULT_ACCESS_KEY_SECRET),
+        "{banner}"
+    );
+    assert!(banner.contains("workspaces: 10000, 20000"), "{banner}");
+    assert!(banner.contains("throttle 0.5 (seed 9)"), "{banner}");
+    let status = Command::new("kill")
+        .args(["-TERM", &emu.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = emu.child.wait().unwrap();
+    assert_eq!(exit.code(), Some(0));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        vec!["emulator", "--access-key-id", "only-id"],
+        vec!["emulator", "--drop-rate", "1.5"],
+        vec!["emulator", "--processing-delay", "soon"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_dwdi"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
