@@ -7,8 +7,10 @@ use std::fmt;
 use serde::Deserializer;
 use serde::de::{self, Visitor};
 
-/// The largest magnitude an `f64` can have and still convert to `i64` exactly (2^63).
-const I64_BOUND: f64 = 9_223_372_036_854_775_808.0;
+/// The largest magnitude up to which every integer is exactly representable in an `f64`
+/// (2^53). serde_json hands integers beyond the i64/u64 range over as (rounded) floats, so a
+/// larger float may not be the number that was sent.
+const EXACT_F64: f64 = 9_007_199_254_740_992.0;
 
 /// `Option<i64>` from a number, a numeric string (surrounding spaces allowed) or `null`.
 pub fn opt_i64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
@@ -50,8 +52,8 @@ impl<'de> Visitor<'de> for OptI64 {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        if v.is_finite() && v.fract() == 0.0 && (-I64_BOUND..I64_BOUND).contains(&v) {
-            // In range and integral, so the conversion is exact.
+        if v.is_finite() && v.fract() == 0.0 && (-EXACT_F64..=EXACT_F64).contains(&v) {
+            // Integral and exactly representable, so the conversion is exact.
             Ok(Some(v as i64))
         } else {
             Err(E::custom(format!("number {v} is not an int64")))

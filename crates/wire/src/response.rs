@@ -135,6 +135,12 @@ pub fn decode_data<D: DeserializeOwned>(
     }
     let data = match take(&mut map, "Data") {
         None | Some(Value::Null) => None,
+        Some(value) if !value.is_object() => {
+            return Err(malformed(
+                format!("Data: expected an object, found {}", kind(&value)),
+                snippet(body),
+            ));
+        }
         Some(value) => Some(
             serde_path_to_error::deserialize::<_, D>(value).map_err(|e| {
                 let path = e.path().to_string();

@@ -1,0 +1,256 @@
+//! Property tests: encoding then decoding gives back the same value, for every request (wire
+//! parameters → `from_params`, also through real URL encoding) and every response `Data`
+//! (`encode_success` → `decode_response`, also with integers sent as strings).
+
+use dataworks_wire::*;
+use proptest::option;
+use proptest::prelude::*;
+use serde_json::Value;
+
+fn task_type() -> impl Strategy<Value = TaskType> {
+    proptest::sample::select(TaskType::ALL.to_vec())
+}
+
+fn text() -> impl Strategy<Value = String> {
+    // Any Unicode, including `&`, `=`, `+`, `%`, spaces and control characters.
+    any::<String>()
+}
+
+fn opt_text() -> impl Strategy<Value = Option<String>> {
+    option::of(text())
+}
+
+/// Encodes the request as a real query string and form body, decodes them as a server does,
+/// and checks every way back gives the same request.
+fn assert_round_trip<Op: Operation>(request: &Op) -> Result<(), TestCaseError> {
+    let query = request.query_params();
+    let form = request.form_params();
+    for (name, _) in &query {
+        prop_assert!(
+            !form.iter().any(|(n, _)| n == name),
+            "{name} in both places"
+        );
+    }
+    let form_names: Vec<&str> = form.iter().map(|(n, _)| n.as_str()).collect();
+    if Op::ACTION == "CreateDISyncTask" {
+        prop_assert_eq!(form_names, vec!["TaskContent"]);
+    } else {
+        prop_assert!(form_names.is_empty());
+    }
+
+    // Straight from the pairs.
+    let params = Params::from_pairs(query.iter().chain(&form).cloned());
+    prop_assert_eq!(&Op::from_params(&params).unwrap(), request);
+
+    // Through URL encoding, as on the wire.
+    let query_string = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&query)
+        .finish();
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&form)
+        .finish();
+    let params = Params::from_urlencoded(&query_string, body.as_bytes());
+    let decoded = Op::from_params(&params).unwrap();
+    prop_assert_eq!(&decoded, request);
+
+    // By action name.
+    let any = AnyRequest::from_action(Op::ACTION, &params).unwrap();
+    prop_assert_eq!(any.action(), Op::ACTION);
+    prop_assert_eq!(any.query_params(), query);
+    prop_assert_eq!(any.form_params(), form);
+    prop_assert_eq!(any.client_token(), request.client_token());
+    prop_assert_eq!(any, request.clone().into_any());
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn generate_for_creating(project_id in any::<i64>(), task_type in task_type(), task_param in text(), client_token in opt_text()) {
+        assert_round_trip(&GenerateDISyncTaskConfigForCreating { project_id, task_type, task_param, client_token })?;
+    }
+
+    #[test]
+    fn generate_for_updating(project_id in any::<i64>(), task_type in task_type(), task_param in text(), task_id in any::<i64>(), client_token in opt_text()) {
+        assert_round_trip(&GenerateDISyncTaskConfigForUpdating { project_id, task_type, task_param, task_id, client_token })?;
+    }
+
+    #[test]
+    fn query_process_result(project_id in any::<i64>(), task_type in task_type(), async_process_id in any::<i64>()) {
+        assert_round_trip(&QueryDISyncTaskConfigProcessResult { project_id, task_type, async_process_id })?;
+    }
+
+    #[test]
+    fn create_task(project_id in any::<i64>(), task_type in task_type(), task_content in text(), task_name in opt_text(), task_param in opt_text(), client_token in opt_text()) {
+        assert_round_trip(&CreateDISyncTask { project_id, task_type, task_content, task_name, task_param, client_token })?;
+    }
+
+    #[test]
+    fn update_task(project_id in any::<i64>(), task_type in task_type(), file_id in any::<i64>(), task_content in opt_text(), task_param in opt_text()) {
+        assert_round_trip(&UpdateDISyncTask { project_id, task_type, file_id, task_content, task_param })?;
+    }
+
+    #[test]
+    fn file_operations(project_id in any::<i64>(), task_type in task_type(), file_id in any::<i64>(), start_param in opt_text()) {
+        assert_round_trip(&GetDISyncTask { project_id, task_type, file_id })?;
+        assert_round_trip(&DeleteDISyncTask { project_id, task_type, file_id })?;
+        assert_round_trip(&DeployDISyncTask { project_id, task_type, file_id })?;
+        assert_round_trip(&StopDISyncInstance { project_id, task_type, file_id })?;
+        assert_round_trip(&TerminateDISyncInstance { project_id, task_type, file_id })?;
+        assert_round_trip(&GetDISyncInstanceInfo { project_id, task_type, file_id })?;
+        assert_round_trip(&StartDISyncInstance { project_id, task_type, file_id, start_param })?;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// response Data
+
+fn status_message() -> impl Strategy<Value = (Option<String>, Option<String>)> {
+    (
+        option::of(prop_oneof![
+            Just("success".to_owned()),
+            Just("fail".to_owned()),
+            text()
+        ]),
+        opt_text(),
+    )
+}
+
+prop_compose! {
+    fn alarm_rule()(aggregator in opt_text(), comparator in opt_text(), level in opt_text(), duration in option::of(any::<i64>()), threshold in option::of(any::<i64>())) -> AlarmRule {
+        AlarmRule { aggregator, comparator, level, duration, threshold }
+    }
+}
+
+prop_compose! {
+    fn notify_rule()(critical in option::of(prop::collection::vec(text(), 0..3)), warning in option::of(prop::collection::vec(text(), 0..3)), interval in option::of(any::<i64>())) -> NotifyRule {
+        NotifyRule { critical, warning, interval }
+    }
+}
+
+prop_compose! {
+    fn alarm()(id in option::of(any::<i64>()), rule_name in opt_text(), description in opt_text(), metric in opt_text(), enabled in option::of(any::<bool>()), notify_rule in option::of(notify_rule()), alarm_rule_list in option::of(prop::collection::vec(alarm_rule(), 0..3))) -> Alarm {
+        Alarm { id, rule_name, description, metric, enabled, notify_rule, alarm_rule_list }
+    }
+}
+
+prop_compose! {
+    fn solution_detail()(
+        id in option::of(any::<i64>()), project_id in option::of(any::<i64>()),
+        name in opt_text(), creator_name in opt_text(), process_content in opt_text(),
+        process_extra in opt_text(), source_type in opt_text(), start_time in opt_text(),
+        submit_time in opt_text(), status in opt_text(), solution_type in opt_text(),
+    ) -> SolutionDetail {
+        SolutionDetail {
+            id, project_id, name, creator_name, process_content, process_extra, source_type,
+            start_time, submit_time, status, solution_type,
+        }
+    }
+}
+
+prop_compose! {
+    fn solution_step()(step_id in option::of(any::<i64>()), step_name in opt_text(), status in opt_text(), info in opt_text()) -> SolutionStep {
+        SolutionStep { step_id, step_name, status, info }
+    }
+}
+
+prop_compose! {
+    fn solution_info()(id in option::of(any::<i64>()), creator_name in opt_text(), status in opt_text(), step_detail in option::of(prop::collection::vec(solution_step(), 0..3))) -> SolutionInfo {
+        SolutionInfo { id, creator_name, status, step_detail }
+    }
+}
+
+/// `encode_success` then `decode_response` gives back the data, also when every integer is
+/// sent as a numeric string.
+fn assert_data_round_trip<Op: Operation>(
+    request_id: &str,
+    data: &Op::Data,
+) -> Result<(), TestCaseError> {
+    let body = encode_success(request_id, data);
+    let response = decode_response::<Op>(200, body.as_bytes()).unwrap();
+    prop_assert_eq!(response.request_id.as_deref(), Some(request_id));
+    prop_assert_eq!(response.success, Some(true));
+    prop_assert_eq!(response.data.as_ref(), Some(data));
+    prop_assert_eq!(
+        response.business_failure().is_some(),
+        data.business_failure().is_some()
+    );
+
+    let mut value: Value = serde_json::from_str(&body).unwrap();
+    stringify_numbers(&mut value);
+    let body = serde_json::to_vec(&value).unwrap();
+    let response = decode_response::<Op>(200, &body).unwrap();
+    prop_assert_eq!(response.data.as_ref(), Some(data));
+    Ok(())
+}
+
+fn stringify_numbers(value: &mut Value) {
+    match value {
+        Value::Number(n) => *value = Value::String(n.to_string()),
+        Value::Array(items) => items.iter_mut().for_each(stringify_numbers),
+        Value::Object(map) => map.values_mut().for_each(stringify_numbers),
+        _ => {}
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn generate_data(request_id in text(), process_id in option::of(any::<i64>()), (status, message) in status_message()) {
+        let data = GenerateDISyncTaskConfigData { process_id, status, message };
+        assert_data_round_trip::<GenerateDISyncTaskConfigForCreating>(&request_id, &data)?;
+        assert_data_round_trip::<GenerateDISyncTaskConfigForUpdating>(&request_id, &data)?;
+    }
+
+    #[test]
+    fn query_data(request_id in text(), (status, message) in status_message(), task_content in opt_text()) {
+        let data = QueryDISyncTaskConfigProcessResultData { status, message, task_content };
+        assert_data_round_trip::<QueryDISyncTaskConfigProcessResult>(&request_id, &data)?;
+    }
+
+    #[test]
+    fn create_data(request_id in text(), file_id in option::of(any::<i64>()), (status, message) in status_message()) {
+        assert_data_round_trip::<CreateDISyncTask>(&request_id, &CreateDISyncTaskData { file_id, status, message })?;
+    }
+
+    #[test]
+    fn status_message_data(request_id in text(), (status, message) in status_message()) {
+        assert_data_round_trip::<UpdateDISyncTask>(&request_id, &UpdateDISyncTaskData { status: status.clone(), message: message.clone() })?;
+        assert_data_round_trip::<DeleteDISyncTask>(&request_id, &DeleteDISyncTaskData { status: status.clone(), message: message.clone() })?;
+        assert_data_round_trip::<DeployDISyncTask>(&request_id, &DeployDISyncTaskData { status: status.clone(), message: message.clone() })?;
+        assert_data_round_trip::<StartDISyncInstance>(&request_id, &StartDISyncInstanceData { status: status.clone(), message: message.clone() })?;
+        assert_data_round_trip::<StopDISyncInstance>(&request_id, &StopDISyncInstanceData { status: status.clone(), message: message.clone() })?;
+        assert_data_round_trip::<TerminateDISyncInstance>(&request_id, &TerminateDISyncInstanceData { status, message })?;
+    }
+
+    #[test]
+    fn get_task_data(request_id in text(), (status, message) in status_message(), code in opt_text(), alarm_list in option::of(prop::collection::vec(alarm(), 0..3)), solution_detail in option::of(solution_detail())) {
+        let data = GetDISyncTaskData { status, message, code, alarm_list, solution_detail };
+        assert_data_round_trip::<GetDISyncTask>(&request_id, &data)?;
+    }
+
+    #[test]
+    fn instance_info_data(request_id in text(), name in opt_text(), (status, message) in status_message(), solution_info in option::of(solution_info())) {
+        let data = GetDISyncInstanceInfoData { name, status, message, solution_info };
+        assert_data_round_trip::<GetDISyncInstanceInfo>(&request_id, &data)?;
+    }
+
+    #[test]
+    fn error_bodies(code in prop_oneof![
+            proptest::sample::select(ErrorCode::KNOWN.to_vec()),
+            text().prop_map(ErrorCode::Other)
+        ],
+        message in text(), request_id in opt_text(), host_id in opt_text(), recommend in opt_text()) {
+        let mut error = ApiError::new(code.clone(), message);
+        error.request_id = request_id;
+        error.host_id = host_id;
+        error.recommend = recommend;
+        let status = error.http_status;
+        let decoded = decode_response::<GetDISyncTask>(status, error.to_body().as_bytes()).unwrap_err();
+        let decoded = decoded.api_error().unwrap();
+        prop_assert_eq!(decoded, &error);
+        prop_assert_eq!(decoded.kind(), code);
+    }
+}
