@@ -6,6 +6,9 @@
 
 mod commands;
 mod exit;
+mod global;
+mod output;
+mod progress;
 
 use std::process::ExitCode;
 
@@ -16,6 +19,11 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "dwdi", version, about, long_about = None)]
 struct Cli {
+    #[command(flatten)]
+    global: global::GlobalArgs,
+    /// Output format: text (default) or json; also accepted after the subcommand.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    output: Option<global::OutputFormat>,
     #[command(subcommand)]
     command: Command,
 }
@@ -26,13 +34,34 @@ enum Command {
     Sign(commands::sign::SignArgs),
     /// Run the local DataWorks DI emulator (SQLite state, both signatures, faults on demand).
     Emulator(commands::emulator::EmulatorArgs),
+    /// Try everything with no account: start the emulator in-process, create a MySQL to
+    /// Hologres real-time task, add a table with an update, show each step.
+    Quickstart(commands::quickstart::QuickstartArgs),
+    /// Create a task from a document (generate, poll, create; direct for DI_OFFLINE).
+    Create(commands::create::CreateArgs),
+    /// Update a task from a document (generate, poll, update); `--plan` for a dry run.
+    Update(commands::update::UpdateArgs),
+    /// Show the state of a generation process (QueryDISyncTaskConfigProcessResult).
+    Query(commands::query::QueryArgs),
+    /// Show a task's current content (GetDISyncTask).
+    Get(commands::get::GetArgs),
+    /// Wait for a generation process started earlier, then create or update from it.
+    Resume(commands::resume::ResumeArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    global::init_logging(cli.global.verbose);
+    let (g, out) = (&cli.global, cli.output);
     let code = match cli.command {
         Command::Sign(args) => commands::sign::run(args),
         Command::Emulator(args) => commands::emulator::run(args),
+        Command::Quickstart(args) => commands::quickstart::run(args, g, out),
+        Command::Create(args) => commands::create::run(args, g, out),
+        Command::Update(args) => commands::update::run(args, g, out),
+        Command::Query(args) => commands::query::run(args, g, out),
+        Command::Get(args) => commands::get::run(args, g, out),
+        Command::Resume(args) => commands::resume::run(args, g, out),
     };
     code.into()
 }
