@@ -1,1 +1,73 @@
-//! placeholder while the crate is being written
+//! Typed DataWorks Data Integration documents (API version 2020-05-18): the TaskParam and
+//! TaskContent JSON that real-time and batch sync tasks are made of.
+//!
+//! - **Documents** ([`model`]): every kind the service takes or returns
+//!   ([`DocumentKind`]), typed where the docs define the fields and lossless everywhere:
+//!   unknown fields are kept and written back, and numbers or booleans the service spells as
+//!   strings are accepted and written back as read.
+//! - **Builder** ([`builder`]): `TaskParam::realtime()` / `TaskParam::update()`, typed and
+//!   validated.
+//! - **Schema** ([`schema`]): JSON Schema of each kind, derived from the types.
+//! - **Validation** ([`validate`]): syntax, schema and semantic rules in one pass, each
+//!   problem with a JSON pointer, a rule id, a message and a fix.
+//! - **Updates** ([`update`]): the current table selection of a TaskContent, applying an
+//!   update TaskParam to it, and the content the service generates for a create TaskParam.
+//! - **Diff** ([`diff`]): tables, mapping rules and other changes between two documents.
+//!
+//! ```
+//! use dataworks_taskparam::{HologresWriter, MysqlReader, TaskContent, TaskParam, WriteMode};
+//!
+//! let param = TaskParam::realtime()
+//!     .resource_group("S_res_group_1")
+//!     .reader(MysqlReader::datasource("mysql_pub1").selected_tables("mysql_db", ["orders", "users"]))
+//!     .writer(HologresWriter::datasource("holo_dw").write_mode(WriteMode::Replay))
+//!     .build()?;
+//! let content = TaskContent::from_realtime_param(&param);
+//!
+//! let update = TaskParam::update()
+//!     .reader(MysqlReader::datasource("mysql_pub1").tables(["orders", "refunds"]))
+//!     .build()?;
+//! let updated = content.apply_update(&update)?;
+//! let diff = dataworks_taskparam::diff(&content, &updated);
+//! assert_eq!(diff.tables_added["mysql_db"], ["refunds"]);
+//! assert_eq!(diff.tables_removed["mysql_db"], ["users"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![warn(missing_docs)]
+
+pub mod builder;
+pub mod diff;
+mod error;
+pub mod kind;
+pub mod lenient;
+pub mod model;
+pub mod schema;
+pub mod update;
+mod util;
+pub mod validate;
+
+pub use builder::{
+    HologresWriter, KafkaWriter, MaxComputeWriter, MysqlReader, RealtimeBuilder, TaskParam,
+    UpdateBuilder, Writer,
+};
+pub use diff::{ContentDiff, PathChange, RuleChange, RuleKey, diff, diff_documents, diff_values};
+pub use error::{ApplyError, BuildError, ParseError};
+pub use kind::{DocumentKind, UnknownKind};
+pub use lenient::{BoolOrString, IntOrString, NumberOrString};
+pub use model::Document;
+pub use model::documents::{
+    BatchJob, BatchSetting, ErrorLimit, Extend, RealtimeSetting, RealtimeSyncConfig,
+    RealtimeTaskParam, SolutionProcess, Speed, TaskContent, TaskMeta, UpdateTaskParam,
+};
+pub use model::enums::{Mode, StepCategory, TaskType, WriteMode};
+pub use model::mapping::{
+    DataColumn, DstCreateTableInfo, MappingDatasource, PrimaryKeyInfo, TableMappingRule,
+    TableRule,
+};
+pub use model::mysql::{
+    Connection, MysqlReaderParams, SchemaTables, SelectedDatabase, TableInfo, TableSelection,
+};
+pub use model::step::{Hop, Order, Step, StepParams};
+pub use model::writers::{HoloWriterParams, KafkaWriterParams, OdpsWriterParams};
+pub use util::{is_secret_key, pointer_touches_secret};
+pub use validate::{Problem, ValidationReport, validate_str, validate_value};
