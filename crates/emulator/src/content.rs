@@ -189,6 +189,25 @@ pub(crate) fn solution_detail(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The metadata reader never panics, whatever the text.
+        #[test]
+        fn task_meta_never_panics(text in ".{0,200}") {
+            let _ = task_meta(&text);
+            let _ = content_resource_group(&text);
+        }
+
+        /// Any string folder/resource group is read back as given.
+        #[test]
+        fn task_meta_reads_strings(folder in ".{0,40}", group in "[A-Za-z0-9_]{1,30}") {
+            let text = serde_json::json!({"FileFolderPath": folder, "ResourceGroup": group}).to_string();
+            let meta = task_meta(&text).unwrap();
+            prop_assert_eq!(meta.folder.as_deref(), Some(folder.as_str()));
+            prop_assert_eq!(meta.resource_group.as_deref(), Some(group.as_str()));
+        }
+    }
 
     #[test]
     fn task_meta_reads_leniently() {

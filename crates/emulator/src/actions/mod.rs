@@ -143,3 +143,41 @@ pub(crate) fn require_task(
 pub(crate) fn ok_status() -> Value {
     serde_json::json!({ "Status": "success" })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dataworks_wire::{CreateDISyncTask, TaskType};
+    use proptest::prelude::*;
+
+    fn create(name: &str, content: &str, token: Option<&str>) -> CreateDISyncTask {
+        CreateDISyncTask {
+            project_id: 10000,
+            task_type: TaskType::DiOffline,
+            task_content: content.to_string(),
+            task_name: Some(name.to_string()),
+            task_param: None,
+            client_token: token.map(str::to_string),
+        }
+    }
+
+    proptest! {
+        /// Equal requests hash equal; a change of any business parameter changes the hash.
+        #[test]
+        fn params_hash_tracks_parameters(name in ".{0,30}", content in ".{0,60}", other in ".{0,60}") {
+            let a = create(&name, &content, Some("t"));
+            prop_assert_eq!(params_hash(&a), params_hash(&a.clone()));
+            if other != content {
+                prop_assert_ne!(params_hash(&a), params_hash(&create(&name, &other, Some("t"))));
+            }
+        }
+
+        /// Moving text between parameters changes the hash (lengths are part of the input).
+        #[test]
+        fn params_hash_is_unambiguous(a in "[a-z]{0,10}", b in "[a-z]{1,10}") {
+            let x = create(&format!("{a}{b}"), "", None);
+            let y = create(&a, &b, None);
+            prop_assert_ne!(params_hash(&x), params_hash(&y));
+        }
+    }
+}
