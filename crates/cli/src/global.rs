@@ -23,7 +23,12 @@ pub enum OutputFormat {
 pub struct GlobalArgs {
     /// Region whose endpoint to use (e.g. cn-shanghai); default: $ALIBABA_CLOUD_REGION_ID,
     /// then the CLI profile's region.
-    #[arg(long, global = true, env = "ALIBABA_CLOUD_REGION_ID", value_name = "REGION")]
+    #[arg(
+        long,
+        global = true,
+        env = "ALIBABA_CLOUD_REGION_ID",
+        value_name = "REGION"
+    )]
     pub region: Option<String>,
     /// Explicit endpoint with its scheme (wins over --region), e.g. http://127.0.0.1:8080
     /// for the emulator.

@@ -43,11 +43,7 @@ pub fn workflow_exit(error: &WorkflowError) -> Exit {
 pub fn workflow_error(ctx: &Context, error: &WorkflowError) -> Exit {
     let exit = workflow_exit(error);
     eprintln!("error: {error}");
-    if let WorkflowError::Timeout {
-        process_id: _,
-        ..
-    } = error
-    {
+    if let WorkflowError::Timeout { process_id: _, .. } = error {
         eprintln!(
             "hint: resume with `dwdi resume --process-id {} ...` once the process has had more time",
             error.process_id().unwrap_or_default()

@@ -15,9 +15,7 @@ use crate::clock::{Clock, TokioClock};
 use crate::credentials::{CredentialSource, CredentialsChain, CredentialsError};
 use crate::endpoint::{Endpoint, EndpointError};
 use crate::error::{CallError, CallErrorKind, StopReason};
-use crate::retry::{
-    FailureClass, RetryPolicy, Safety, may_retry, safety_of, takes_client_token,
-};
+use crate::retry::{FailureClass, RetryPolicy, Safety, may_retry, safety_of, takes_client_token};
 use crate::signature_mismatch::{SignatureComparison, server_string_to_sign};
 use crate::transport::{
     HttpRequest, ReqwestTransport, Timeouts, Transport, TransportError, TransportErrorKind,
@@ -286,8 +284,7 @@ impl Client {
             };
             let applied = current.data.as_ref().is_some_and(|d| {
                 d.code.as_deref().is_some_and(|c| same_json(c, sent))
-                    || d
-                        .solution_detail
+                    || d.solution_detail
                         .as_ref()
                         .and_then(|s| s.process_content.as_deref())
                         .is_some_and(|c| same_json(c, sent))
@@ -385,7 +382,10 @@ impl Client {
             let (class, kind, hint) = match inner.transport.send(http).await {
                 Ok(response) => match decode_response_with_headers::<Op>(
                     response.status,
-                    response.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+                    response
+                        .headers
+                        .iter()
+                        .map(|(n, v)| (n.as_str(), v.as_str())),
                     &response.body,
                 ) {
                     Ok(decoded) => return Ok(decoded),
@@ -401,14 +401,15 @@ impl Client {
                             );
                             return Err(fail(
                                 CallErrorKind::SignatureMismatch {
-                                    error: *api,
-                                    comparison,
+                                    error: api,
+                                    comparison: Box::new(comparison),
                                 },
                                 StopReason::NotRetryable,
                                 budget,
                             ));
                         }
-                        let throttled = api.http_status == 429 || api.code.starts_with("Throttling");
+                        let throttled =
+                            api.http_status == 429 || api.code.starts_with("Throttling");
                         let class = if throttled {
                             FailureClass::NotProcessed
                         } else if api.http_status >= 500 || api.is_retryable() {
@@ -417,7 +418,7 @@ impl Client {
                             FailureClass::Permanent
                         };
                         let hint = api.retry_after;
-                        (class, CallErrorKind::Api(*api), hint)
+                        (class, CallErrorKind::Api(api), hint)
                     }
                     Err(other) => (
                         FailureClass::Permanent,
@@ -487,7 +488,10 @@ mod tests {
 
     #[test]
     fn json_equality_ignores_formatting() {
-        assert!(same_json(r#"{"a":1,"b":[1,2]}"#, "{ \"b\": [1, 2], \"a\": 1 }"));
+        assert!(same_json(
+            r#"{"a":1,"b":[1,2]}"#,
+            "{ \"b\": [1, 2], \"a\": 1 }"
+        ));
         assert!(!same_json(r#"{"a":1}"#, r#"{"a":2}"#));
         assert!(same_json("not json", " not json "));
     }

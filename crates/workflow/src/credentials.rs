@@ -179,6 +179,9 @@ pub struct CredentialsChain {
     env: CredentialsEnv,
 }
 
+/// One source of the chain.
+type Source = fn(&CredentialsChain) -> Result<Lookup, CredentialsError>;
+
 /// What one source said.
 enum Lookup {
     Found(ResolvedCredentials),
@@ -223,10 +226,10 @@ impl CredentialsChain {
             });
         }
         let mut tried = vec!["explicit credentials (none given)".to_owned()];
-        let sources: [fn(&Self) -> Result<Lookup, CredentialsError>; 3] = [
-            Self::from_environment,
-            Self::from_cli_profile,
-            Self::from_credentials_file,
+        let sources: [Source; 3] = [
+            Self::lookup_environment,
+            Self::lookup_cli_profile,
+            Self::lookup_credentials_file,
         ];
         for source in sources {
             match source(self)? {
@@ -244,7 +247,7 @@ impl CredentialsChain {
             .or_else(|| self.env.var(ENV_PROFILE))
     }
 
-    fn from_environment(&self) -> Result<Lookup, CredentialsError> {
+    fn lookup_environment(&self) -> Result<Lookup, CredentialsError> {
         let id = self.env.var(ENV_ACCESS_KEY_ID);
         let secret = self.env.var(ENV_ACCESS_KEY_SECRET);
         let token = self.env.var(ENV_SECURITY_TOKEN);
@@ -280,14 +283,15 @@ impl CredentialsChain {
         }
     }
 
-    fn from_cli_profile(&self) -> Result<Lookup, CredentialsError> {
+    fn lookup_cli_profile(&self) -> Result<Lookup, CredentialsError> {
         if self
             .env
             .var(ENV_CLI_PROFILE_DISABLED)
             .is_some_and(|v| v.eq_ignore_ascii_case("true"))
         {
             return Ok(Lookup::Absent(
-                "Alibaba Cloud CLI profile (disabled by ALIBABA_CLOUD_CLI_PROFILE_DISABLED)".to_owned(),
+                "Alibaba Cloud CLI profile (disabled by ALIBABA_CLOUD_CLI_PROFILE_DISABLED)"
+                    .to_owned(),
             ));
         }
         let Some(home) = self.env.home() else {
@@ -376,7 +380,7 @@ impl CredentialsChain {
         }))
     }
 
-    fn from_credentials_file(&self) -> Result<Lookup, CredentialsError> {
+    fn lookup_credentials_file(&self) -> Result<Lookup, CredentialsError> {
         let (path, named) = match self.env.var(ENV_CREDENTIALS_FILE) {
             Some(p) => (PathBuf::from(p), true),
             None => match self.env.home() {
@@ -391,7 +395,10 @@ impl CredentialsChain {
         let Some(text) = read_if_present(&path)? else {
             if named {
                 return Err(CredentialsError::Broken {
-                    source_name: format!("{} (from ALIBABA_CLOUD_CREDENTIALS_FILE)", path.display()),
+                    source_name: format!(
+                        "{} (from ALIBABA_CLOUD_CREDENTIALS_FILE)",
+                        path.display()
+                    ),
                     reason: "the file does not exist; fix the variable or unset it".to_owned(),
                 });
             }
@@ -399,10 +406,7 @@ impl CredentialsChain {
         };
         let ini = ini::Ini::load_from_str(&text).map_err(|e| CredentialsError::Broken {
             source_name: path.display().to_string(),
-            reason: format!(
-                "not a valid INI file (line {}, column {})",
-                e.line, e.col
-            ),
+            reason: format!("not a valid INI file (line {}, column {})", e.line, e.col),
         })?;
         let section = self.profile_name().unwrap_or("default").to_owned();
         let Some(props) = ini.section(Some(section.as_str())) else {
@@ -423,7 +427,11 @@ impl CredentialsChain {
                     "type {other:?} is not supported (supported: access_key)"
                 )));
             }
-            None => return Err(broken("the section has no type; add `type = access_key`".to_owned())),
+            None => {
+                return Err(broken(
+                    "the section has no type; add `type = access_key`".to_owned(),
+                ));
+            }
         }
         let (Some(id), Some(secret)) = (get("access_key_id"), get("access_key_secret")) else {
             return Err(broken(

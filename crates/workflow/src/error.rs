@@ -14,14 +14,14 @@ use crate::transport::TransportError;
 #[non_exhaustive]
 pub enum CallErrorKind {
     /// The service answered with an error (HTTP ≥ 400 or an error body).
-    Api(ApiError),
+    Api(Box<ApiError>),
     /// The service answered `SignatureDoesNotMatch`; the comparison of our string to sign
     /// with the one in its message says where they differ.
     SignatureMismatch {
         /// The service's error.
-        error: ApiError,
+        error: Box<ApiError>,
         /// Ours beside theirs.
-        comparison: SignatureComparison,
+        comparison: Box<SignatureComparison>,
     },
     /// No answer was received.
     Transport(TransportError),
@@ -163,7 +163,9 @@ impl fmt::Display for CallErrorKind {
                 f,
                 "the answer (HTTP {http_status}) could not be decoded: {detail}"
             ),
-            CallErrorKind::Sign { detail } => write!(f, "the request could not be signed: {detail}"),
+            CallErrorKind::Sign { detail } => {
+                write!(f, "the request could not be signed: {detail}")
+            }
             CallErrorKind::Rejected {
                 status,
                 message,

@@ -14,28 +14,28 @@ pub enum TaskParamInput {
     /// JSON text (read from a file, say); its kind is the one the operation needs.
     Json(String),
     /// A real-time create `TaskParam` (DI_REALTIME / DI_SOLUTION create).
-    Realtime(RealtimeTaskParam),
+    Realtime(Box<RealtimeTaskParam>),
     /// An update `TaskParam` (DI_REALTIME / DI_SOLUTION update).
-    Update(UpdateTaskParam),
+    Update(Box<UpdateTaskParam>),
     /// A batch job script (DI_OFFLINE create and update).
-    Batch(BatchJob),
+    Batch(Box<BatchJob>),
 }
 
 impl From<RealtimeTaskParam> for TaskParamInput {
     fn from(p: RealtimeTaskParam) -> Self {
-        TaskParamInput::Realtime(p)
+        TaskParamInput::Realtime(Box::new(p))
     }
 }
 
 impl From<UpdateTaskParam> for TaskParamInput {
     fn from(p: UpdateTaskParam) -> Self {
-        TaskParamInput::Update(p)
+        TaskParamInput::Update(Box::new(p))
     }
 }
 
 impl From<BatchJob> for TaskParamInput {
     fn from(p: BatchJob) -> Self {
-        TaskParamInput::Batch(p)
+        TaskParamInput::Batch(Box::new(p))
     }
 }
 
@@ -92,7 +92,11 @@ impl TaskParamInput {
 
     /// Checks the input against the kind `purpose` on `task_type` needs, offline, and
     /// returns the JSON text to send. Every problem is reported at once.
-    pub fn validated(&self, purpose: Purpose, task_type: TaskType) -> Result<String, WorkflowError> {
+    pub fn validated(
+        &self,
+        purpose: Purpose,
+        task_type: TaskType,
+    ) -> Result<String, WorkflowError> {
         let expected = expected_kind(purpose, task_type);
         if let Some(kind) = self.kind()
             && kind != expected
@@ -126,7 +130,11 @@ pub fn describe_problems(problems: &[Problem]) -> String {
     problems
         .iter()
         .map(|p| {
-            let at = if p.pointer.is_empty() { "/" } else { p.pointer.as_str() };
+            let at = if p.pointer.is_empty() {
+                "/"
+            } else {
+                p.pointer.as_str()
+            };
             let position = match (p.line, p.column) {
                 (Some(l), Some(c)) => format!(" (line {l}, column {c})"),
                 _ => String::new(),

@@ -26,5 +26,7 @@ pub use poll::PollPolicy;
 pub use progress::{Progress, Stage};
 pub use retry::RetryPolicy;
 pub use transport::{HttpRequest, HttpResponse, Timeouts, Transport, TransportError};
-pub use workflow::{Applied, AppliedAction, Apply, CreateRequest, ProcessResult, UpdateRequest, Workflow};
+pub use workflow::{
+    Applied, AppliedAction, Apply, CreateRequest, ProcessResult, UpdateRequest, Workflow,
+};
 pub use workflow_error::WorkflowError;

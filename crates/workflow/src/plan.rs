@@ -68,7 +68,7 @@ impl Workflow {
             .await
             .map_err(|source| WorkflowError::Read {
                 file_id: request.file_id,
-                source,
+                source: Box::new(source),
             })?;
         let data = answer.data.unwrap_or_default();
         let current_text = current_content(&data, request.task_type).ok_or_else(|| {
@@ -90,7 +90,9 @@ impl Workflow {
             (proposed, change)
         } else {
             let content = TaskContent::from_value(current.clone()).map_err(|e| {
-                WorkflowError::Plan(format!("the task's current content is not a TaskContent: {e}"))
+                WorkflowError::Plan(format!(
+                    "the task's current content is not a TaskContent: {e}"
+                ))
             })?;
             let update = UpdateTaskParam::from_json(&param)
                 .map_err(|e| WorkflowError::InvalidInput(e.to_string()))?;

@@ -161,7 +161,10 @@ mod tests {
             max_wait: Duration::ZERO,
             ..fixed()
         };
-        assert_eq!(p.next(0, Duration::ZERO, 0.5), NextPoll::Last(Duration::ZERO));
+        assert_eq!(
+            p.next(0, Duration::ZERO, 0.5),
+            NextPoll::Last(Duration::ZERO)
+        );
         assert_eq!(p.next(1, Duration::ZERO, 0.5), NextPoll::GiveUp);
     }
 
@@ -170,7 +173,10 @@ mod tests {
         for factor in [0.0, -3.0, f64::NAN, f64::INFINITY, 1e300] {
             let p = PollPolicy { factor, ..fixed() };
             let d = p.delay(50, 0.5);
-            assert!(d >= Duration::from_millis(500) && d <= p.cap, "{factor}: {d:?}");
+            assert!(
+                d >= Duration::from_millis(500) && d <= p.cap,
+                "{factor}: {d:?}"
+            );
         }
     }
 

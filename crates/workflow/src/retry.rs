@@ -157,7 +157,10 @@ mod tests {
     #[test]
     fn safety_table() {
         assert_eq!(safety_of("GetDISyncTask"), Safety::Read);
-        assert_eq!(safety_of("QueryDISyncTaskConfigProcessResult"), Safety::Read);
+        assert_eq!(
+            safety_of("QueryDISyncTaskConfigProcessResult"),
+            Safety::Read
+        );
         assert_eq!(safety_of("CreateDISyncTask"), Safety::TokenProtected);
         assert_eq!(
             safety_of("GenerateDISyncTaskConfigForUpdating"),

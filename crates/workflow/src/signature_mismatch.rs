@@ -51,9 +51,7 @@ pub fn first_difference(ours: &str, theirs: &str) -> Option<FirstDifference> {
                 column,
             });
         }
-        let Some(c) = x else {
-            return None;
-        };
+        let c = x?;
         if c == '\n' {
             line += 1;
             column = 1;
@@ -123,7 +121,12 @@ impl fmt::Display for SignatureComparison {
         }
         match (&self.first_difference, &self.theirs) {
             (Some(d), Some(_)) => {
-                let around = |s: &str| -> String { s.chars().skip(d.offset.saturating_sub(10)).take(30).collect() };
+                let around = |s: &str| -> String {
+                    s.chars()
+                        .skip(d.offset.saturating_sub(10))
+                        .take(30)
+                        .collect()
+                };
                 write!(
                     f,
                     "first difference at character {} (line {}, column {}): ours …{:?}… theirs …{:?}…",

@@ -67,7 +67,11 @@ impl Transport for FakeTransport {
 
 /// The query parameters of a request URL, decoded (`+` and `%20` both mean a space).
 pub fn query_params(request: &HttpRequest) -> Vec<(String, String)> {
-    let query = request.url.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    let query = request
+        .url
+        .split_once('?')
+        .map(|(_, q)| q)
+        .unwrap_or_default();
     form_urlencoded::parse(query.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()

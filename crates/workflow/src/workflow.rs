@@ -272,7 +272,14 @@ impl Workflow {
         };
         if request.task_type == TaskType::DiOffline {
             return self
-                .apply(&mut run, request.project_id, request.task_type, None, param, &apply)
+                .apply(
+                    &mut run,
+                    request.project_id,
+                    request.task_type,
+                    None,
+                    param,
+                    &apply,
+                )
                 .await;
         }
         run.emit(Stage::Generate);
@@ -285,8 +292,11 @@ impl Workflow {
                 client_token: Some(format!("{token}-generate")),
             })
             .await
-            .map_err(|source| WorkflowError::Generate { source })?;
-        let process_id = process_id_of(generated).map_err(|source| WorkflowError::Generate { source })?;
+            .map_err(|source| WorkflowError::Generate {
+                source: Box::new(source),
+            })?;
+        let process_id =
+            process_id_of(generated).map_err(|source| WorkflowError::Generate { source })?;
         let result = self
             .wait_in(&mut run, request.project_id, request.task_type, process_id)
             .await?;
@@ -316,7 +326,14 @@ impl Workflow {
         };
         if request.task_type == TaskType::DiOffline {
             return self
-                .apply(&mut run, request.project_id, request.task_type, None, param, &apply)
+                .apply(
+                    &mut run,
+                    request.project_id,
+                    request.task_type,
+                    None,
+                    param,
+                    &apply,
+                )
                 .await;
         }
         run.emit(Stage::Generate);
@@ -330,8 +347,11 @@ impl Workflow {
                 client_token: Some(format!("{}-generate", uuid::Uuid::new_v4())),
             })
             .await
-            .map_err(|source| WorkflowError::Generate { source })?;
-        let process_id = process_id_of(generated).map_err(|source| WorkflowError::Generate { source })?;
+            .map_err(|source| WorkflowError::Generate {
+                source: Box::new(source),
+            })?;
+        let process_id =
+            process_id_of(generated).map_err(|source| WorkflowError::Generate { source })?;
         let result = self
             .wait_in(&mut run, request.project_id, request.task_type, process_id)
             .await?;
@@ -357,7 +377,9 @@ impl Workflow {
     ) -> Result<Applied, WorkflowError> {
         let mut run = self.run();
         run.progress.process_id = Some(process_id);
-        let result = self.wait_in(&mut run, project_id, task_type, process_id).await?;
+        let result = self
+            .wait_in(&mut run, project_id, task_type, process_id)
+            .await?;
         self.apply(
             &mut run,
             project_id,
@@ -378,7 +400,9 @@ impl Workflow {
     ) -> Result<ProcessResult, WorkflowError> {
         let mut run = self.run();
         run.progress.process_id = Some(process_id);
-        let result = self.wait_in(&mut run, project_id, task_type, process_id).await?;
+        let result = self
+            .wait_in(&mut run, project_id, task_type, process_id)
+            .await?;
         run.emit(Stage::Done);
         Ok(result)
     }
@@ -429,7 +453,7 @@ impl Workflow {
                 .map_err(|source| WorkflowError::Poll {
                     process_id,
                     polls,
-                    source,
+                    source: Box::new(source),
                 })?;
             let data = answer.data.unwrap_or_default();
             let status = data.status.clone();
@@ -518,7 +542,7 @@ impl Workflow {
                     .await
                     .map_err(|source| WorkflowError::Apply {
                         action: <CreateDISyncTask as Operation>::ACTION,
-                        source,
+                        source: Box::new(source),
                     })?;
                 let data = answer.data.unwrap_or_default();
                 if is_fail(data.status.as_deref()) || data.file_id.is_none() {
@@ -563,7 +587,7 @@ impl Workflow {
                     .await
                     .map_err(|source| WorkflowError::Apply {
                         action: <UpdateDISyncTask as Operation>::ACTION,
-                        source,
+                        source: Box::new(source),
                     })?;
                 if is_fail(outcome.status.as_deref()) {
                     return Err(WorkflowError::Apply {
@@ -603,7 +627,7 @@ impl Workflow {
 /// The process id of a generate answer, or a "rejected" call error.
 fn process_id_of(
     answer: dataworks_wire::Response<dataworks_wire::GenerateDISyncTaskConfigData>,
-) -> Result<i64, CallError> {
+) -> Result<i64, Box<CallError>> {
     let data = answer.data.unwrap_or_default();
     match data.process_id {
         Some(id) if !is_fail(data.status.as_deref()) => Ok(id),
@@ -626,8 +650,8 @@ fn rejected(
     status: Option<String>,
     message: String,
     request_id: Option<String>,
-) -> CallError {
-    CallError {
+) -> Box<CallError> {
+    Box::new(CallError {
         action,
         attempts: 1,
         elapsed: Duration::ZERO,
@@ -637,7 +661,7 @@ fn rejected(
             message,
             request_id,
         },
-    }
+    })
 }
 
 /// The small `TaskParam` of Create/UpdateDISyncTask (`FileFolderPath`, `ResourceGroup`),

@@ -28,7 +28,7 @@ pub enum WorkflowError {
     #[error("stage generate: {source}")]
     Generate {
         /// The call's error.
-        source: CallError,
+        source: Box<CallError>,
     },
     /// Polling the process failed (not the process itself).
     #[error("stage poll (process {process_id}, after {polls} poll(s)): {source}")]
@@ -38,7 +38,7 @@ pub enum WorkflowError {
         /// Polls made.
         polls: u32,
         /// The call's error.
-        source: CallError,
+        source: Box<CallError>,
     },
     /// The generation process ended with `fail`.
     #[error("stage poll: process {process_id} failed after {polls} poll(s): {message} (request id {})", request_id.as_deref().unwrap_or("none"))]
@@ -73,7 +73,7 @@ pub enum WorkflowError {
         /// The action.
         action: &'static str,
         /// The call's error.
-        source: CallError,
+        source: Box<CallError>,
     },
     /// Reading the task (`GetDISyncTask`) for a plan failed.
     #[error("stage read (task {file_id}): {source}")]
@@ -81,7 +81,7 @@ pub enum WorkflowError {
         /// The task.
         file_id: i64,
         /// The call's error.
-        source: CallError,
+        source: Box<CallError>,
     },
     /// The task's current content could not be used to compute a plan.
     #[error("stage plan: {0}")]
@@ -108,7 +108,7 @@ impl WorkflowError {
             WorkflowError::Generate { source }
             | WorkflowError::Poll { source, .. }
             | WorkflowError::Apply { source, .. }
-            | WorkflowError::Read { source, .. } => Some(source),
+            | WorkflowError::Read { source, .. } => Some(source.as_ref()),
             _ => None,
         }
     }

@@ -28,7 +28,9 @@ fn ok(data: &str) -> HttpResponse {
 fn err(status: u16, code: &str) -> HttpResponse {
     HttpResponse::new(
         status,
-        format!(r#"{{"RequestId":"req-{status}","HostId":"h","Code":"{code}","Message":"{code} happened"}}"#),
+        format!(
+            r#"{{"RequestId":"req-{status}","HostId":"h","Code":"{code}","Message":"{code} happened"}}"#
+        ),
     )
 }
 
@@ -94,14 +96,22 @@ fn nonce(req: &HttpRequest) -> String {
 #[tokio::test]
 async fn every_attempt_is_signed_afresh_and_keeps_the_client_token() {
     for algorithm in SignatureAlgorithm::ALL {
-        let fake = failing_then(2, || Ok(err(503, "ServiceUnavailable")), ok(r#"{"FileId":7}"#));
+        let fake = failing_then(
+            2,
+            || Ok(err(503, "ServiceUnavailable")),
+            ok(r#"{"FileId":7}"#),
+        );
         let c = client(&fake, clock(), algorithm);
         let answer = c.call(&create_op()).await.unwrap();
         assert_eq!(answer.data.unwrap().file_id, Some(7));
         let requests = fake.requests();
         assert_eq!(requests.len(), 3, "{algorithm}");
         let nonces: HashSet<String> = requests.iter().map(nonce).collect();
-        assert_eq!(nonces.len(), 3, "every attempt has its own nonce ({algorithm})");
+        assert_eq!(
+            nonces.len(),
+            3,
+            "every attempt has its own nonce ({algorithm})"
+        );
         let tokens: HashSet<Option<String>> = requests
             .iter()
             .map(|r| query_param(r, "ClientToken"))
@@ -145,9 +155,7 @@ async fn two_logical_calls_get_two_tokens() {
 
 #[tokio::test]
 async fn throttling_honours_the_retry_after_hint_in_virtual_time() {
-    let throttled = || {
-        Ok(err(429, "Throttling.User").with_header("x-acs-retry-after", "1500"))
-    };
+    let throttled = || Ok(err(429, "Throttling.User").with_header("x-acs-retry-after", "1500"));
     let fake = failing_then(2, throttled, ok("{}"));
     let clk = clock();
     let c = client(&fake, clk.clone(), SignatureAlgorithm::Acs3HmacSha256);
@@ -157,7 +165,11 @@ async fn throttling_honours_the_retry_after_hint_in_virtual_time() {
         file_id: 2,
     };
     c.call(&delete).await.unwrap();
-    assert_eq!(fake.requests().len(), 3, "throttling is retried even for unsafe ops");
+    assert_eq!(
+        fake.requests().len(),
+        3,
+        "throttling is retried even for unsafe ops"
+    );
     assert_eq!(clk.elapsed(), Duration::from_millis(3000));
 }
 
@@ -174,15 +186,29 @@ async fn backoff_is_full_jitter_within_the_ceilings() {
     c.call(&get).await.unwrap();
     assert_eq!(fake.requests().len(), 4);
     // Ceilings 100 + 200 + 400 ms.
-    assert!(clk.elapsed() <= Duration::from_millis(700), "{:?}", clk.elapsed());
+    assert!(
+        clk.elapsed() <= Duration::from_millis(700),
+        "{:?}",
+        clk.elapsed()
+    );
 }
 
 #[tokio::test]
 async fn an_ambiguous_failure_of_an_unsafe_mutation_is_not_retried() {
     for failure in [
         (|| Ok(err(500, "InternalError.System"))) as fn() -> Result<HttpResponse, TransportError>,
-        || Err(TransportError::new(TransportErrorKind::Timeout, "read timed out")),
-        || Err(TransportError::new(TransportErrorKind::Interrupted, "connection reset")),
+        || {
+            Err(TransportError::new(
+                TransportErrorKind::Timeout,
+                "read timed out",
+            ))
+        },
+        || {
+            Err(TransportError::new(
+                TransportErrorKind::Interrupted,
+                "connection reset",
+            ))
+        },
     ] {
         let fake = failing_then(1, failure, ok("{}"));
         let c = client(&fake, clock(), SignatureAlgorithm::Acs3HmacSha256);
@@ -203,7 +229,12 @@ async fn an_ambiguous_failure_of_an_unsafe_mutation_is_not_retried() {
 async fn a_connect_error_is_retried_for_any_operation() {
     let fake = failing_then(
         2,
-        || Err(TransportError::new(TransportErrorKind::Connect, "connection refused")),
+        || {
+            Err(TransportError::new(
+                TransportErrorKind::Connect,
+                "connection refused",
+            ))
+        },
         ok("{}"),
     );
     let c = client(&fake, clock(), SignatureAlgorithm::Acs3HmacSha256);
@@ -284,7 +315,9 @@ fn update_op(content: &str) -> UpdateDISyncTask {
 #[tokio::test]
 async fn update_after_an_ambiguous_failure_is_confirmed_by_reading_back() {
     let new = r#"{"type":"job","version":"2.0","steps":[]}"#;
-    let stored = serde_json::to_string(&serde_json::json!({"steps": [], "version": "2.0", "type": "job"})).unwrap();
+    let stored =
+        serde_json::to_string(&serde_json::json!({"steps": [], "version": "2.0", "type": "job"}))
+            .unwrap();
     let fake = FakeTransport::new(move |req| {
         match action_of(req).as_deref() {
             // The update was applied, but the answer was lost.
@@ -307,7 +340,10 @@ async fn update_not_applied_is_sent_again() {
     let fake = FakeTransport::new(move |req| match action_of(req).as_deref() {
         Some("UpdateDISyncTask") => {
             if seen.fetch_add(1, Ordering::SeqCst) == 0 {
-                Err(TransportError::new(TransportErrorKind::Timeout, "timed out"))
+                Err(TransportError::new(
+                    TransportErrorKind::Timeout,
+                    "timed out",
+                ))
             } else {
                 Ok(ok(r#"{"Status":"success"}"#))
             }
@@ -320,7 +356,10 @@ async fn update_not_applied_is_sent_again() {
     assert!(!outcome.confirmed_by_read_back);
     assert_eq!(outcome.status.as_deref(), Some("success"));
     let actions: Vec<_> = fake.requests().iter().filter_map(action_of).collect();
-    assert_eq!(actions, ["UpdateDISyncTask", "GetDISyncTask", "UpdateDISyncTask"]);
+    assert_eq!(
+        actions,
+        ["UpdateDISyncTask", "GetDISyncTask", "UpdateDISyncTask"]
+    );
 }
 
 #[tokio::test]
@@ -363,11 +402,21 @@ async fn signature_mismatch_shows_both_strings_and_the_first_difference() {
     let CallErrorKind::SignatureMismatch { comparison, .. } = &e.kind else {
         panic!("{e}");
     };
-    assert!(comparison.ours.starts_with("POST&%2F&AccessKeyId%3Dtest-id%26Action%3DGetDISyncTask"));
+    assert!(
+        comparison
+            .ours
+            .starts_with("POST&%2F&AccessKeyId%3Dtest-id%26Action%3DGetDISyncTask")
+    );
     let d = comparison.first_difference.unwrap();
-    assert_eq!(d.offset, "POST&%2F&AccessKeyId%3Dtest-id%26Action%3DGetDISyncTask%26".len());
+    assert_eq!(
+        d.offset,
+        "POST&%2F&AccessKeyId%3Dtest-id%26Action%3DGetDISyncTask%26".len()
+    );
     let text = e.to_string();
-    assert!(text.contains("our string to sign") && text.contains("service string to sign"), "{text}");
+    assert!(
+        text.contains("our string to sign") && text.contains("service string to sign"),
+        "{text}"
+    );
     assert!(!text.contains("test-secret"));
 }
 

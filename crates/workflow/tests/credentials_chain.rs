@@ -121,7 +121,10 @@ fn unsupported_cli_mode_is_broken_and_named() {
         .resolve()
         .unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("config.json") && text.contains("RamRoleArn"), "{text}");
+    assert!(
+        text.contains("config.json") && text.contains("RamRoleArn"),
+        "{text}"
+    );
     assert_no_secret(&text);
 }
 
@@ -133,7 +136,10 @@ fn invalid_cli_json_is_broken() {
         .resolve()
         .unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("not valid JSON") && text.contains("line"), "{text}");
+    assert!(
+        text.contains("not valid JSON") && text.contains("line"),
+        "{text}"
+    );
     assert_no_secret(&text);
 }
 
@@ -155,8 +161,7 @@ fn disabled_cli_profile_falls_through_to_the_ini_file() {
     let home = tempfile::tempdir().unwrap();
     cli_config(home.path(), CLI_AK);
     ini(home.path(), INI);
-    let env =
-        env_with_home(home.path()).with_var("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true");
+    let env = env_with_home(home.path()).with_var("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true");
     let found = CredentialsChain::new(env).resolve().unwrap();
     assert_eq!(found.credentials.access_key_id(), "ini-default-id");
 }
@@ -182,8 +187,10 @@ fn ini_file_from_the_environment_variable() {
     let home = tempfile::tempdir().unwrap();
     let elsewhere = home.path().join("somewhere/creds.ini");
     write(&elsewhere, INI);
-    let env = env_with_home(home.path())
-        .with_var("ALIBABA_CLOUD_CREDENTIALS_FILE", elsewhere.to_str().unwrap());
+    let env = env_with_home(home.path()).with_var(
+        "ALIBABA_CLOUD_CREDENTIALS_FILE",
+        elsewhere.to_str().unwrap(),
+    );
     let found = CredentialsChain::new(env).resolve().unwrap();
     assert_eq!(found.credentials.access_key_id(), "ini-default-id");
 }

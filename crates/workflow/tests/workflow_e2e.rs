@@ -82,7 +82,13 @@ async fn create_then_update_with_both_signatures() {
         assert_eq!(stored, plan.proposed, "{algorithm}");
 
         let stages = stages.lock().unwrap().clone();
-        for stage in [Stage::Validate, Stage::Generate, Stage::Poll, Stage::Apply, Stage::Done] {
+        for stage in [
+            Stage::Validate,
+            Stage::Generate,
+            Stage::Poll,
+            Stage::Apply,
+            Stage::Done,
+        ] {
             assert!(stages.contains(&stage), "{stage} missing from {stages:?}");
         }
         emu.shutdown().await.unwrap();
@@ -99,7 +105,10 @@ async fn json_text_input_works_like_typed_input() {
     let mut request = create_request("from_json");
     request.param = TaskParamInput::Json(create_param().to_json());
     let created = wf.create(request).await.unwrap();
-    assert_eq!(emu.inspect().task(created.file_id).unwrap().name, "from_json");
+    assert_eq!(
+        emu.inspect().task(created.file_id).unwrap().name,
+        "from_json"
+    );
 }
 
 #[tokio::test]
@@ -110,7 +119,8 @@ async fn invalid_input_is_refused_before_anything_is_sent() {
         Duration::from_secs(60),
     );
     let mut request = create_request("bad");
-    request.param = TaskParamInput::Json(r#"{"type":"realtime","version":"1.0","steps":[]}"#.into());
+    request.param =
+        TaskParamInput::Json(r#"{"type":"realtime","version":"1.0","steps":[]}"#.into());
     let e = wf.create(request).await.unwrap_err();
     assert!(matches!(e, WorkflowError::Validation { .. }), "{e}");
     assert!(e.is_validation());
@@ -245,7 +255,10 @@ async fn wrong_credentials_show_the_signature_comparison() {
             .unwrap_err();
         assert_eq!(e.code(), Some("SignatureDoesNotMatch"), "{e}");
         let cmp = e.signature_comparison().expect("a comparison");
-        assert!(cmp.theirs.is_some(), "{algorithm}: the emulator echoes its string to sign");
+        assert!(
+            cmp.theirs.is_some(),
+            "{algorithm}: the emulator echoes its string to sign"
+        );
         assert!(!e.to_string().contains("not-the-secret"));
     }
 }

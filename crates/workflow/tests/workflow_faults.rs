@@ -29,7 +29,10 @@ async fn create_and_update_apply_exactly_once_under_faults() {
             },
         )
         .await;
-        let wf = workflow(client(&emu, algorithm, virtual_clock()), Duration::from_secs(600));
+        let wf = workflow(
+            client(&emu, algorithm, virtual_clock()),
+            Duration::from_secs(600),
+        );
         let created = wf
             .create(CreateRequest {
                 project_id: PROJECT,

@@ -41,7 +41,11 @@ async fn create_times_out_then_resumes() {
     else {
         panic!("{e}");
     };
-    assert_eq!(elapsed, Duration::from_secs(30), "the last poll is at the deadline");
+    assert_eq!(
+        elapsed,
+        Duration::from_secs(30),
+        "the last poll is at the deadline"
+    );
     assert!(polls >= 3, "{polls}");
     assert_eq!(last_status.as_deref(), Some("running"));
     assert_eq!(e.stage(), Stage::Poll);
@@ -185,7 +189,10 @@ async fn an_unknown_process_is_a_poll_error_with_the_service_code() {
         .await
         .unwrap_err();
     assert!(
-        matches!(e, WorkflowError::Poll { .. } | WorkflowError::ProcessFailed { .. }),
+        matches!(
+            e,
+            WorkflowError::Poll { .. } | WorkflowError::ProcessFailed { .. }
+        ),
         "{e}"
     );
     assert!(e.to_string().contains("424242"), "{e}");

@@ -51,5 +51,9 @@ pub fn run(args: CreateArgs, global: &GlobalArgs, top_output: Option<OutputForma
         param: text.into(),
         client_token: args.client_token,
     };
-    run_workflow(&ctx, args.wait, |wf| async move { wf.create(request).await })
+    run_workflow(
+        &ctx,
+        args.wait,
+        |wf| async move { wf.create(request).await },
+    )
 }

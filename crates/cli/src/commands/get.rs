@@ -45,7 +45,9 @@ pub fn run(args: GetArgs, global: &GlobalArgs, top_output: Option<OutputFormat>)
     let answer = match block_on(async { client.call(&op).await }) {
         Ok(Ok(a)) => a,
         Ok(Err(e)) => return output::call_error(&ctx, &e),
-        Err(e) => return output::usage_error(&ctx, &format!("cannot start the async runtime: {e}")),
+        Err(e) => {
+            return output::usage_error(&ctx, &format!("cannot start the async runtime: {e}"));
+        }
     };
     let out = GetOutput {
         file_id: args.file_id,

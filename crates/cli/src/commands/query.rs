@@ -47,7 +47,9 @@ pub fn run(args: QueryArgs, global: &GlobalArgs, top_output: Option<OutputFormat
     let answer = match block_on(async { client.call(&op).await }) {
         Ok(Ok(a)) => a,
         Ok(Err(e)) => return output::call_error(&ctx, &e),
-        Err(e) => return output::usage_error(&ctx, &format!("cannot start the async runtime: {e}")),
+        Err(e) => {
+            return output::usage_error(&ctx, &format!("cannot start the async runtime: {e}"));
+        }
     };
     let data = answer.data.unwrap_or_default();
     let out = QueryOutput {
@@ -60,7 +62,9 @@ pub fn run(args: QueryArgs, global: &GlobalArgs, top_output: Option<OutputFormat
     let mut text = format!(
         "process {}: {}",
         out.process_id,
-        out.status.as_deref().unwrap_or("(no status: still running)")
+        out.status
+            .as_deref()
+            .unwrap_or("(no status: still running)")
     );
     if let Some(m) = out.message.as_deref().filter(|m| !m.is_empty()) {
         text.push_str(&format!("\nmessage: {m}"));

@@ -8,7 +8,9 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use dataworks_emulator::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_PROJECT_ID, Emulator};
+use dataworks_emulator::{
+    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_PROJECT_ID, Emulator,
+};
 use dataworks_signer::Credentials;
 use dataworks_taskparam::{
     DocumentKind, HologresWriter, MysqlReader, TaskContent, TaskParam, WriteMode, validate_str,
@@ -79,7 +81,10 @@ pub fn run(args: QuickstartArgs, global: &GlobalArgs, top_output: Option<OutputF
         Ok(Err(e)) => {
             eprintln!("error: {e}");
             if ctx.json() {
-                println!("{}", json!({"error": {"kind": "quickstart", "message": e.to_string(), "exit_code": 1}}));
+                println!(
+                    "{}",
+                    json!({"error": {"kind": "quickstart", "message": e.to_string(), "exit_code": 1}})
+                );
             }
             Exit::Failure
         }
@@ -133,7 +138,9 @@ async fn quickstart(ctx: &Context, delay: Duration) -> Result<Summary, Quickstar
     let param = TaskParam::realtime()
         .resource_group("S_res_group_quickstart")
         .name("quickstart_orders_to_holo")
-        .reader(MysqlReader::datasource("mysql_shop").selected_tables("shop", ["orders", "customers"]))
+        .reader(
+            MysqlReader::datasource("mysql_shop").selected_tables("shop", ["orders", "customers"]),
+        )
         .writer(HologresWriter::datasource("holo_dw").write_mode(WriteMode::Replay))
         .build()
         .map_err(|e| QuickstartError::Build(e.to_string()))?;
@@ -147,7 +154,11 @@ async fn quickstart(ctx: &Context, delay: Duration) -> Result<Summary, Quickstar
     let report = validate_str(&param_json, Some(DocumentKind::RealtimeTaskParam));
     steps.say(&format!(
         "{}: {} error(s), {} warning(s)",
-        if report.is_valid() { "valid" } else { "INVALID" },
+        if report.is_valid() {
+            "valid"
+        } else {
+            "INVALID"
+        },
         report.errors.len(),
         report.warnings.len()
     ));
@@ -162,7 +173,10 @@ async fn quickstart(ctx: &Context, delay: Duration) -> Result<Summary, Quickstar
 
     let client = Client::builder()
         .endpoint(emu.endpoint())
-        .credentials(Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET))
+        .credentials(Credentials::new(
+            DEFAULT_ACCESS_KEY_ID,
+            DEFAULT_ACCESS_KEY_SECRET,
+        ))
         .signature(ctx.global.signature.unwrap_or_default())
         .build()?;
     let line = ProgressLine::new(ctx.json());
@@ -226,17 +240,18 @@ async fn quickstart(ctx: &Context, delay: Duration) -> Result<Summary, Quickstar
             file_id: created.file_id,
         })
         .await?;
-    let stored = answer
-        .data
-        .and_then(|d| d.code)
-        .unwrap_or_default();
+    let stored = answer.data.and_then(|d| d.code).unwrap_or_default();
     let tables_after = tables_of(&stored);
     let stored_value: Value = serde_json::from_str(&stored).unwrap_or(Value::Null);
     let plan_matches_result = stored_value == plan.proposed;
     steps.say(&format!("tables now: {}", tables_after.join(", ")));
     steps.say(&format!(
         "the stored content {} the plan's proposed content",
-        if plan_matches_result { "matches" } else { "DIFFERS from" }
+        if plan_matches_result {
+            "matches"
+        } else {
+            "DIFFERS from"
+        }
     ));
 
     steps.step("Done");
@@ -265,7 +280,13 @@ fn tables_of(content: &str) -> Vec<String> {
         .map(|c| {
             c.selected_pairs()
                 .into_iter()
-                .map(|(db, t)| if db.is_empty() { t } else { format!("{db}.{t}") })
+                .map(|(db, t)| {
+                    if db.is_empty() {
+                        t
+                    } else {
+                        format!("{db}.{t}")
+                    }
+                })
                 .collect()
         })
         .unwrap_or_default()

@@ -56,7 +56,8 @@ pub fn run(args: ResumeArgs, global: &GlobalArgs, top_output: Option<OutputForma
             return crate::output::usage_error(&ctx, "give --create-name NAME or --file-id ID");
         }
     };
-    let (project, task_type, process_id) = (args.target.project, args.target.task_type, args.process_id);
+    let (project, task_type, process_id) =
+        (args.target.project, args.target.task_type, args.process_id);
     run_workflow(&ctx, args.wait, |wf| async move {
         wf.resume(project, task_type, process_id, then).await
     })

@@ -50,7 +50,11 @@ pub fn run(args: UpdateArgs, global: &GlobalArgs, top_output: Option<OutputForma
     if args.plan {
         return plan(&ctx, &request);
     }
-    run_workflow(&ctx, args.wait, |wf| async move { wf.update(request).await })
+    run_workflow(
+        &ctx,
+        args.wait,
+        |wf| async move { wf.update(request).await },
+    )
 }
 
 fn plan(ctx: &Context, request: &UpdateRequest) -> Exit {
