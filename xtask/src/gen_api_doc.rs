@@ -121,15 +121,8 @@ fn operation(out: &mut String, api: &Api, op: &Operation) -> Result<(), String> 
         .ok_or_else(|| format!("{}: unknown data struct {}", op.action, op.data))?;
     let _ = writeln!(
         out,
-        "### Response `Data` ([`{}`](#{}-data))\n",
-        data.name,
-        op.action.to_lowercase()
-    );
-    let _ = writeln!(
-        out,
-        "<a id=\"{}-data\"></a>{}\n",
-        op.action.to_lowercase(),
-        data.doc
+        "### Response `Data`: `{}`\n\n{}\n",
+        data.name, data.doc
     );
     if data.status == Some(StatusKind::State) {
         out.push_str("`Status` here is the state of the task, not the outcome of the call: it is never treated as a business failure.\n\n");

@@ -23,6 +23,26 @@ pub trait WireEnum: Sized + Copy {
 ///
 /// A name given twice keeps the last value. `Debug` shows the names and the size of each
 /// value, never the values (they may hold a security token or a script with credentials).
+///
+/// ```
+/// use dataworks_wire::{AnyRequest, Params, ParamError, TaskType};
+///
+/// let params = Params::from_urlencoded(
+///     "ProjectId=10000&TaskType=DI_OFFLINE&TaskName=new+task",
+///     b"TaskContent=%7B%22type%22%3A%22job%22%7D",
+/// );
+/// let AnyRequest::CreateDISyncTask(create) = AnyRequest::from_action("CreateDISyncTask", &params)? else {
+///     unreachable!()
+/// };
+/// assert_eq!(create.task_type, TaskType::DiOffline);
+/// assert_eq!(create.task_name.as_deref(), Some("new task"));
+/// assert_eq!(create.task_content, r#"{"type":"job"}"#);
+///
+/// let err = AnyRequest::from_action("GetDISyncTask", &params).unwrap_err();
+/// assert_eq!(err, ParamError::missing("FileId"));
+/// assert_eq!(err.to_api_error().code, "MissingParameter");
+/// # Ok::<(), ParamError>(())
+/// ```
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Params(BTreeMap<String, String>);
 

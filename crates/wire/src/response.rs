@@ -65,6 +65,26 @@ impl<D: StatusData> Response<D> {
 /// [`WireError::Api`]; a body that is not the operation's answer gives
 /// [`WireError::Malformed`]. A `Data.Status == "fail"` is *not* an error here: see
 /// [`Response::business_failure`] and [`Response::into_data`].
+///
+/// ```
+/// use dataworks_wire::{decode_response, CreateDISyncTask, ErrorCode, WireError};
+///
+/// let ok = decode_response::<CreateDISyncTask>(
+///     200,
+///     br#"{"RequestId":"r-1","Success":true,"Data":{"Status":"success","FileId":1000001}}"#,
+/// )
+/// .unwrap();
+/// assert_eq!(ok.into_data().unwrap().file_id, Some(1000001));
+///
+/// let err = decode_response::<CreateDISyncTask>(
+///     429,
+///     br#"{"RequestId":"r-2","Code":"Throttling.User","Message":"slow down"}"#,
+/// )
+/// .unwrap_err();
+/// let api = err.api_error().unwrap();
+/// assert_eq!(api.kind(), ErrorCode::ThrottlingUser);
+/// assert!(err.is_retryable());
+/// ```
 pub fn decode_response<Op: Operation>(
     http_status: u16,
     body: &[u8],
@@ -232,6 +252,22 @@ pub fn retry_after_from_headers<'h>(
 }
 
 /// The body of a successful answer: `{"RequestId": …, "Success": true, "Data": {…}}`.
+///
+/// ```
+/// use dataworks_wire::{encode_success, ApiError, CreateDISyncTaskData, ErrorCode};
+///
+/// let data = CreateDISyncTaskData { file_id: Some(7), status: Some("success".into()), message: None };
+/// assert_eq!(
+///     encode_success("r-1", &data),
+///     r#"{"RequestId":"r-1","Success":true,"Data":{"FileId":7,"Status":"success"}}"#
+/// );
+/// let error = ApiError::new(ErrorCode::ForbiddenAccess, "Access is forbidden.").with_request_id("r-2");
+/// assert_eq!(error.http_status, 403);
+/// assert_eq!(
+///     error.to_body(),
+///     r#"{"RequestId":"r-2","Code":"Forbidden.Access","Message":"Access is forbidden."}"#
+/// );
+/// ```
 pub fn encode_success<D: Serialize>(request_id: &str, data: &D) -> String {
     encode_response(request_id, true, Some(data))
 }
