@@ -18,7 +18,7 @@ use std::time::Duration;
 use dataworks_emulator::{Emulator, Faults};
 use dataworks_taskparam::TaskContent;
 use dataworks_wire::{CreateDISyncTask, TaskType};
-use dataworks_workflow::{Applied, UpdateRequest, WorkflowError};
+use dataworks_workflow::{Applied, RetryPolicy, UpdateRequest, WorkflowError};
 use futures::future::join_all;
 use reliability_support::*;
 
@@ -46,7 +46,33 @@ const HANG_GUARD: Duration = Duration::from_secs(240);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_concurrent_updates_under_faults_apply_exactly_once() {
     let faults = twenty_percent_faults(7);
-    assert!((1.0 - (1.0 - faults.throttle_rate) * (1.0 - faults.server_error_rate) * (1.0 - faults.drop_rate) - 0.2).abs() < 1e-9);
+    let faulted = 1.0
+        - (1.0 - faults.throttle_rate)
+            * (1.0 - faults.server_error_rate)
+            * (1.0 - faults.drop_rate);
+    assert!((faulted - 0.2).abs() < 1e-9);
+    run_load(faults, "faults on 20% of requests (seed 7)", 0.95).await;
+}
+
+/// The harsh reading of the issue: each of the three faults at 20% (49% of requests faulted).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_concurrent_updates_under_harsh_faults_never_apply_twice() {
+    let faults = Faults {
+        throttle_rate: 0.2,
+        server_error_rate: 0.2,
+        drop_rate: 0.2,
+        seed: 11,
+        ..Faults::none()
+    };
+    run_load(
+        faults,
+        "throttling, 5xx and drops at 20% each (seed 11)",
+        0.80,
+    )
+    .await;
+}
+
+async fn run_load(faults: Faults, label: &str, min_success: f64) {
     let emu = Emulator::builder()
         .credentials(ID, SECRET)
         .processing_delay(Duration::from_millis(100))
@@ -61,7 +87,14 @@ async fn two_hundred_concurrent_updates_under_faults_apply_exactly_once() {
     // across attempts) must make exactly 200 tasks.
     let content = TaskContent::from_realtime_param(&create_param()).to_json();
     let creates = (0..WORKFLOWS).map(|i| {
-        let c = client(&endpoint, http.clone(), fast_retry());
+        let c = client(
+            &endpoint,
+            http.clone(),
+            RetryPolicy {
+                max_attempts: 24,
+                ..fast_retry()
+            },
+        );
         let content = content.clone();
         async move {
             c.call(&CreateDISyncTask {
@@ -135,25 +168,42 @@ async fn two_hundred_concurrent_updates_under_faults_apply_exactly_once() {
     assert_eq!(records.len(), WORKFLOWS);
     for (file_id, applied) in &succeeded {
         let task = &records[file_id];
-        assert_eq!(task.update_count, 1, "task {file_id} reported once, applied {} times", task.update_count);
+        assert_eq!(
+            task.update_count, 1,
+            "task {file_id} reported once, applied {} times",
+            task.update_count
+        );
         assert_eq!(task.version, 2, "task {file_id}");
         assert_eq!(task.content, applied.task_content, "task {file_id}");
         assert!(task.content.contains("refunds"));
     }
+    // A failed workflow left its task untouched, unless its error says the outcome is
+    // unknown (an ambiguous failure whose read-back could not be made within the budget).
+    let mut unknown_applied = 0;
     for (file_id, error) in &failed {
         let task = &records[file_id];
-        assert!(task.update_count <= 1, "task {file_id} applied {} times ({error})", task.update_count);
-        assert_eq!(
-            task.update_count, 0,
-            "task {file_id} was updated but its workflow reported: {error}"
+        assert!(
+            task.update_count <= 1,
+            "task {file_id} applied {} times ({error})",
+            task.update_count
         );
+        if task.update_count == 1 {
+            let says_maybe =
+                matches!(error, WorkflowError::Apply { source, .. } if source.maybe_applied());
+            assert!(
+                says_maybe,
+                "task {file_id} was updated but its workflow reported: {error}"
+            );
+            unknown_applied += 1;
+        }
     }
 
     let total: u32 = requests.iter().sum();
     let success_rate = succeeded.len() as f64 / WORKFLOWS as f64;
     println!(
-        "reliability_load: {WORKFLOWS} update workflows, faults on 20% of requests (seed 7): \
-         {} succeeded ({:.1}%), {} typed errors, 0 hung; {read_backs} confirmed by read-back",
+        "reliability_load: {WORKFLOWS} update workflows, {label}: \
+         {} succeeded ({:.1}%), {} typed errors ({unknown_applied} of them \"may have been \
+         applied\" and were), 0 hung; {read_backs} confirmed by read-back",
         succeeded.len(),
         success_rate * 100.0,
         failed.len()
@@ -173,6 +223,6 @@ async fn two_hundred_concurrent_updates_under_faults_apply_exactly_once() {
         println!("reliability_load: task {file_id}: {error}");
     }
     // With 12 attempts per call, a typed error needs a long run of faults: rare, not never.
-    assert!(success_rate >= 0.95, "success rate {success_rate}");
+    assert!(success_rate >= min_success, "success rate {success_rate}");
     emu.shutdown().await.unwrap();
 }
