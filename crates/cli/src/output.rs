@@ -43,10 +43,9 @@ pub fn workflow_exit(error: &WorkflowError) -> Exit {
 pub fn workflow_error(ctx: &Context, error: &WorkflowError) -> Exit {
     let exit = workflow_exit(error);
     eprintln!("error: {error}");
-    if let WorkflowError::Timeout { process_id: _, .. } = error {
+    if let (true, Some(process_id)) = (error.is_timeout(), error.process_id()) {
         eprintln!(
-            "hint: resume with `dwdi resume --process-id {} ...` once the process has had more time",
-            error.process_id().unwrap_or_default()
+            "hint: resume with `dwdi resume --process-id {process_id} (--create-name NAME | --file-id ID) ...` once the process has had more time"
         );
     }
     if ctx.json() {

@@ -112,18 +112,23 @@ impl ClientBuilder {
         self
     }
 
-    /// Resolves the endpoint and the credentials and builds the client.
+    /// Resolves the credentials and the endpoint and builds the client. Without an
+    /// endpoint or a region, the region named by the credentials' source (the CLI profile's
+    /// `region_id`) is used.
     pub fn build(self) -> Result<Client, BuildError> {
-        let endpoint = match (&self.endpoint, &self.region) {
-            (Some(e), _) => Endpoint::parse(e)?,
-            (None, Some(r)) => Endpoint::for_region(r)?,
-            (None, None) => return Err(BuildError::NoEndpoint),
-        };
         let mut chain = self.chain.unwrap_or_else(CredentialsChain::from_process);
         if let Some(explicit) = self.credentials {
             chain = chain.explicit(explicit);
         }
         let resolved = chain.resolve()?;
+        let endpoint = match (
+            &self.endpoint,
+            self.region.as_ref().or(resolved.region.as_ref()),
+        ) {
+            (Some(e), _) => Endpoint::parse(e)?,
+            (None, Some(r)) => Endpoint::for_region(r)?,
+            (None, None) => return Err(BuildError::NoEndpoint),
+        };
         let transport: Arc<dyn Transport> = match self.transport {
             Some(t) => t,
             None => Arc::new(ReqwestTransport::new(self.timeouts)?),

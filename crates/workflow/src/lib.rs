@@ -1,4 +1,76 @@
 //! The async DataWorks Data Integration client and the create/update workflow.
+//!
+//! - [`Client`]: endpoint from a region or an explicit URL ([`endpoint`]), credentials
+//!   from the chain ([`credentials`]), every attempt signed afresh (ACS3-HMAC-SHA256 by
+//!   default, v1 on request), retries with exponential backoff and full jitter that are
+//!   safe for mutations ([`retry`]: `ClientToken`s kept across attempts, the read-back rule
+//!   for `UpdateDISyncTask`), over a small [`Transport`] trait (reqwest, an in-process
+//!   service, or [`testing::FakeTransport`]).
+//! - [`Workflow`]: `create` / `update` of DI_REALTIME tasks and DI_SOLUTION solutions
+//!   (validate offline → generate → poll → apply), direct for DI_OFFLINE; `plan` (dry run);
+//!   `resume` from a process id; polling with backoff, jitter and a required wait limit
+//!   ([`PollPolicy`]); progress by callback or `watch` channel ([`Progress`]); errors that
+//!   name the stage ([`WorkflowError`]).
+//! - Time is injectable ([`Clock`]): tests run in virtual time (tokio's paused time, or
+//!   [`testing::VirtualClock`] over real loopback I/O).
+//!
+//! Decisions are in `docs/workflow.md`; the user's guide is `docs/guide.md`.
+//!
+//! # Example
+//!
+//! Create a MySQL → Hologres real-time task and add a table, against the local emulator
+//! (the same code runs against DataWorks with `.region("cn-shanghai")` and your
+//! credentials):
+//!
+//! ```
+//! use dataworks_taskparam::{HologresWriter, MysqlReader, TaskParam, WriteMode};
+//! use dataworks_wire::TaskType;
+//! use dataworks_workflow::{Client, CreateRequest, UpdateRequest, Workflow};
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! # let emu = dataworks_emulator::Emulator::builder().start().await?;
+//! # let endpoint = emu.endpoint();
+//! # let credentials = dataworks_signer::Credentials::new(
+//! #     dataworks_emulator::DEFAULT_ACCESS_KEY_ID, dataworks_emulator::DEFAULT_ACCESS_KEY_SECRET);
+//! let client = Client::builder()
+//!     .endpoint(endpoint) // e.g. "http://127.0.0.1:8080"; or .region("cn-shanghai")
+//!     .credentials(credentials) // or leave out: environment, ~/.aliyun/config.json, ...
+//!     .build()?;
+//! let workflow = Workflow::new(client);
+//!
+//! let param = TaskParam::realtime()
+//!     .resource_group("S_res_group_1")
+//!     .reader(MysqlReader::datasource("mysql_pub1").selected_tables("shop", ["orders"]))
+//!     .writer(HologresWriter::datasource("holo_dw").write_mode(WriteMode::Replay))
+//!     .build()?;
+//! let created = workflow
+//!     .create(CreateRequest {
+//!         project_id: 10000,
+//!         task_type: TaskType::DiRealtime,
+//!         name: "orders_to_holo".into(),
+//!         folder: None,
+//!         resource_group: None,
+//!         param: param.into(),
+//!         client_token: None,
+//!     })
+//!     .await?;
+//!
+//! let update = UpdateRequest {
+//!     project_id: 10000,
+//!     task_type: TaskType::DiRealtime,
+//!     file_id: created.file_id,
+//!     param: TaskParam::update()
+//!         .reader(MysqlReader::datasource("mysql_pub1").selected_tables("shop", ["orders", "refunds"]))
+//!         .build()?
+//!         .into(),
+//!     resource_group: None,
+//! };
+//! let plan = workflow.plan(&update).await?; // dry run
+//! assert_eq!(plan.diff.tables_added["shop"], ["refunds"]);
+//! workflow.update(update).await?;
+//! # Ok(()) }
+//! # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+//! ```
 #![warn(missing_docs)]
 
 pub mod client;

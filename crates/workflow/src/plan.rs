@@ -54,10 +54,12 @@ impl Workflow {
     /// (`GetDISyncTask`) and returns the current content, the proposed content and their diff.
     /// Nothing is changed.
     pub async fn plan(&self, request: &UpdateRequest) -> Result<Plan, WorkflowError> {
+        let mut run = self.run();
+        run.emit(Stage::Validate);
         let param = request
             .param
             .validated(Purpose::Update, request.task_type)?;
-        tracing::debug!(file_id = request.file_id, stage = %Stage::Read, "reading the task");
+        run.emit(Stage::Read);
         let answer = self
             .client()
             .call(&GetDISyncTask {
@@ -102,6 +104,7 @@ impl Workflow {
             let change = diff(&content, &next);
             (next.to_value(), change)
         };
+        run.emit(Stage::Done);
         Ok(Plan {
             project_id: request.project_id,
             task_type: request.task_type.to_string(),

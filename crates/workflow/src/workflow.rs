@@ -176,14 +176,14 @@ impl std::fmt::Debug for Workflow {
 }
 
 /// The state of one run, for progress.
-struct Run<'a> {
+pub(crate) struct Run<'a> {
     workflow: &'a Workflow,
     start: Instant,
     progress: Progress,
 }
 
 impl Run<'_> {
-    fn emit(&mut self, stage: Stage) {
+    pub(crate) fn emit(&mut self, stage: Stage) {
         self.progress.stage = stage;
         self.progress.elapsed = self.workflow.client.clock().now() - self.start;
         if let Some(sink) = &self.workflow.sink {
@@ -234,7 +234,7 @@ impl Workflow {
         rx
     }
 
-    fn run(&self) -> Run<'_> {
+    pub(crate) fn run(&self) -> Run<'_> {
         Run {
             workflow: self,
             start: self.client.clock().now(),

@@ -253,3 +253,45 @@ fn nothing_found_lists_every_source_with_paths() {
     assert!(text.contains("config.json"), "{text}");
     assert!(text.contains("credentials.ini"), "{text}");
 }
+
+#[test]
+fn the_client_takes_its_region_from_the_cli_profile_when_none_is_given() {
+    use std::sync::Arc;
+
+    use dataworks_workflow::testing::FakeTransport;
+    use dataworks_workflow::{BuildError, Client, HttpResponse};
+
+    let home = tempfile::tempdir().unwrap();
+    cli_config(home.path(), CLI_AK);
+    let fake = Arc::new(FakeTransport::new(|_| Ok(HttpResponse::new(200, "{}"))));
+    let client = Client::builder()
+        .credentials_chain(CredentialsChain::new(env_with_home(home.path())))
+        .transport(fake.clone())
+        .build()
+        .unwrap();
+    assert_eq!(
+        client.endpoint().to_string(),
+        "https://dataworks.cn-shanghai.aliyuncs.com"
+    );
+    assert!(matches!(
+        client.credential_source(),
+        CredentialSource::CliProfile { .. }
+    ));
+    // An explicit region wins; with neither, and credentials naming none, it is an error.
+    let client = Client::builder()
+        .region("eu-central-1")
+        .credentials_chain(CredentialsChain::new(env_with_home(home.path())))
+        .transport(fake.clone())
+        .build()
+        .unwrap();
+    assert_eq!(
+        client.endpoint().authority(),
+        "dataworks.eu-central-1.aliyuncs.com"
+    );
+    let err = Client::builder()
+        .credentials(Credentials::new("a", "b"))
+        .transport(fake)
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, BuildError::NoEndpoint), "{err}");
+}
