@@ -165,3 +165,20 @@ async fn invalid_rates_are_refused_at_start() {
         .unwrap_err();
     assert!(err.to_string().contains("throttle_rate"));
 }
+
+#[tokio::test]
+async fn latency_delays_but_answers() {
+    let emu = Emulator::builder()
+        .faults(Faults {
+            latency: std::time::Duration::from_millis(5),
+            ..Faults::none()
+        })
+        .start()
+        .await
+        .unwrap();
+    let c = Client::new(&emu, V3);
+    c.call("GetDISyncInstanceInfo", INFO)
+        .await
+        .err(400, "Invalid.DI.Parameter");
+    emu.shutdown().await.unwrap();
+}

@@ -285,57 +285,73 @@ async fn solution_detail_and_instance_info() {
 }
 
 #[tokio::test]
-async fn get_is_accepted_too() {
+async fn kafka_update_adds_and_drops_rules() {
     let emu = Emulator::builder().start().await.unwrap();
     let c = Client::new(&emu, V1);
-    let signed = c.sign(
-        "GetDISyncInstanceInfo",
-        &[
-            ("ProjectId", "10000"),
-            ("TaskType", "DI_REALTIME"),
-            ("FileId", "5"),
-        ],
-        &[],
+    let pid = c
+        .generate_create("DI_REALTIME", &fixture("create-kafka.json"), None)
+        .await
+        .ok()["ProcessId"]
+        .as_i64()
+        .unwrap();
+    let q = c.query(pid).await;
+    assert_eq!(q.ok()["Status"], "success", "{:?}", q.body);
+    let content = q.data()["TaskContent"].as_str().unwrap().to_string();
+    assert_eq!(content_tables(&content), vec!["orders", "items"]);
+    let id = c.create("DI_REALTIME", "kafka", &content, None).await.ok()["FileId"]
+        .as_i64()
+        .unwrap();
+    let pid = c
+        .generate_update(id, &fixture("update-kafka-drop-items.json"))
+        .await
+        .ok()["ProcessId"]
+        .as_i64()
+        .unwrap();
+    let q = c.query(pid).await;
+    assert_eq!(q.ok()["Status"], "success", "{:?}", q.body);
+    let updated = q.data()["TaskContent"].as_str().unwrap();
+    assert_eq!(content_tables(updated), vec!["orders", "users"]);
+    let doc: Value = serde_json::from_str(updated).unwrap();
+    assert_eq!(
+        doc.pointer("/steps/1/parameter/tableMappingRule/totalTableMapping"),
+        Some(&Value::from(2))
     );
-    // Re-sign for GET: v1 signs the method.
-    let _ = signed;
-    let mut req = dataworks_signer::rpc::RpcRequest::new(
-        "GetDISyncInstanceInfo",
-        "2020-05-18",
-        c.host.clone(),
-    );
-    req = req
-        .query_param("ProjectId", "10000")
-        .query_param("TaskType", "DI_REALTIME")
-        .query_param("FileId", "5");
-    let sts = dataworks_signer::v1::sign(
+    emu.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn get_is_accepted_too() {
+    // The service accepts GET; v1 signs the method, so sign for GET by hand.
+    let emu = Emulator::builder().start().await.unwrap();
+    let c = Client::new(&emu, V1);
+    let timestamp = dataworks_signer::timestamp::format(time::OffsetDateTime::now_utc()).unwrap();
+    let params: Vec<(String, String)> = [
+        ("AccessKeyId", dataworks_emulator::DEFAULT_ACCESS_KEY_ID),
+        ("Action", "GetDISyncInstanceInfo"),
+        ("FileId", "5"),
+        ("Format", "JSON"),
+        ("ProjectId", "10000"),
+        ("SignatureMethod", "HMAC-SHA1"),
+        ("SignatureNonce", "get-nonce-1"),
+        ("SignatureVersion", "1.0"),
+        ("TaskType", "DI_REALTIME"),
+        ("Timestamp", timestamp.as_str()),
+        ("Version", "2020-05-18"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let sig = dataworks_signer::v1::sign(
         "GET",
-        [
-            ("AccessKeyId", dataworks_emulator::DEFAULT_ACCESS_KEY_ID),
-            ("Action", "GetDISyncInstanceInfo"),
-            ("FileId", "5"),
-            ("Format", "JSON"),
-            ("ProjectId", "10000"),
-            ("SignatureMethod", "HMAC-SHA1"),
-            ("SignatureNonce", "get-nonce-1"),
-            ("SignatureVersion", "1.0"),
-            ("TaskType", "DI_REALTIME"),
-            (
-                "Timestamp",
-                &dataworks_signer::timestamp::format(time::OffsetDateTime::now_utc()).unwrap(),
-            ),
-            ("Version", "2020-05-18"),
-        ]
-        .map(|(k, v)| (k.to_string(), v.to_string())),
+        params,
         Vec::<(String, String)>::new(),
         dataworks_emulator::DEFAULT_ACCESS_KEY_SECRET,
     );
-    let _ = req;
     let url = format!(
         "{}/?{}&Signature={}",
         c.endpoint,
-        sts.canonicalized_query_string,
-        dataworks_signer::encoding::percent_encode(&sts.signature)
+        sig.canonicalized_query_string,
+        dataworks_signer::encoding::percent_encode(&sig.signature)
     );
     let resp = c.http.get(url).send().await.unwrap();
     let status = resp.status().as_u16();
