@@ -439,3 +439,28 @@ async fn malformed_answers_are_errors_not_panics() {
         }
     }
 }
+
+#[tokio::test]
+async fn no_debug_output_or_error_contains_the_secret_or_token() {
+    let fake = FakeTransport::new(|_| Ok(err(500, "InternalError.System")));
+    let c = Client::builder()
+        .endpoint("http://fake.invalid")
+        .credentials(Credentials::new("test-id", "s3cr3t-value").with_security_token("t0k3n-value"))
+        .signature(SignatureAlgorithm::RpcV1HmacSha1)
+        .retry(RetryPolicy::none())
+        .transport(Arc::new(fake.clone()))
+        .build()
+        .unwrap();
+    let e = c.call(&create_op()).await.unwrap_err();
+    let wf = dataworks_workflow::Workflow::new(c.clone());
+    for text in [
+        format!("{c:?}"),
+        format!("{wf:?}"),
+        format!("{e:?}"),
+        e.to_string(),
+        format!("{:?}", fake.requests()),
+    ] {
+        assert!(!text.contains("s3cr3t-value"), "{text}");
+        assert!(!text.contains("t0k3n-value"), "{text}");
+    }
+}

@@ -295,3 +295,42 @@ fn the_client_takes_its_region_from_the_cli_profile_when_none_is_given() {
         .unwrap_err();
     assert!(matches!(err, BuildError::NoEndpoint), "{err}");
 }
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever the files hold, the chain answers (found, broken or not found) without
+        /// panicking, and never echoes the files' text in an error.
+        #[test]
+        fn arbitrary_files_never_panic_or_leak(json in "\\PC{0,200}", ini_text in "\\PC{0,200}",
+                                                profile in proptest::option::of("[a-z]{1,8}")) {
+            let home = tempfile::tempdir().unwrap();
+            let marker = "zz-secret-marker-zz";
+            cli_config(home.path(), &format!("{json}{marker}"));
+            ini(home.path(), &format!("{ini_text}\n{marker}"));
+            let mut chain = CredentialsChain::new(env_with_home(home.path()));
+            if let Some(p) = profile {
+                chain = chain.profile(p);
+            }
+            if let Err(e) = chain.resolve() {
+                prop_assert!(!e.to_string().contains(marker));
+            }
+        }
+
+        /// Well-formed AK profiles with any id/secret resolve to exactly those values.
+        #[test]
+        fn any_ak_profile_round_trips(id in "[A-Za-z0-9]{1,30}", secret in "[ -~]{1,40}") {
+            let home = tempfile::tempdir().unwrap();
+            let doc = serde_json::json!({"current": "p", "profiles": [
+                {"name": "p", "mode": "AK", "access_key_id": id, "access_key_secret": secret}]});
+            cli_config(home.path(), &doc.to_string());
+            let found = CredentialsChain::new(env_with_home(home.path())).resolve().unwrap();
+            prop_assert_eq!(found.credentials.access_key_id(), id.as_str());
+            prop_assert_eq!(found.credentials.access_key_secret(), secret.as_str());
+        }
+    }
+}
