@@ -126,7 +126,9 @@ impl MysqlReader<NoTables> {
     {
         MysqlReader {
             datasource: self.datasource,
-            selection: Some(TableSelection::Tables(tables.into_iter().map(Into::into).collect())),
+            selection: Some(TableSelection::Tables(
+                tables.into_iter().map(Into::into).collect(),
+            )),
             state: PhantomData,
         }
     }
@@ -355,7 +357,10 @@ impl<R, W> RealtimeBuilder<R, W> {
 
 impl<W> RealtimeBuilder<(), W> {
     /// The MySQL reader, with its tables.
-    pub fn reader<S: HasTables>(self, reader: MysqlReader<S>) -> RealtimeBuilder<MysqlReader<S>, W> {
+    pub fn reader<S: HasTables>(
+        self,
+        reader: MysqlReader<S>,
+    ) -> RealtimeBuilder<MysqlReader<S>, W> {
         RealtimeBuilder {
             resource_group: self.resource_group,
             name: self.name,
@@ -489,7 +494,11 @@ mod tests {
     #[test]
     fn problems_are_all_reported() {
         let err = TaskParam::realtime()
-            .reader(MysqlReader::datasource("m").selected_tables("db", ["a", "a"]).selected_tables("", Vec::<String>::new()))
+            .reader(
+                MysqlReader::datasource("m")
+                    .selected_tables("db", ["a", "a"])
+                    .selected_tables("", Vec::<String>::new()),
+            )
             .writer(KafkaWriter::datasource("k"))
             .build()
             .unwrap_err();
@@ -505,7 +514,11 @@ mod tests {
     #[test]
     fn update_has_the_sample_shape() {
         let update = TaskParam::update()
-            .reader(MysqlReader::datasource("mysql_pub1").tables(["xyx"]).table("abc"))
+            .reader(
+                MysqlReader::datasource("mysql_pub1")
+                    .tables(["xyx"])
+                    .table("abc"),
+            )
             .build()
             .unwrap();
         assert_eq!(

@@ -90,19 +90,23 @@ impl ContentDiff {
             return "no changes\n".to_owned();
         }
         let mut out = String::new();
-        let tables = |out: &mut String, title: &str, sign: char, map: &BTreeMap<String, Vec<String>>| {
-            if map.is_empty() {
-                return;
-            }
-            out.push_str(title);
-            out.push('\n');
-            for (db, tables) in map {
-                for t in tables {
-                    let key = RuleKey { db: db.clone(), table: t.clone() };
-                    out.push_str(&format!("  {sign} {key}\n"));
+        let tables =
+            |out: &mut String, title: &str, sign: char, map: &BTreeMap<String, Vec<String>>| {
+                if map.is_empty() {
+                    return;
                 }
-            }
-        };
+                out.push_str(title);
+                out.push('\n');
+                for (db, tables) in map {
+                    for t in tables {
+                        let key = RuleKey {
+                            db: db.clone(),
+                            table: t.clone(),
+                        };
+                        out.push_str(&format!("  {sign} {key}\n"));
+                    }
+                }
+            };
         tables(&mut out, "tables added:", '+', &self.tables_added);
         tables(&mut out, "tables removed:", '-', &self.tables_removed);
         for (title, sign, keys) in [
@@ -150,7 +154,11 @@ fn short(value: &Value) -> String {
 }
 
 fn line(change: &PathChange) -> String {
-    let pointer = if change.pointer.is_empty() { "/" } else { &change.pointer };
+    let pointer = if change.pointer.is_empty() {
+        "/"
+    } else {
+        &change.pointer
+    };
     match (&change.old, &change.new) {
         (None, Some(new)) => format!("+ {pointer}: {}", short(new)),
         (Some(old), None) => format!("- {pointer}: {}", short(old)),
@@ -190,13 +198,21 @@ fn walk(old: &Value, new: &Value, ptr: &str, secret: bool, out: &mut Vec<PathCha
                 let s = secret || is_secret_key(key);
                 match b.get(key) {
                     Some(vb) => walk(va, vb, &p, s, out),
-                    None => out.push(PathChange { pointer: p, old: Some(shown(va, s)), new: None }),
+                    None => out.push(PathChange {
+                        pointer: p,
+                        old: Some(shown(va, s)),
+                        new: None,
+                    }),
                 }
             }
             for (key, vb) in b {
                 if !a.contains_key(key) {
                     let s = secret || is_secret_key(key);
-                    out.push(PathChange { pointer: join_pointer(ptr, key), old: None, new: Some(shown(vb, s)) });
+                    out.push(PathChange {
+                        pointer: join_pointer(ptr, key),
+                        old: None,
+                        new: Some(shown(vb, s)),
+                    });
                 }
             }
         }
@@ -205,8 +221,16 @@ fn walk(old: &Value, new: &Value, ptr: &str, secret: bool, out: &mut Vec<PathCha
                 let p = join_pointer(ptr, &i.to_string());
                 match (a.get(i), b.get(i)) {
                     (Some(va), Some(vb)) => walk(va, vb, &p, secret, out),
-                    (Some(va), None) => out.push(PathChange { pointer: p, old: Some(shown(va, secret)), new: None }),
-                    (None, Some(vb)) => out.push(PathChange { pointer: p, old: None, new: Some(shown(vb, secret)) }),
+                    (Some(va), None) => out.push(PathChange {
+                        pointer: p,
+                        old: Some(shown(va, secret)),
+                        new: None,
+                    }),
+                    (None, Some(vb)) => out.push(PathChange {
+                        pointer: p,
+                        old: None,
+                        new: Some(shown(vb, secret)),
+                    }),
                     (None, None) => {}
                 }
             }
@@ -228,7 +252,10 @@ fn selection_map(content: &TaskContent) -> BTreeMap<String, BTreeSet<String>> {
     map
 }
 
-fn minus(a: &BTreeMap<String, BTreeSet<String>>, b: &BTreeMap<String, BTreeSet<String>>) -> BTreeMap<String, Vec<String>> {
+fn minus(
+    a: &BTreeMap<String, BTreeSet<String>>,
+    b: &BTreeMap<String, BTreeSet<String>>,
+) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
     for (db, tables) in a {
         let gone: Vec<String> = match b.get(db) {
@@ -266,7 +293,9 @@ fn rest(content: &TaskContent) -> Value {
     let mut value = content.to_value();
     if let Some(steps) = value.get_mut("steps").and_then(Value::as_array_mut) {
         for step in steps {
-            let Some(param) = step.get_mut("parameter").and_then(Value::as_object_mut) else { continue };
+            let Some(param) = step.get_mut("parameter").and_then(Value::as_object_mut) else {
+                continue;
+            };
             param.shift_remove("tableMappingRule");
             if let Some(conns) = param.get_mut("connection").and_then(Value::as_array_mut) {
                 for conn in conns.iter_mut().filter_map(Value::as_object_mut) {
@@ -298,15 +327,26 @@ pub fn diff(old: &TaskContent, new: &TaskContent) -> ContentDiff {
         if let Some(b) = new_rules.get(key) {
             let changes = diff_values(a, b);
             if !changes.is_empty() {
-                rules_changed.push(RuleChange { key: key.clone(), changes });
+                rules_changed.push(RuleChange {
+                    key: key.clone(),
+                    changes,
+                });
             }
         }
     }
     ContentDiff {
         tables_added: minus(&new_sel, &old_sel),
         tables_removed: minus(&old_sel, &new_sel),
-        rules_added: new_rules.keys().filter(|k| !old_rules.contains_key(*k)).cloned().collect(),
-        rules_removed: old_rules.keys().filter(|k| !new_rules.contains_key(*k)).cloned().collect(),
+        rules_added: new_rules
+            .keys()
+            .filter(|k| !old_rules.contains_key(*k))
+            .cloned()
+            .collect(),
+        rules_removed: old_rules
+            .keys()
+            .filter(|k| !new_rules.contains_key(*k))
+            .cloned()
+            .collect(),
         rules_changed,
         other_changes: diff_values(&rest(old), &rest(new)),
     }
@@ -336,7 +376,10 @@ mod tests {
 
     #[test]
     fn secrets_are_redacted() {
-        let changes = diff_values(&json!({"p": {"password": "old-secret"}}), &json!({"p": {"password": "new-secret"}}));
+        let changes = diff_values(
+            &json!({"p": {"password": "old-secret"}}),
+            &json!({"p": {"password": "new-secret"}}),
+        );
         let text = format!("{changes:?}");
         assert!(!text.contains("secret\""), "{text}");
         assert!(text.contains(REDACTED));
@@ -346,10 +389,17 @@ mod tests {
     fn text_lists_every_change() {
         let d = ContentDiff {
             tables_added: BTreeMap::from([("db".to_owned(), vec!["t".to_owned()])]),
-            other_changes: vec![PathChange { pointer: "/x".into(), old: Some(json!(1)), new: Some(json!(2)) }],
+            other_changes: vec![PathChange {
+                pointer: "/x".into(),
+                old: Some(json!(1)),
+                new: Some(json!(2)),
+            }],
             ..ContentDiff::default()
         };
-        assert_eq!(d.to_text(), "tables added:\n  + db.t\nother changes:\n  ~ /x: 1 → 2\n");
+        assert_eq!(
+            d.to_text(),
+            "tables added:\n  + db.t\nother changes:\n  ~ /x: 1 → 2\n"
+        );
         assert_eq!(ContentDiff::default().to_text(), "no changes\n");
     }
 }

@@ -5,7 +5,9 @@ use crate::validate::Problem;
 
 /// A document that could not be parsed into its type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{kind}: line {line}, column {column}: {message} (run `dwdi validate --kind {kind}` for every problem with a fix)")]
+#[error(
+    "{kind}: line {line}, column {column}: {message} (run `dwdi validate --kind {kind}` for every problem with a fix)"
+)]
 pub struct ParseError {
     /// The kind that was being parsed.
     pub kind: DocumentKind,
@@ -56,7 +58,15 @@ pub enum BuildError {
 fn list(problems: &[Problem]) -> String {
     problems
         .iter()
-        .map(|p| format!("\n  - [{}] {} (at {}); fix: {}", p.rule, p.message, display_pointer(&p.pointer), p.hint))
+        .map(|p| {
+            format!(
+                "\n  - [{}] {} (at {}); fix: {}",
+                p.rule,
+                p.message,
+                display_pointer(&p.pointer),
+                p.hint
+            )
+        })
         .collect()
 }
 
@@ -68,13 +78,19 @@ pub(crate) fn display_pointer(pointer: &str) -> &str {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApplyError {
     /// The content has no MySQL reader step with a connection.
-    #[error("the TaskContent has no MySQL reader step with a connection; fix: apply updates only to a real-time MySQL TaskContent")]
+    #[error(
+        "the TaskContent has no MySQL reader step with a connection; fix: apply updates only to a real-time MySQL TaskContent"
+    )]
     NoReader,
     /// The update TaskParam has no reader connection with `table` or `selectedTables`.
-    #[error("the update TaskParam selects no tables (no reader connection with `table` or `selectedTables`); fix: build it with `TaskParam::update().reader(MysqlReader::datasource(..).tables([..]))`")]
+    #[error(
+        "the update TaskParam selects no tables (no reader connection with `table` or `selectedTables`); fix: build it with `TaskParam::update().reader(MysqlReader::datasource(..).tables([..]))`"
+    )]
     NoSelection,
     /// The update names a different data source than the content's reader.
-    #[error("the update is for data source `{update}` but the task reads `{content}`; fix: name the task's data source `{content}` in the update")]
+    #[error(
+        "the update is for data source `{update}` but the task reads `{content}`; fix: name the task's data source `{content}` in the update"
+    )]
     DatasourceMismatch {
         /// The content reader's data source.
         content: String,
@@ -83,7 +99,9 @@ pub enum ApplyError {
     },
     /// A `table` update on content that selects tables of several databases (or a
     /// several-database update on `table` content): the database is ambiguous.
-    #[error("the update gives {update_form} but the task's reader uses {content_form} over {databases} databases; fix: use `selectedTables` (MysqlReader::selected_tables) naming each database")]
+    #[error(
+        "the update gives {update_form} but the task's reader uses {content_form} over {databases} databases; fix: use `selectedTables` (MysqlReader::selected_tables) naming each database"
+    )]
     AmbiguousDatabase {
         /// The update's form (`table` or `selectedTables`).
         update_form: &'static str,

@@ -88,7 +88,10 @@ impl DocumentKind {
 
     /// The `$id` of the kind's published JSON Schema.
     pub fn schema_id(self) -> String {
-        format!("https://dataworks-di.dev/schemas/{}.schema.json", self.name())
+        format!(
+            "https://dataworks-di.dev/schemas/{}.schema.json",
+            self.name()
+        )
     }
 
     /// Detects the kind from a document's content, or `None` when nothing identifies it.
@@ -155,7 +158,9 @@ impl FromStr for DocumentKind {
         Self::ALL
             .into_iter()
             .find(|k| k.name() == s)
-            .ok_or_else(|| UnknownKind { given: s.to_owned() })
+            .ok_or_else(|| UnknownKind {
+                given: s.to_owned(),
+            })
     }
 }
 
@@ -177,12 +182,27 @@ mod tests {
     #[test]
     fn detection() {
         let cases = [
-            (json!({"type": "realtime", "steps": []}), Some(DocumentKind::RealtimeTaskParam)),
-            (json!({"type": "job", "extend": {}, "steps": []}), Some(DocumentKind::TaskContent)),
-            (json!({"type": "job", "steps": []}), Some(DocumentKind::BatchJob)),
+            (
+                json!({"type": "realtime", "steps": []}),
+                Some(DocumentKind::RealtimeTaskParam),
+            ),
+            (
+                json!({"type": "job", "extend": {}, "steps": []}),
+                Some(DocumentKind::TaskContent),
+            ),
+            (
+                json!({"type": "job", "steps": []}),
+                Some(DocumentKind::BatchJob),
+            ),
             (json!({"steps": []}), Some(DocumentKind::UpdateTaskParam)),
-            (json!({"ResourceGroup": "g", "Cu": 1.5}), Some(DocumentKind::TaskMeta)),
-            (json!({"realtimeSyncConfig": {}}), Some(DocumentKind::SolutionProcess)),
+            (
+                json!({"ResourceGroup": "g", "Cu": 1.5}),
+                Some(DocumentKind::TaskMeta),
+            ),
+            (
+                json!({"realtimeSyncConfig": {}}),
+                Some(DocumentKind::SolutionProcess),
+            ),
             (json!({"hello": 1}), None),
             (json!([1, 2]), None),
         ];

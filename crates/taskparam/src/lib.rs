@@ -61,8 +61,7 @@ pub use model::documents::{
 };
 pub use model::enums::{Mode, StepCategory, TaskType, WriteMode};
 pub use model::mapping::{
-    DataColumn, DstCreateTableInfo, MappingDatasource, PrimaryKeyInfo, TableMappingRule,
-    TableRule,
+    DataColumn, DstCreateTableInfo, MappingDatasource, PrimaryKeyInfo, TableMappingRule, TableRule,
 };
 pub use model::mysql::{
     Connection, MysqlReaderParams, SchemaTables, SelectedDatabase, TableInfo, TableSelection,

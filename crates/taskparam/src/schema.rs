@@ -78,9 +78,17 @@ mod tests {
     fn schemas_are_valid_draft_2020_12() {
         for (kind, schema) in published_schemas() {
             assert!(jsonschema::meta::is_valid(&schema), "{kind}");
-            assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+            assert_eq!(
+                schema["$schema"],
+                "https://json-schema.org/draft/2020-12/schema"
+            );
             assert!(schema["title"].as_str().is_some_and(|t| !t.is_empty()));
-            assert!(schema["description"].as_str().is_some_and(|t| !t.is_empty()), "{kind}");
+            assert!(
+                schema["description"]
+                    .as_str()
+                    .is_some_and(|t| !t.is_empty()),
+                "{kind}"
+            );
         }
     }
 }

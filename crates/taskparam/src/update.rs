@@ -169,9 +169,11 @@ fn normalise(selection: TableSelection, previous: Option<&TableSelection>) -> Ta
                     table_infos: group
                         .table_infos
                         .into_iter()
-                        .map(|info| match old_infos.get(&(db.db_name.as_str(), info.table.as_str())) {
-                            Some(old) => (*old).clone(),
-                            None => info.normalised(),
+                        .map(|info| {
+                            match old_infos.get(&(db.db_name.as_str(), info.table.as_str())) {
+                                Some(old) => (*old).clone(),
+                                None => info.normalised(),
+                            }
                         })
                         .collect(),
                     extra: group.extra,
@@ -318,7 +320,14 @@ impl TaskContent {
                 continue;
             };
             let rule = slot.get_or_insert_with(TableMappingRule::default);
-            update_rules(rule, kind, &old_db, &new_pairs, reader_ds.as_deref(), schema.as_deref());
+            update_rules(
+                rule,
+                kind,
+                &old_db,
+                &new_pairs,
+                reader_ds.as_deref(),
+                schema.as_deref(),
+            );
         }
         Ok(out)
     }
@@ -347,7 +356,11 @@ impl TaskContent {
                     }
                     if let Some(sel) = conn.selection.take() {
                         let sel = normalise(sel, None);
-                        pairs.extend(sel.pairs("").into_iter().map(|(d, t)| (d.to_owned(), t.to_owned())));
+                        pairs.extend(
+                            sel.pairs("")
+                                .into_iter()
+                                .map(|(d, t)| (d.to_owned(), t.to_owned())),
+                        );
                         conn.selection = Some(sel);
                     }
                     reader_ds = reader_ds.or_else(|| conn.datasource.clone());
@@ -367,7 +380,14 @@ impl TaskContent {
                 let schema = holo_schema(&step.parameter).map(str::to_owned);
                 if let Some(slot) = step.parameter.table_mapping_rule_slot() {
                     let rule = slot.get_or_insert_with(TableMappingRule::default);
-                    update_rules(rule, kind, "", &pairs, reader_ds.as_deref(), schema.as_deref());
+                    update_rules(
+                        rule,
+                        kind,
+                        "",
+                        &pairs,
+                        reader_ds.as_deref(),
+                        schema.as_deref(),
+                    );
                 }
             }
             steps.push(step);
@@ -381,11 +401,11 @@ impl TaskContent {
                     .and_then(Mode::for_writer)
             })
             .unwrap_or(Mode::MigrationHolo);
-        let name = param
-            .setting
-            .name
-            .clone()
-            .or_else(|| writer.and_then(|w| w.parameter.datasource()).map(str::to_owned));
+        let name = param.setting.name.clone().or_else(|| {
+            writer
+                .and_then(|w| w.parameter.datasource())
+                .map(str::to_owned)
+        });
         let hops = match (steps.first(), steps.get(1)) {
             (Some(r), Some(w)) if r.category == StepCategory::Reader => {
                 vec![Hop::new(r.name.clone(), w.name.clone())]
@@ -421,10 +441,15 @@ fn update_rules(
     reader_ds: Option<&str>,
     holo_schema: Option<&str>,
 ) {
-    let wanted: BTreeSet<(&str, &str)> = new_pairs.iter().map(|(d, t)| (d.as_str(), t.as_str())).collect();
+    let wanted: BTreeSet<(&str, &str)> = new_pairs
+        .iter()
+        .map(|(d, t)| (d.as_str(), t.as_str()))
+        .collect();
     let key = |r: &TableRule| -> (String, String) {
         (
-            r.src_db_name.clone().unwrap_or_else(|| table_form_db.to_owned()),
+            r.src_db_name
+                .clone()
+                .unwrap_or_else(|| table_form_db.to_owned()),
             r.src_table.clone(),
         )
     };
@@ -445,7 +470,11 @@ fn update_rules(
             .datasource
             .iter()
             .position(|d| d.src_datasource_name.as_deref() == reader_ds)
-            .or(if rule.datasource.is_empty() { None } else { Some(0) });
+            .or(if rule.datasource.is_empty() {
+                None
+            } else {
+                Some(0)
+            });
         let index = match position {
             Some(i) => i,
             None => {
@@ -459,7 +488,8 @@ fn update_rules(
         };
         if let Some(ds) = rule.datasource.get_mut(index) {
             for (db, table) in missing {
-                ds.table_rule.push(default_rule(kind, db, table, holo_schema));
+                ds.table_rule
+                    .push(default_rule(kind, db, table, holo_schema));
             }
         }
     }

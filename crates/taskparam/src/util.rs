@@ -62,7 +62,14 @@ mod tests {
 
     #[test]
     fn secret_keys() {
-        for key in ["password", "Password", "accessKey", "access_key_secret", "accessId", "securityToken"] {
+        for key in [
+            "password",
+            "Password",
+            "accessKey",
+            "access_key_secret",
+            "accessId",
+            "securityToken",
+        ] {
             assert!(is_secret_key(key), "{key}");
         }
         for key in ["datasource", "table", "column", "dbName"] {

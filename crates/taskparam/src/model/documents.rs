@@ -50,11 +50,19 @@ pub struct RealtimeSetting {
     /// `oneclick_to_odps`, `oneclick_to_kafka` or `oneclick_to_holo`; agrees with the writer.
     pub task_type: TaskType,
     /// The task name (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub name: Option<String>,
     /// The scheduling resource group id (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "IntOrString")]
     pub schedule_resgroup_id: Option<IntOrString>,
     /// Every field not modelled above, kept as written.
@@ -80,21 +88,38 @@ pub struct UpdateTaskParam {
 pub struct TaskContent {
     /// The mode, resource group and name. Required at top level; absent in the template a
     /// solution process embeds.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "Extend")]
     pub extend: Option<Extend>,
     /// `job`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub doc_type: Option<String>,
     /// A MySQL reader and a writer with a `tableMappingRule`.
     pub steps: Vec<Step>,
     /// `2.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub version: Option<String>,
     /// The data flow (`reader` → `writer`).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "Order")]
     pub order: Option<Order>,
     /// Every field not modelled above (`setting`, `nodeDef`, ...), kept as written.
@@ -112,7 +137,11 @@ pub struct Extend {
     /// The resource group (formats seen: `280749`, `group_...`, `S_res_group_...`).
     pub resource_group: String,
     /// The task name.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub name: Option<String>,
     /// Every field not modelled above, kept as written.
@@ -132,11 +161,19 @@ pub struct BatchJob {
     /// One reader and one writer.
     pub steps: Vec<Step>,
     /// Error limit, speed and other run settings.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "BatchSetting")]
     pub setting: Option<BatchSetting>,
     /// The data flow (`Reader` → `Writer`).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "Order")]
     pub order: Option<Order>,
     /// Every field not modelled above (`transform`, ...), kept as written.
@@ -149,11 +186,19 @@ pub struct BatchJob {
 #[serde(rename_all = "camelCase")]
 pub struct BatchSetting {
     /// The dirty-data limit.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "ErrorLimit")]
     pub error_limit: Option<ErrorLimit>,
     /// Concurrency and throttling.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "Speed")]
     pub speed: Option<Speed>,
     /// Every field not modelled above (`executeMode`, `locale`, ...), kept as written.
@@ -165,11 +210,19 @@ pub struct BatchSetting {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ErrorLimit {
     /// Maximum dirty records (`""` = not set, `"0"` = none allowed); at least 0.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "IntOrString")]
     pub record: Option<IntOrString>,
     /// Maximum dirty-record ratio in [0, 1] (DataX).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "NumberOrString")]
     pub percentage: Option<NumberOrString>,
     /// Every field not modelled above, kept as written.
@@ -181,19 +234,35 @@ pub struct ErrorLimit {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Speed {
     /// Expected maximum concurrency, at least 1.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "IntOrString")]
     pub concurrent: Option<IntOrString>,
     /// Whether the job is rate-limited (then `mbps` is the limit).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "BoolOrString")]
     pub throttle: Option<BoolOrString>,
     /// The rate limit in MB/s.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "NumberOrString")]
     pub mbps: Option<NumberOrString>,
     /// Legacy billing unit.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "IntOrString")]
     pub dmu: Option<IntOrString>,
     /// Every field not modelled above, kept as written.
@@ -212,15 +281,27 @@ pub struct Speed {
 #[serde(rename_all = "PascalCase")]
 pub struct TaskMeta {
     /// Where the node is stored in the workflow tree (create only).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub file_folder_path: Option<String>,
     /// The resource group identifier (not its display name).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub resource_group: Option<String>,
     /// Compute units on a serverless group: a positive multiple of 0.5.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "NumberOrString")]
     pub cu: Option<NumberOrString>,
     /// Every field not modelled above, kept as written.
@@ -234,31 +315,59 @@ pub struct TaskMeta {
 #[serde(rename_all = "camelCase")]
 pub struct SolutionProcess {
     /// The Hologres data source.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub holo_datasource: Option<String>,
     /// The batch part (node naming, resource group).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "Map<String, Value>")]
     pub offline_sync_config: Option<Map<String, Value>>,
     /// The process rule id.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "IntOrString")]
     pub process_rule_id: Option<IntOrString>,
     /// Reader concurrency.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "IntOrString")]
     pub reader_concurrent: Option<IntOrString>,
     /// The real-time part: a template TaskContent and its `extend`.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "RealtimeSyncConfig")]
     pub realtime_sync_config: Option<RealtimeSyncConfig>,
     /// The source type (`mysql`).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub src_type: Option<String>,
     /// The mapping rules taken from the real-time part.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "TableMappingRule")]
     pub table_mapping_rule_from_realtime_sync_config: Option<TableMappingRule>,
     /// Every field not modelled above (`setting`, ...), kept as written.
@@ -270,11 +379,19 @@ pub struct SolutionProcess {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RealtimeSyncConfig {
     /// The template content (a TaskContent without `extend`).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "TaskContent")]
     pub content: Option<TaskContent>,
     /// The mode and resource group of the real-time part.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "Extend")]
     pub extend: Option<Extend>,
     /// Every field not modelled above, kept as written.

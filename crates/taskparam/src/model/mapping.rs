@@ -14,7 +14,11 @@ pub struct TableMappingRule {
     /// Rules grouped by source data source.
     pub datasource: Vec<MappingDatasource>,
     /// The number of rules (the service keeps it equal to the count of `tableRule`s).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "IntOrString")]
     pub total_table_mapping: Option<IntOrString>,
     /// Every field not modelled above, kept as written.
@@ -39,7 +43,11 @@ impl TableMappingRule {
 #[serde(rename_all = "camelCase")]
 pub struct MappingDatasource {
     /// The reader's data source name.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub src_datasource_name: Option<String>,
     /// One rule per source table.
@@ -54,34 +62,62 @@ pub struct MappingDatasource {
 #[serde(rename_all = "camelCase")]
 pub struct TableRule {
     /// The source database.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub src_db_name: Option<String>,
     /// The source table.
     pub src_table: String,
     /// The target: `<schema>.<table>` for Hologres, the table for MaxCompute, the topic for
     /// Kafka.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub dst_table: Option<String>,
     /// `DEFAULT` in every sample (meaning undocumented).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub merge_into_cycle_type: Option<String>,
     /// Hourly delta tables (meaning undocumented).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "BoolOrString")]
     pub hour_delta_enable: Option<BoolOrString>,
     /// Daily delta tables (meaning undocumented).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "BoolOrString")]
     pub day_delta_enable: Option<BoolOrString>,
     /// The target's primary key.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "PrimaryKeyInfo")]
     pub primary_key_info: Option<PrimaryKeyInfo>,
     /// How to create the target table.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "DstCreateTableInfo")]
     pub dst_create_table_info: Option<DstCreateTableInfo>,
     /// Every field not modelled above, kept as written.
@@ -107,19 +143,35 @@ pub struct PrimaryKeyInfo {
 #[serde(rename_all = "camelCase")]
 pub struct DstCreateTableInfo {
     /// The target schema.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub schema_name: Option<String>,
     /// The target table.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub table_name: Option<String>,
     /// Index type (the seed repeats the table name; meaning undocumented).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub index_type: Option<String>,
     /// The target columns.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "Vec<DataColumn>")]
     pub data_column: Option<Vec<DataColumn>>,
     /// Every field not modelled above, kept as written.
@@ -134,15 +186,28 @@ pub struct DataColumn {
     /// Column name.
     pub name: String,
     /// Column type (`int8`, ...).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub column_type: Option<String>,
     /// Position.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "IntOrString")]
     pub index: Option<IntOrString>,
     /// Whether the column is part of the primary key.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "BoolOrString")]
     pub primary_key: Option<BoolOrString>,
     /// Every field not modelled above (`columnSize`, `digit`, `comment`, ...), kept as written.

@@ -84,7 +84,10 @@ macro_rules! document {
     };
 }
 
-document!(documents::RealtimeTaskParam, DocumentKind::RealtimeTaskParam);
+document!(
+    documents::RealtimeTaskParam,
+    DocumentKind::RealtimeTaskParam
+);
 document!(documents::UpdateTaskParam, DocumentKind::UpdateTaskParam);
 document!(documents::TaskContent, DocumentKind::TaskContent);
 document!(documents::BatchJob, DocumentKind::BatchJob);

@@ -17,19 +17,35 @@ use crate::util::present;
 #[serde(rename_all = "camelCase")]
 pub struct MysqlReaderParams {
     /// The DataWorks data source name (batch form; the real-time form names it per connection).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub datasource: Option<String>,
     /// The connections: one per database (several for sharding in batch jobs).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "Vec<Connection>")]
     pub connection: Option<Vec<Connection>>,
     /// Columns to read (batch): names, `"*"`, constants or expressions; must not be empty.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "Vec<String>")]
     pub column: Option<Vec<String>>,
     /// Integer column used to split the read into parallel ranges (batch).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub split_pk: Option<String>,
     /// SQL filter without the `WHERE` keyword (batch).
@@ -42,7 +58,11 @@ pub struct MysqlReaderParams {
     #[schemars(with = "String")]
     pub where_clause: Option<String>,
     /// Character encoding, such as `UTF-8`.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub encoding: Option<String>,
     /// Every field not modelled above, kept as written.
@@ -143,11 +163,19 @@ pub struct TableInfo {
     /// The table name.
     pub table: String,
     /// The table name again, as the service writes it in generated content.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub table_name: Option<String>,
     /// Whether the table is synchronised (the service writes `true`).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "BoolOrString")]
     pub enable: Option<BoolOrString>,
     /// Every field not modelled above, kept as written.
@@ -219,23 +247,43 @@ impl Connection {
 /// `selectedTables` (several databases), or `querySql` in batch jobs.
 pub(crate) struct RawConnection {
     /// `datasourceType`, `mysql` in real-time documents.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     datasource_type: Option<String>,
     /// The DataWorks data source name.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     datasource: Option<String>,
     /// Tables: the table names of one database.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "Vec<String>")]
     table: Option<Vec<String>>,
     /// SelectedTables: tables of several databases.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "Vec<SelectedDatabase>")]
     selected_tables: Option<Vec<SelectedDatabase>>,
     /// Batch: SQL statements that replace table/column/where.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "Vec<String>")]
     query_sql: Option<Vec<String>>,
     /// Every field not modelled above, kept as written.
@@ -295,7 +343,10 @@ mod tests {
     fn both_lists_keep_selected_tables_and_lose_nothing() {
         let v = json!({"table": ["a"], "selectedTables": [{"dbName": "d", "schema": [{"tableInfos": [{"table": "b"}]}]}]});
         let conn: Connection = serde_json::from_value(v.clone()).unwrap();
-        assert!(matches!(conn.selection, Some(TableSelection::SelectedTables(_))));
+        assert!(matches!(
+            conn.selection,
+            Some(TableSelection::SelectedTables(_))
+        ));
         assert_eq!(serde_json::to_value(&conn).unwrap(), v);
     }
 
@@ -303,7 +354,10 @@ mod tests {
     fn pairs_name_the_database() {
         let sel = TableSelection::SelectedTables(vec![SelectedDatabase::new("d", ["x", "y"])]);
         assert_eq!(sel.pairs(""), vec![("d", "x"), ("d", "y")]);
-        assert_eq!(TableSelection::Tables(vec!["t".into()]).pairs("m"), vec![("m", "t")]);
+        assert_eq!(
+            TableSelection::Tables(vec!["t".into()]).pairs("m"),
+            vec![("m", "t")]
+        );
         assert_eq!(sel.len(), 2);
     }
 }

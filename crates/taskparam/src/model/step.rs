@@ -64,11 +64,15 @@ impl StepParams {
             (Some("mysql") | None, StepCategory::Reader) => {
                 Self::MysqlReader(serde_json::from_value(value)?)
             }
-            (Some("odps"), StepCategory::Writer) => Self::OdpsWriter(serde_json::from_value(value)?),
+            (Some("odps"), StepCategory::Writer) => {
+                Self::OdpsWriter(serde_json::from_value(value)?)
+            }
             (Some("kafka"), StepCategory::Writer) => {
                 Self::KafkaWriter(serde_json::from_value(value)?)
             }
-            (Some("holo"), StepCategory::Writer) => Self::HoloWriter(serde_json::from_value(value)?),
+            (Some("holo"), StepCategory::Writer) => {
+                Self::HoloWriter(serde_json::from_value(value)?)
+            }
             _ => match value {
                 Value::Object(map) => Self::Other(map),
                 _ => Self::Other(Map::new()),
@@ -164,7 +168,10 @@ impl Step {
 
 impl Serialize for Step {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let parameter = self.parameter.to_value().map_err(serde::ser::Error::custom)?;
+        let parameter = self
+            .parameter
+            .to_value()
+            .map_err(serde::ser::Error::custom)?;
         let mut map = serializer.serialize_map(None)?;
         if let Some(step_type) = &self.step_type {
             map.serialize_entry("stepType", step_type)?;

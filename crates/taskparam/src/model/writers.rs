@@ -14,27 +14,51 @@ use crate::util::present;
 #[serde(rename_all = "camelCase")]
 pub struct OdpsWriterParams {
     /// The DataWorks data source (`odps_first` is the workspace's default).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub datasource: Option<String>,
     /// Target table (batch).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub table: Option<String>,
     /// Target partition, last level, such as `pt=${bizdate}` (batch).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub partition: Option<String>,
     /// Target columns, mapped to the reader's by position (batch).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "Vec<String>")]
     pub column: Option<Vec<String>>,
     /// Clear the target partition first (batch).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "BoolOrString")]
     pub truncate: Option<BoolOrString>,
     /// Real-time: source-to-target table rules.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "TableMappingRule")]
     pub table_mapping_rule: Option<TableMappingRule>,
     /// Every field not modelled above, kept as written.
@@ -47,15 +71,27 @@ pub struct OdpsWriterParams {
 #[serde(rename_all = "camelCase")]
 pub struct KafkaWriterParams {
     /// The DataWorks data source.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub datasource: Option<String>,
     /// Target topic.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub topic: Option<String>,
     /// Real-time: source-table-to-topic rules.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "TableMappingRule")]
     pub table_mapping_rule: Option<TableMappingRule>,
     /// Every field not modelled above, kept as written.
@@ -68,39 +104,75 @@ pub struct KafkaWriterParams {
 #[serde(rename_all = "camelCase")]
 pub struct HoloWriterParams {
     /// The DataWorks data source.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub datasource: Option<String>,
     /// Target table, may be `schema.table` (batch).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub table: Option<String>,
     /// Target columns; must include every primary-key column (batch).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "Vec<String>")]
     pub column: Option<Vec<String>>,
     /// On primary-key conflict: `replace`, `update` or `ignore` (batch).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub conflict_mode: Option<String>,
     /// `replay` in real-time documents; `insert`/`sdk` in batch jobs.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "WriteMode")]
     pub write_mode: Option<WriteMode>,
     /// Clear the target first (batch).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "BoolOrString")]
     pub truncate: Option<BoolOrString>,
     /// Target partition `col=value` (batch).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub partition: Option<String>,
     /// Target schema of the data source (real-time, `public`).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub datasource_schema: Option<String>,
     /// Real-time: source-to-target table rules.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "TableMappingRule")]
     pub table_mapping_rule: Option<TableMappingRule>,
     /// Every field not modelled above, kept as written.

@@ -192,7 +192,9 @@ mod tests {
     #[test]
     fn finds_nested_pointers() {
         let text = "{\n  \"a\": [1,\n    {\"b/c\": \"x\"}],\n  \"é\": true\n}";
-        let wanted: HashSet<&str> = ["", "/a/1/b~1c", "/a/0", "/é", "/missing"].into_iter().collect();
+        let wanted: HashSet<&str> = ["", "/a/1/b~1c", "/a/0", "/é", "/missing"]
+            .into_iter()
+            .collect();
         let found = locate(text, &wanted);
         assert_eq!(found.get(""), Some(&(1, 1)));
         assert_eq!(found.get("/a/0"), Some(&(2, 9)));

@@ -25,7 +25,8 @@ impl Sink {
         self.errors.push(Problem::new(pointer, rule, message, hint));
     }
     fn warn(&mut self, pointer: &str, rule: &str, message: String, hint: &str) {
-        self.warnings.push(Problem::new(pointer, rule, message, hint));
+        self.warnings
+            .push(Problem::new(pointer, rule, message, hint));
     }
 }
 
@@ -76,11 +77,34 @@ const TOP_CONTENT: &[&str] = &["extend", "type", "version", "steps", "order", "s
 const TOP_BATCH: &[&str] = &["type", "version", "steps", "setting", "order"];
 const TOP_META: &[&str] = &["FileFolderPath", "ResourceGroup", "Cu"];
 const STEP_KEYS: &[&str] = &["stepType", "parameter", "name", "category"];
-const MYSQL_KEYS: &[&str] = &["datasource", "connection", "column", "splitPk", "where", "encoding", "table"];
-const CONN_KEYS: &[&str] = &["datasourceType", "datasource", "table", "selectedTables", "querySql", "jdbcUrl"];
+const MYSQL_KEYS: &[&str] = &[
+    "datasource",
+    "connection",
+    "column",
+    "splitPk",
+    "where",
+    "encoding",
+    "table",
+];
+const CONN_KEYS: &[&str] = &[
+    "datasourceType",
+    "datasource",
+    "table",
+    "selectedTables",
+    "querySql",
+    "jdbcUrl",
+];
 const WRITER_KEYS: &[&str] = &[
-    "datasource", "table", "partition", "column", "truncate", "tableMappingRule", "topic",
-    "conflictMode", "writeMode", "datasourceSchema",
+    "datasource",
+    "table",
+    "partition",
+    "column",
+    "truncate",
+    "tableMappingRule",
+    "topic",
+    "conflictMode",
+    "writeMode",
+    "datasourceSchema",
 ];
 
 /// `keys.case`: a key that differs from a known key only in letter case is silently ignored
@@ -209,15 +233,28 @@ fn common_steps(doc: &Map<String, Value>, steps: &[StepView<'_>], update: bool, 
     }
 }
 
-fn doc_step<'a>(doc: &'a Map<String, Value>, step: &StepView<'_>) -> Option<&'a Map<String, Value>> {
+fn doc_step<'a>(
+    doc: &'a Map<String, Value>,
+    step: &StepView<'_>,
+) -> Option<&'a Map<String, Value>> {
     let index: usize = step.ptr.rsplit('/').next()?.parse().ok()?;
     doc.get("steps")?.as_array()?.get(index)?.as_object()
 }
 
 /// `order.hops`: every hop names existing steps, from a reader to a writer.
-fn hops(doc: &Map<String, Value>, base: &str, steps: &[StepView<'_>], required: bool, sink: &mut Sink) {
+fn hops(
+    doc: &Map<String, Value>,
+    base: &str,
+    steps: &[StepView<'_>],
+    required: bool,
+    sink: &mut Sink,
+) {
     let order_ptr = join_pointer(base, "order");
-    let Some(hops) = doc.get("order").and_then(|o| o.get("hops")).and_then(Value::as_array) else {
+    let Some(hops) = doc
+        .get("order")
+        .and_then(|o| o.get("hops"))
+        .and_then(Value::as_array)
+    else {
         if required && !doc.contains_key("order") {
             sink.warn(
                 base,
@@ -229,7 +266,8 @@ fn hops(doc: &Map<String, Value>, base: &str, steps: &[StepView<'_>], required: 
         return;
     };
     let hops_ptr = join_pointer(&order_ptr, "hops");
-    let by_name: HashMap<&str, &StepView<'_>> = steps.iter().filter_map(|s| Some((s.name?, s))).collect();
+    let by_name: HashMap<&str, &StepView<'_>> =
+        steps.iter().filter_map(|s| Some((s.name?, s))).collect();
     for (i, hop) in hops.iter().enumerate() {
         let hop_ptr = join_pointer(&hops_ptr, &i.to_string());
         let from = hop.get("from").and_then(Value::as_str);
@@ -246,7 +284,10 @@ fn hops(doc: &Map<String, Value>, base: &str, steps: &[StepView<'_>], required: 
                 }
             }
         }
-        if let (Some(f), Some(t)) = (from.and_then(|n| by_name.get(n)), to.and_then(|n| by_name.get(n))) {
+        if let (Some(f), Some(t)) = (
+            from.and_then(|n| by_name.get(n)),
+            to.and_then(|n| by_name.get(n)),
+        ) {
             if !f.is_reader() || !t.is_writer() || f.name == t.name {
                 sink.warn(
                     &hop_ptr,
@@ -291,7 +332,13 @@ impl Selected<'_> {
 }
 
 /// Rules of one MySQL connection; records the selected tables in `selected`.
-fn connection<'a>(conn: &'a Map<String, Value>, ptr: &str, opts: TableOpts, selected: &mut Selected<'a>, sink: &mut Sink) {
+fn connection<'a>(
+    conn: &'a Map<String, Value>,
+    ptr: &str,
+    opts: TableOpts,
+    selected: &mut Selected<'a>,
+    sink: &mut Sink,
+) {
     keys_case(conn, ptr, CONN_KEYS, sink);
     let table = conn.get("table");
     let sel = conn.get("selectedTables");
@@ -329,78 +376,158 @@ fn connection<'a>(conn: &'a Map<String, Value>, ptr: &str, opts: TableOpts, sele
         let table_ptr = join_pointer(ptr, "table");
         selected.uses_table_form = true;
         if tables.is_empty() && !opts.template {
-            sink.error(&table_ptr, "tables.non-empty", "the table list is empty".to_owned(), "list at least one table");
+            sink.error(
+                &table_ptr,
+                "tables.non-empty",
+                "the table list is empty".to_owned(),
+                "list at least one table",
+            );
         }
         for (i, t) in tables.iter().enumerate() {
             if let Some(name) = t.as_str() {
-                table_name(name, None, &join_pointer(&table_ptr, &i.to_string()), selected, sink);
+                table_name(
+                    name,
+                    None,
+                    &join_pointer(&table_ptr, &i.to_string()),
+                    selected,
+                    sink,
+                );
             }
         }
     }
     if let Some(dbs) = sel.and_then(Value::as_array) {
         let sel_ptr = join_pointer(ptr, "selectedTables");
         if dbs.is_empty() && !opts.template {
-            sink.error(&sel_ptr, "tables.non-empty", "`selectedTables` is empty".to_owned(), "list at least one database with its tables");
+            sink.error(
+                &sel_ptr,
+                "tables.non-empty",
+                "`selectedTables` is empty".to_owned(),
+                "list at least one database with its tables",
+            );
         }
         for (i, db) in dbs.iter().enumerate() {
             let db_ptr = join_pointer(&sel_ptr, &i.to_string());
             let Some(db) = db.as_object() else { continue };
             let db_name = db.get("dbName").and_then(Value::as_str);
             if db_name.is_some_and(|n| n.trim().is_empty()) {
-                sink.error(&join_pointer(&db_ptr, "dbName"), "selected.dbname", "`dbName` is empty".to_owned(), "name the MySQL database");
+                sink.error(
+                    &join_pointer(&db_ptr, "dbName"),
+                    "selected.dbname",
+                    "`dbName` is empty".to_owned(),
+                    "name the MySQL database",
+                );
             }
             let mut count = 0usize;
             let schema_ptr = join_pointer(&db_ptr, "schema");
-            for (j, group) in db.get("schema").and_then(Value::as_array).into_iter().flatten().enumerate() {
-                let infos_ptr = join_pointer(&join_pointer(&schema_ptr, &j.to_string()), "tableInfos");
-                for (k, info) in group.get("tableInfos").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            for (j, group) in db
+                .get("schema")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                let infos_ptr =
+                    join_pointer(&join_pointer(&schema_ptr, &j.to_string()), "tableInfos");
+                for (k, info) in group
+                    .get("tableInfos")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                {
                     count += 1;
                     if let Some(name) = info.get("table").and_then(Value::as_str) {
-                        let info_ptr = join_pointer(&join_pointer(&infos_ptr, &k.to_string()), "table");
+                        let info_ptr =
+                            join_pointer(&join_pointer(&infos_ptr, &k.to_string()), "table");
                         table_name(name, Some(db_name.unwrap_or("")), &info_ptr, selected, sink);
                     }
                 }
             }
             if count == 0 && !opts.template {
-                sink.error(&db_ptr, "tables.non-empty", format!("database `{}` selects no tables", db_name.unwrap_or("")), "list at least one table in `schema[].tableInfos[]`");
+                sink.error(
+                    &db_ptr,
+                    "tables.non-empty",
+                    format!("database `{}` selects no tables", db_name.unwrap_or("")),
+                    "list at least one table in `schema[].tableInfos[]`",
+                );
             }
         }
     }
 }
 
-fn table_name<'a>(name: &'a str, db: Option<&'a str>, ptr: &str, selected: &mut Selected<'a>, sink: &mut Sink) {
+fn table_name<'a>(
+    name: &'a str,
+    db: Option<&'a str>,
+    ptr: &str,
+    selected: &mut Selected<'a>,
+    sink: &mut Sink,
+) {
     if name.trim().is_empty() {
-        sink.error(ptr, "tables.name", "the table name is empty".to_owned(), "give the table's name");
+        sink.error(
+            ptr,
+            "tables.name",
+            "the table name is empty".to_owned(),
+            "give the table's name",
+        );
     } else if !selected.pairs.insert((db, name)) {
         let shown = match db {
             Some(db) if !db.is_empty() => format!("{db}.{name}"),
             _ => name.to_owned(),
         };
-        sink.error(ptr, "tables.duplicate", format!("table `{shown}` is listed twice"), "list each table once");
+        sink.error(
+            ptr,
+            "tables.duplicate",
+            format!("table `{shown}` is listed twice"),
+            "list each table once",
+        );
     }
 }
 
 /// The connections of a MySQL reader step.
-fn reader_connections<'a>(step: &StepView<'a>, opts: TableOpts, require_datasource: bool, sink: &mut Sink) -> Selected<'a> {
+fn reader_connections<'a>(
+    step: &StepView<'a>,
+    opts: TableOpts,
+    require_datasource: bool,
+    sink: &mut Sink,
+) -> Selected<'a> {
     let mut selected = Selected::default();
-    let Some(param) = step.parameter else { return selected };
+    let Some(param) = step.parameter else {
+        return selected;
+    };
     let conn_ptr = join_pointer(&step.param_ptr(), "connection");
     let Some(conns) = param.get("connection").and_then(Value::as_array) else {
         if opts.realtime {
-            sink.error(&step.param_ptr(), "reader.connection", "the MySQL reader has no `connection` list".to_owned(), "add \"connection\": [{\"datasource\": ..., \"table\": [...]}]");
+            sink.error(
+                &step.param_ptr(),
+                "reader.connection",
+                "the MySQL reader has no `connection` list".to_owned(),
+                "add \"connection\": [{\"datasource\": ..., \"table\": [...]}]",
+            );
         }
         return selected;
     };
     if conns.is_empty() {
-        sink.error(&conn_ptr, "reader.connection", "the `connection` list is empty".to_owned(), "add one connection with its tables");
+        sink.error(
+            &conn_ptr,
+            "reader.connection",
+            "the `connection` list is empty".to_owned(),
+            "add one connection with its tables",
+        );
     }
     for (i, conn) in conns.iter().enumerate() {
         let ptr = join_pointer(&conn_ptr, &i.to_string());
         if let Some(conn) = conn.as_object() {
             connection(conn, &ptr, opts, &mut selected, sink);
-            let has_ds = conn.contains_key("datasource") || param.contains_key("datasource") || conn.contains_key("jdbcUrl");
+            let has_ds = conn.contains_key("datasource")
+                || param.contains_key("datasource")
+                || conn.contains_key("jdbcUrl");
             if require_datasource && !has_ds {
-                sink.error(&ptr, "datasource.required", "the connection names no `datasource`".to_owned(), "add \"datasource\": <the MySQL data source name>");
+                sink.error(
+                    &ptr,
+                    "datasource.required",
+                    "the connection names no `datasource`".to_owned(),
+                    "add \"datasource\": <the MySQL data source name>",
+                );
             }
         }
     }
@@ -409,20 +536,40 @@ fn reader_connections<'a>(step: &StepView<'a>, opts: TableOpts, require_datasour
 
 fn writer_datasource(step: &StepView<'_>, sink: &mut Sink) {
     let Some(param) = step.parameter else { return };
-    let direct = ["accessId", "jdbcUrl", "connection", "server", "endpoint"].iter().any(|k| param.contains_key(*k));
+    let direct = ["accessId", "jdbcUrl", "connection", "server", "endpoint"]
+        .iter()
+        .any(|k| param.contains_key(*k));
     if !param.contains_key("datasource") && !direct {
-        sink.error(&step.param_ptr(), "datasource.required", format!("the {} writer names no `datasource`", step.step_type.unwrap_or("")), "add \"datasource\": <the target data source name>");
+        sink.error(
+            &step.param_ptr(),
+            "datasource.required",
+            format!(
+                "the {} writer names no `datasource`",
+                step.step_type.unwrap_or("")
+            ),
+            "add \"datasource\": <the target data source name>",
+        );
     }
 }
 
-fn readers_writers<'a, 'b>(steps: &'b [StepView<'a>]) -> (Vec<&'b StepView<'a>>, Vec<&'b StepView<'a>>) {
-    (steps.iter().filter(|s| s.is_reader()).collect(), steps.iter().filter(|s| s.is_writer()).collect())
+fn readers_writers<'a, 'b>(
+    steps: &'b [StepView<'a>],
+) -> (Vec<&'b StepView<'a>>, Vec<&'b StepView<'a>>) {
+    (
+        steps.iter().filter(|s| s.is_reader()).collect(),
+        steps.iter().filter(|s| s.is_writer()).collect(),
+    )
 }
 
 fn doc_type(doc: &Map<String, Value>, expected: &str, sink: &mut Sink) {
     if let Some(t) = doc.get("type").and_then(Value::as_str) {
         if t != expected {
-            sink.error("/type", "doc.type", format!("`type` is `{t}`; this kind needs `{expected}`"), "set \"type\" to the expected value, or validate with the right --kind");
+            sink.error(
+                "/type",
+                "doc.type",
+                format!("`type` is `{t}`; this kind needs `{expected}`"),
+                "set \"type\" to the expected value, or validate with the right --kind",
+            );
         }
     }
 }
@@ -430,7 +577,15 @@ fn doc_type(doc: &Map<String, Value>, expected: &str, sink: &mut Sink) {
 fn doc_version(doc: &Map<String, Value>, base: &str, expected: &[&str], sink: &mut Sink) {
     if let Some(v) = doc.get("version").and_then(Value::as_str) {
         if !expected.contains(&v) {
-            sink.warn(&join_pointer(base, "version"), "doc.version", format!("`version` is `{v}`; the service's samples use {}", expected.join(" or ")), "use the version of the samples unless you know better");
+            sink.warn(
+                &join_pointer(base, "version"),
+                "doc.version",
+                format!(
+                    "`version` is `{v}`; the service's samples use {}",
+                    expected.join(" or ")
+                ),
+                "use the version of the samples unless you know better",
+            );
         }
     }
 }
@@ -443,12 +598,32 @@ fn realtime_param(doc: &Map<String, Value>, sink: &mut Sink) {
     common_steps(doc, &steps, false, sink);
     let (readers, writers) = readers_writers(&steps);
     if doc.contains_key("steps") && (readers.len() != 1 || writers.len() != 1) {
-        sink.error("/steps", "steps.reader-and-writer", format!("a real-time TaskParam needs exactly one reader and one writer; found {} and {}", readers.len(), writers.len()), "keep one MySQL reader step and one odps, kafka or holo writer step");
+        sink.error(
+            "/steps",
+            "steps.reader-and-writer",
+            format!(
+                "a real-time TaskParam needs exactly one reader and one writer; found {} and {}",
+                readers.len(),
+                writers.len()
+            ),
+            "keep one MySQL reader step and one odps, kafka or holo writer step",
+        );
     }
-    let opts = TableOpts { realtime: true, template: false };
+    let opts = TableOpts {
+        realtime: true,
+        template: false,
+    };
     for reader in &readers {
         if reader.step_type.is_some_and(|t| t != "mysql") {
-            sink.error(&join_pointer(&reader.ptr, "stepType"), "reader.type", format!("real-time sync reads only from MySQL, not `{}`", reader.step_type.unwrap_or("")), "use a \"mysql\" reader");
+            sink.error(
+                &join_pointer(&reader.ptr, "stepType"),
+                "reader.type",
+                format!(
+                    "real-time sync reads only from MySQL, not `{}`",
+                    reader.step_type.unwrap_or("")
+                ),
+                "use a \"mysql\" reader",
+            );
         }
         if reader.is_mysql_reader() {
             reader_connections(reader, opts, true, sink);
@@ -457,7 +632,12 @@ fn realtime_param(doc: &Map<String, Value>, sink: &mut Sink) {
     for writer in &writers {
         match writer.step_type {
             Some("odps" | "kafka" | "holo") => writer_datasource(writer, sink),
-            Some(other) => sink.error(&join_pointer(&writer.ptr, "stepType"), "writer.type", format!("real-time sync writes only to odps, kafka or holo, not `{other}`"), "use an odps, kafka or holo writer"),
+            Some(other) => sink.error(
+                &join_pointer(&writer.ptr, "stepType"),
+                "writer.type",
+                format!("real-time sync writes only to odps, kafka or holo, not `{other}`"),
+                "use an odps, kafka or holo writer",
+            ),
             None => {}
         }
     }
@@ -467,9 +647,18 @@ fn realtime_param(doc: &Map<String, Value>, sink: &mut Sink) {
         .and_then(Value::as_str)
         .is_some_and(|g| g.trim().is_empty())
     {
-        sink.error("/setting/resourceGroup", "resource-group.empty", "`setting.resourceGroup` is empty".to_owned(), "give the resource group identifier (such as S_res_group_...), not its display name");
+        sink.error(
+            "/setting/resourceGroup",
+            "resource-group.empty",
+            "`setting.resourceGroup` is empty".to_owned(),
+            "give the resource group identifier (such as S_res_group_...), not its display name",
+        );
     }
-    if let Some(task_type) = doc.get("setting").and_then(|s| s.get("taskType")).and_then(Value::as_str) {
+    if let Some(task_type) = doc
+        .get("setting")
+        .and_then(|s| s.get("taskType"))
+        .and_then(Value::as_str)
+    {
         let task_type = TaskType::from(task_type);
         match (task_type.writer_step_type(), writers.first().and_then(|w| w.step_type)) {
             (None, _) => sink.warn("/setting/taskType", "tasktype.unknown", format!("task type `{task_type}` is not one of {}", TaskType::KNOWN.join(", ")), "use oneclick_to_odps, oneclick_to_kafka or oneclick_to_holo"),
@@ -486,35 +675,70 @@ fn update_param(doc: &Map<String, Value>, sink: &mut Sink) {
     keys_case(doc, "", TOP_UPDATE, sink);
     let steps = steps_of(doc, "");
     common_steps(doc, &steps, true, sink);
-    let n = doc.get("steps").and_then(Value::as_array).map_or(0, Vec::len);
+    let n = doc
+        .get("steps")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
     let readers = steps.iter().filter(|s| s.is_reader()).count();
     if doc.contains_key("steps") && (n != 1 || readers != 1) {
         sink.error("/steps", "update.reader-only", format!("the update TaskParam must have exactly one step, the reader; found {n} step(s), {readers} reader(s)"), "keep only the reader step with its `parameter.connection`");
     }
     for step in steps.iter().filter(|s| s.is_reader()) {
         if step.step_type.is_some_and(|t| t != "mysql") {
-            sink.error(&join_pointer(&step.ptr, "stepType"), "reader.type", "the update supports only MySQL readers".to_owned(), "drop `stepType` or set it to \"mysql\"");
+            sink.error(
+                &join_pointer(&step.ptr, "stepType"),
+                "reader.type",
+                "the update supports only MySQL readers".to_owned(),
+                "drop `stepType` or set it to \"mysql\"",
+            );
         } else {
-            reader_connections(step, TableOpts { realtime: true, template: false }, false, sink);
+            reader_connections(
+                step,
+                TableOpts {
+                    realtime: true,
+                    template: false,
+                },
+                false,
+                sink,
+            );
         }
     }
 }
 
 /// The rules of a real-time TaskContent at `base`; `mode` overrides `extend.mode` (solution
 /// processes keep `extend` beside the content); `template` relaxes the empty-list rules.
-fn content(doc: &Map<String, Value>, base: &str, outer_mode: Option<(&str, String)>, template: bool, sink: &mut Sink) {
+fn content(
+    doc: &Map<String, Value>,
+    base: &str,
+    outer_mode: Option<(&str, String)>,
+    template: bool,
+    sink: &mut Sink,
+) {
     let mode = match outer_mode {
         Some(m) => Some(m),
         None => {
             if !doc.contains_key("extend") && !template {
-                sink.error(base, "extend.required", "the TaskContent has no `extend` (mode and resource group)".to_owned(), "add \"extend\": {\"mode\": \"migration_holo\", \"resourceGroup\": ...}");
+                sink.error(
+                    base,
+                    "extend.required",
+                    "the TaskContent has no `extend` (mode and resource group)".to_owned(),
+                    "add \"extend\": {\"mode\": \"migration_holo\", \"resourceGroup\": ...}",
+                );
             }
-            doc.get("extend").and_then(|e| e.get("mode")).and_then(Value::as_str).map(|m| (m, join_pointer(&join_pointer(base, "extend"), "mode")))
+            doc.get("extend")
+                .and_then(|e| e.get("mode"))
+                .and_then(Value::as_str)
+                .map(|m| (m, join_pointer(&join_pointer(base, "extend"), "mode")))
         }
     };
     if let Some(t) = doc.get("type").and_then(Value::as_str) {
         if t != "job" {
-            sink.error(&join_pointer(base, "type"), "doc.type", format!("`type` is `{t}`; a TaskContent has `job`"), "set \"type\" to \"job\"");
+            sink.error(
+                &join_pointer(base, "type"),
+                "doc.type",
+                format!("`type` is `{t}`; a TaskContent has `job`"),
+                "set \"type\" to \"job\"",
+            );
         }
     }
     doc_version(doc, base, &["2.0"], sink);
@@ -522,12 +746,26 @@ fn content(doc: &Map<String, Value>, base: &str, outer_mode: Option<(&str, Strin
     common_steps(doc, &steps, false, sink);
     let (readers, writers) = readers_writers(&steps);
     if doc.contains_key("steps") && (readers.is_empty() || writers.is_empty()) {
-        sink.error(&join_pointer(base, "steps"), "steps.reader-and-writer", format!("a TaskContent needs at least one reader and one writer; found {} and {}", readers.len(), writers.len()), "keep the reader and writer steps the service generated");
+        sink.error(
+            &join_pointer(base, "steps"),
+            "steps.reader-and-writer",
+            format!(
+                "a TaskContent needs at least one reader and one writer; found {} and {}",
+                readers.len(),
+                writers.len()
+            ),
+            "keep the reader and writer steps the service generated",
+        );
     }
     if let Some((mode, ptr)) = &mode {
         let mode = Mode::from(*mode);
         match (mode.writer_step_type(), &mode) {
-            (_, Mode::Other(m)) => sink.warn(ptr, "mode.unknown", format!("mode `{m}` is not one of {}", Mode::KNOWN.join(", ")), "check the mode; known: migration_holo, migration_odps, migration_kafka, wizard"),
+            (_, Mode::Other(m)) => sink.warn(
+                ptr,
+                "mode.unknown",
+                format!("mode `{m}` is not one of {}", Mode::KNOWN.join(", ")),
+                "check the mode; known: migration_holo, migration_odps, migration_kafka, wizard",
+            ),
             (Some(needed), _) => {
                 for w in &writers {
                     if let Some(actual) = w.step_type {
@@ -540,7 +778,10 @@ fn content(doc: &Map<String, Value>, base: &str, outer_mode: Option<(&str, Strin
             _ => {}
         }
     }
-    let opts = TableOpts { realtime: true, template };
+    let opts = TableOpts {
+        realtime: true,
+        template,
+    };
     let mut selected = Selected::default();
     let mut reader_ds: Option<&str> = None;
     for reader in readers.iter().filter(|r| r.is_mysql_reader()) {
@@ -548,7 +789,13 @@ fn content(doc: &Map<String, Value>, base: &str, outer_mode: Option<(&str, Strin
         selected.pairs.extend(s.pairs);
         selected.uses_table_form |= s.uses_table_form;
         reader_ds = reader_ds.or_else(|| {
-            reader.parameter?.get("connection")?.as_array()?.first()?.get("datasource")?.as_str()
+            reader
+                .parameter?
+                .get("connection")?
+                .as_array()?
+                .first()?
+                .get("datasource")?
+                .as_str()
         });
     }
     for writer in writers.iter().filter(|w| w.is_typed_writer()) {
@@ -560,33 +807,75 @@ fn content(doc: &Map<String, Value>, base: &str, outer_mode: Option<(&str, Strin
     hops(doc, base, &steps, !template, sink);
 }
 
-fn mapping_rules(writer: &StepView<'_>, selected: &Selected<'_>, reader_ds: Option<&str>, template: bool, sink: &mut Sink) {
-    let Some(rule) = writer.parameter.and_then(|p| p.get("tableMappingRule")).and_then(Value::as_object) else {
+fn mapping_rules(
+    writer: &StepView<'_>,
+    selected: &Selected<'_>,
+    reader_ds: Option<&str>,
+    template: bool,
+    sink: &mut Sink,
+) {
+    let Some(rule) = writer
+        .parameter
+        .and_then(|p| p.get("tableMappingRule"))
+        .and_then(Value::as_object)
+    else {
         return;
     };
     let rule_ptr = join_pointer(&writer.param_ptr(), "tableMappingRule");
     let mut count = 0usize;
     let mut seen: HashSet<(Option<&str>, &str)> = HashSet::new();
     let ds_ptr = join_pointer(&rule_ptr, "datasource");
-    for (i, ds) in rule.get("datasource").and_then(Value::as_array).into_iter().flatten().enumerate() {
+    for (i, ds) in rule
+        .get("datasource")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         let this_ptr = join_pointer(&ds_ptr, &i.to_string());
-        if let (Some(src), Some(reader)) = (ds.get("srcDatasourceName").and_then(Value::as_str), reader_ds) {
+        if let (Some(src), Some(reader)) = (
+            ds.get("srcDatasourceName").and_then(Value::as_str),
+            reader_ds,
+        ) {
             if src != reader {
-                sink.warn(&join_pointer(&this_ptr, "srcDatasourceName"), "mapping.datasource", format!("rules are for data source `{src}` but the reader reads `{reader}`"), "set `srcDatasourceName` to the reader's data source");
+                sink.warn(
+                    &join_pointer(&this_ptr, "srcDatasourceName"),
+                    "mapping.datasource",
+                    format!("rules are for data source `{src}` but the reader reads `{reader}`"),
+                    "set `srcDatasourceName` to the reader's data source",
+                );
             }
         }
         let rules_ptr = join_pointer(&this_ptr, "tableRule");
-        for (j, r) in ds.get("tableRule").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (j, r) in ds
+            .get("tableRule")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             count += 1;
-            let Some(table) = r.get("srcTable").and_then(Value::as_str) else { continue };
+            let Some(table) = r.get("srcTable").and_then(Value::as_str) else {
+                continue;
+            };
             let db = r.get("srcDbName").and_then(Value::as_str);
             let r_ptr = join_pointer(&rules_ptr, &j.to_string());
             let shown = db.map_or_else(|| table.to_owned(), |d| format!("{d}.{table}"));
             if !seen.insert((db, table)) {
-                sink.error(&r_ptr, "mapping.duplicate", format!("table `{shown}` has two mapping rules"), "keep one rule per source table");
+                sink.error(
+                    &r_ptr,
+                    "mapping.duplicate",
+                    format!("table `{shown}` has two mapping rules"),
+                    "keep one rule per source table",
+                );
             }
             if !selected.contains(db, table) {
-                sink.error(&r_ptr, "mapping.selected", format!("mapping rule for `{shown}`, which the reader does not select"), "remove the rule, or select the table in the reader");
+                sink.error(
+                    &r_ptr,
+                    "mapping.selected",
+                    format!("mapping rule for `{shown}`, which the reader does not select"),
+                    "remove the rule, or select the table in the reader",
+                );
             }
         }
     }
@@ -598,14 +887,30 @@ fn mapping_rules(writer: &StepView<'_>, selected: &Selected<'_>, reader_ds: Opti
         };
         if let Some(total) = total {
             if total != count as u64 {
-                sink.warn(&join_pointer(&rule_ptr, "totalTableMapping"), "mapping.total", format!("`totalTableMapping` is {total} but there are {count} rules"), "set `totalTableMapping` to the number of rules");
+                sink.warn(
+                    &join_pointer(&rule_ptr, "totalTableMapping"),
+                    "mapping.total",
+                    format!("`totalTableMapping` is {total} but there are {count} rules"),
+                    "set `totalTableMapping` to the number of rules",
+                );
             }
         }
     }
     if !template {
-        let missing = selected.pairs.iter().filter(|(db, t)| !seen.contains(&(*db, *t)) && !(db.is_none() && seen.iter().any(|(_, st)| st == t))).count();
+        let missing = selected
+            .pairs
+            .iter()
+            .filter(|(db, t)| {
+                !seen.contains(&(*db, *t)) && !(db.is_none() && seen.iter().any(|(_, st)| st == t))
+            })
+            .count();
         if missing > 0 && count > 0 {
-            sink.warn(&rule_ptr, "mapping.missing", format!("{missing} selected table(s) have no mapping rule"), "add a rule per selected table (TaskContent::apply_update does it)");
+            sink.warn(
+                &rule_ptr,
+                "mapping.missing",
+                format!("{missing} selected table(s) have no mapping rule"),
+                "add a rule per selected table (TaskContent::apply_update does it)",
+            );
         }
     }
 }
@@ -627,30 +932,74 @@ fn batch(doc: &Map<String, Value>, sink: &mut Sink) {
     common_steps(doc, &steps, false, sink);
     let (readers, writers) = readers_writers(&steps);
     if doc.contains_key("steps") && (readers.len() != 1 || writers.len() != 1) {
-        sink.error("/steps", "steps.one-reader-one-writer", format!("a batch job needs exactly one reader and one writer; found {} and {}", readers.len(), writers.len()), "keep one reader step and one writer step");
+        sink.error(
+            "/steps",
+            "steps.one-reader-one-writer",
+            format!(
+                "a batch job needs exactly one reader and one writer; found {} and {}",
+                readers.len(),
+                writers.len()
+            ),
+            "keep one reader step and one writer step",
+        );
     }
     let mut reader_columns = None;
     for reader in readers.iter().filter(|r| r.is_mysql_reader()) {
-        let Some(param) = reader.parameter else { continue };
+        let Some(param) = reader.parameter else {
+            continue;
+        };
         let conns = param.get("connection").and_then(Value::as_array);
         let uses_query = conns.is_some_and(|c| c.iter().any(|c| c.get("querySql").is_some()));
         if conns.is_some() {
-            reader_connections(reader, TableOpts { realtime: false, template: false }, true, sink);
+            reader_connections(
+                reader,
+                TableOpts {
+                    realtime: false,
+                    template: false,
+                },
+                true,
+                sink,
+            );
         } else if !param.contains_key("table") {
-            sink.error(&reader.param_ptr(), "conn.table-or-querysql", "the MySQL reader has neither `connection` nor `table`".to_owned(), "add \"connection\": [{\"datasource\": ..., \"table\": [...]}]");
+            sink.error(
+                &reader.param_ptr(),
+                "conn.table-or-querysql",
+                "the MySQL reader has neither `connection` nor `table`".to_owned(),
+                "add \"connection\": [{\"datasource\": ..., \"table\": [...]}]",
+            );
         } else if !param.contains_key("datasource") {
-            sink.error(&reader.param_ptr(), "datasource.required", "the MySQL reader names no `datasource`".to_owned(), "add \"datasource\": <the MySQL data source name>");
+            sink.error(
+                &reader.param_ptr(),
+                "datasource.required",
+                "the MySQL reader names no `datasource`".to_owned(),
+                "add \"datasource\": <the MySQL data source name>",
+            );
         }
         match param.get("column").and_then(Value::as_array) {
-            Some(cols) if cols.is_empty() => sink.error(&join_pointer(&reader.param_ptr(), "column"), "column.non-empty", "the reader's `column` list is empty".to_owned(), "list the columns to read, or [\"*\"]"),
-            None if !uses_query => sink.error(&reader.param_ptr(), "column.non-empty", "the MySQL reader has no `column` list".to_owned(), "add \"column\": [...] (or [\"*\"])"),
-            Some(cols) if !uses_query => reader_columns = Some(cols.len()).filter(|_| !is_star(cols)),
+            Some(cols) if cols.is_empty() => sink.error(
+                &join_pointer(&reader.param_ptr(), "column"),
+                "column.non-empty",
+                "the reader's `column` list is empty".to_owned(),
+                "list the columns to read, or [\"*\"]",
+            ),
+            None if !uses_query => sink.error(
+                &reader.param_ptr(),
+                "column.non-empty",
+                "the MySQL reader has no `column` list".to_owned(),
+                "add \"column\": [...] (or [\"*\"])",
+            ),
+            Some(cols) if !uses_query => {
+                reader_columns = Some(cols.len()).filter(|_| !is_star(cols))
+            }
             _ => {}
         }
     }
     for writer in writers.iter().filter(|w| w.is_typed_writer()) {
         writer_datasource(writer, sink);
-        let cols = writer.parameter.and_then(|p| p.get("column")).and_then(Value::as_array);
+        let cols = writer
+            .parameter
+            .and_then(|p| p.get("column"))
+            .and_then(Value::as_array);
         if let (Some(r), Some(cols)) = (reader_columns, cols) {
             if !is_star(cols) && cols.len() != r {
                 sink.error(&join_pointer(&writer.param_ptr(), "column"), "column.count", format!("the writer lists {} columns but the reader reads {r}; columns map by position", cols.len()), "list as many writer columns as reader columns, in the same order");
@@ -661,7 +1010,12 @@ fn batch(doc: &Map<String, Value>, sink: &mut Sink) {
         if let Some(speed) = setting.get("speed").and_then(Value::as_object) {
             if let Some(c) = speed.get("concurrent").and_then(lenient_f64) {
                 if c < 1.0 {
-                    sink.error("/setting/speed/concurrent", "speed.concurrent", format!("`concurrent` is {c}; it must be at least 1"), "set `concurrent` to 1 or more");
+                    sink.error(
+                        "/setting/speed/concurrent",
+                        "speed.concurrent",
+                        format!("`concurrent` is {c}; it must be at least 1"),
+                        "set `concurrent` to 1 or more",
+                    );
                 }
             }
             let throttle = match speed.get("throttle") {
@@ -670,15 +1024,38 @@ fn batch(doc: &Map<String, Value>, sink: &mut Sink) {
                 _ => false,
             };
             if throttle && !speed.contains_key("mbps") {
-                sink.warn("/setting/speed", "speed.throttle-mbps", "`throttle` is true but no `mbps` limit is given".to_owned(), "add \"mbps\": <MB/s>, or set `throttle` to false");
+                sink.warn(
+                    "/setting/speed",
+                    "speed.throttle-mbps",
+                    "`throttle` is true but no `mbps` limit is given".to_owned(),
+                    "add \"mbps\": <MB/s>, or set `throttle` to false",
+                );
             }
         }
         if let Some(limit) = setting.get("errorLimit").and_then(Value::as_object) {
-            if limit.get("record").and_then(lenient_f64).is_some_and(|r| r < 0.0) {
-                sink.error("/setting/errorLimit/record", "errorlimit.record", "`errorLimit.record` is negative".to_owned(), "use 0 or more (\"\" for no limit)");
+            if limit
+                .get("record")
+                .and_then(lenient_f64)
+                .is_some_and(|r| r < 0.0)
+            {
+                sink.error(
+                    "/setting/errorLimit/record",
+                    "errorlimit.record",
+                    "`errorLimit.record` is negative".to_owned(),
+                    "use 0 or more (\"\" for no limit)",
+                );
             }
-            if limit.get("percentage").and_then(lenient_f64).is_some_and(|p| !(0.0..=1.0).contains(&p)) {
-                sink.error("/setting/errorLimit/percentage", "errorlimit.percentage", "`errorLimit.percentage` is outside [0, 1]".to_owned(), "use a ratio between 0 and 1");
+            if limit
+                .get("percentage")
+                .and_then(lenient_f64)
+                .is_some_and(|p| !(0.0..=1.0).contains(&p))
+            {
+                sink.error(
+                    "/setting/errorLimit/percentage",
+                    "errorlimit.percentage",
+                    "`errorLimit.percentage` is outside [0, 1]".to_owned(),
+                    "use a ratio between 0 and 1",
+                );
             }
         }
     }
@@ -693,17 +1070,39 @@ fn task_meta(doc: &Map<String, Value>, sink: &mut Sink) {
     keys_case(doc, "", TOP_META, sink);
     if let Some(cu) = doc.get("Cu").and_then(lenient_f64) {
         if cu <= 0.0 || (cu * 2.0).fract() != 0.0 {
-            sink.error("/Cu", "cu.half", format!("`Cu` is {cu}; it must be a positive multiple of 0.5"), "use 0.5, 1, 1.5, 2, ...");
+            sink.error(
+                "/Cu",
+                "cu.half",
+                format!("`Cu` is {cu}; it must be a positive multiple of 0.5"),
+                "use 0.5, 1, 1.5, 2, ...",
+            );
         }
     }
-    if doc.get("ResourceGroup").and_then(Value::as_str).is_some_and(|g| g.trim().is_empty()) {
-        sink.error("/ResourceGroup", "resource-group.empty", "`ResourceGroup` is empty".to_owned(), "give the resource group identifier (from ListResourceGroups), not its display name");
+    if doc
+        .get("ResourceGroup")
+        .and_then(Value::as_str)
+        .is_some_and(|g| g.trim().is_empty())
+    {
+        sink.error(
+            "/ResourceGroup",
+            "resource-group.empty",
+            "`ResourceGroup` is empty".to_owned(),
+            "give the resource group identifier (from ListResourceGroups), not its display name",
+        );
     }
 }
 
 fn solution(doc: &Map<String, Value>, sink: &mut Sink) {
-    let Some(rt) = doc.get("realtimeSyncConfig").and_then(Value::as_object) else { return };
-    let Some(content_doc) = rt.get("content").and_then(Value::as_object) else { return };
-    let mode = rt.get("extend").and_then(|e| e.get("mode")).and_then(Value::as_str).map(|m| (m, "/realtimeSyncConfig/extend/mode".to_owned()));
+    let Some(rt) = doc.get("realtimeSyncConfig").and_then(Value::as_object) else {
+        return;
+    };
+    let Some(content_doc) = rt.get("content").and_then(Value::as_object) else {
+        return;
+    };
+    let mode = rt
+        .get("extend")
+        .and_then(|e| e.get("mode"))
+        .and_then(Value::as_str)
+        .map(|m| (m, "/realtimeSyncConfig/extend/mode".to_owned()));
     content(content_doc, "/realtimeSyncConfig/content", mode, true, sink);
 }
