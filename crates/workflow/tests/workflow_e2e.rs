@@ -262,3 +262,29 @@ async fn wrong_credentials_show_the_signature_comparison() {
         assert!(!e.to_string().contains("not-the-secret"));
     }
 }
+
+#[tokio::test]
+async fn solutions_go_through_the_same_workflow() {
+    let emu = emulator(Duration::ZERO, Faults::none()).await;
+    let wf = workflow(
+        client(&emu, SignatureAlgorithm::Acs3HmacSha256, virtual_clock()),
+        Duration::from_secs(60),
+    );
+    let mut request = create_request("solution");
+    request.task_type = TaskType::DiSolution;
+    let created = wf.create(request).await.unwrap();
+    let update = UpdateRequest {
+        project_id: PROJECT,
+        task_type: TaskType::DiSolution,
+        file_id: created.file_id,
+        param: update_param().into(),
+        resource_group: None,
+    };
+    let plan = wf.plan(&update).await.unwrap();
+    assert_eq!(plan.diff.tables_added.get("shop").unwrap(), &["refunds"]);
+    wf.update(update).await.unwrap();
+    let task = emu.inspect().task(created.file_id).unwrap();
+    assert_eq!(task.task_type, "DI_SOLUTION");
+    assert_eq!(task.update_count, 1);
+    assert!(task.content.contains("refunds"));
+}
