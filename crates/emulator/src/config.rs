@@ -1,11 +1,12 @@
 //! How an emulator is configured: [`EmulatorBuilder`], the default credentials, limits.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+
+use dataworks_signer::Credentials;
 
 use crate::clock::{Clock, SystemClock};
 use crate::faults::Faults;
@@ -47,29 +48,21 @@ impl Default for Limits {
     }
 }
 
-/// A secret that never shows in `Debug`.
-#[derive(Clone, PartialEq, Eq)]
-pub(crate) struct Secret(pub(crate) String);
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-/// The AccessKey pairs the emulator accepts.
+/// The AccessKey pairs the emulator accepts (signer `Credentials`: `Debug` redacts secrets
+/// and tokens).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CredentialTable {
-    keys: BTreeMap<String, Secret>,
+    keys: BTreeMap<String, Credentials>,
 }
 
 impl CredentialTable {
-    pub(crate) fn insert(&mut self, id: String, secret: String) {
-        self.keys.insert(id, Secret(secret));
+    pub(crate) fn insert(&mut self, credentials: Credentials) {
+        self.keys
+            .insert(credentials.access_key_id().to_string(), credentials);
     }
 
-    pub(crate) fn secret(&self, id: &str) -> Option<&str> {
-        self.keys.get(id).map(|s| s.0.as_str())
+    pub(crate) fn get(&self, id: &str) -> Option<&Credentials> {
+        self.keys.get(id)
     }
 
     pub(crate) fn ids(&self) -> Vec<String> {
@@ -129,7 +122,21 @@ impl EmulatorBuilder {
         access_key_id: impl Into<String>,
         secret: impl Into<String>,
     ) -> Self {
-        self.credentials.insert(access_key_id.into(), secret.into());
+        self.credentials
+            .insert(Credentials::new(access_key_id, secret));
+        self
+    }
+
+    /// Accepts this temporary (STS) AccessKey: requests must carry `security_token`
+    /// (`SecurityToken` for v1, `x-acs-security-token` for ACS3). Repeatable.
+    pub fn sts_credentials(
+        mut self,
+        access_key_id: impl Into<String>,
+        secret: impl Into<String>,
+        security_token: impl Into<String>,
+    ) -> Self {
+        self.credentials
+            .insert(Credentials::new(access_key_id, secret).with_security_token(security_token));
         self
     }
 
@@ -182,10 +189,10 @@ impl EmulatorBuilder {
     pub(crate) fn effective_credentials(&self) -> CredentialTable {
         if self.credentials.is_empty() {
             let mut table = CredentialTable::default();
-            table.insert(
-                DEFAULT_ACCESS_KEY_ID.to_string(),
-                DEFAULT_ACCESS_KEY_SECRET.to_string(),
-            );
+            table.insert(Credentials::new(
+                DEFAULT_ACCESS_KEY_ID,
+                DEFAULT_ACCESS_KEY_SECRET,
+            ));
             table
         } else {
             self.credentials.clone()
@@ -203,13 +210,22 @@ mod tests {
         assert_eq!(b.effective_credentials().ids(), vec![DEFAULT_ACCESS_KEY_ID]);
         let b = b.credentials("a", "s1").credentials("b", "s2");
         assert_eq!(b.effective_credentials().ids(), vec!["a", "b"]);
-        assert_eq!(b.effective_credentials().secret("b"), Some("s2"));
+        assert_eq!(
+            b.effective_credentials()
+                .get("b")
+                .unwrap()
+                .access_key_secret(),
+            "s2"
+        );
     }
 
     #[test]
     fn debug_never_shows_secrets() {
-        let b = EmulatorBuilder::default().credentials("id-1", "very-secret-value");
+        let b = EmulatorBuilder::default()
+            .credentials("id-1", "very-secret-value")
+            .sts_credentials("id-2", "other-secret-value", "sts-token-value");
         let text = format!("{b:?}");
+        assert!(!text.contains("other-secret-value") && !text.contains("sts-token-value"));
         assert!(text.contains("id-1"));
         assert!(!text.contains("very-secret-value"));
     }

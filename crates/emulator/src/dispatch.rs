@@ -42,8 +42,7 @@ impl Auth {
 
 impl SecretLookup for CredentialTable {
     fn secret(&self, access_key_id: &str) -> Option<Credentials> {
-        self.secret(access_key_id)
-            .map(|secret| Credentials::new(access_key_id, secret))
+        self.get(access_key_id).cloned()
     }
 }
 

@@ -389,3 +389,34 @@ async fn wrong_task_type_for_the_task() {
     assert!(a.err(400, "Invalid.DI.Parameter").contains("DI_OFFLINE"));
     emu.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn sts_token_is_checked() {
+    let emu = Emulator::builder()
+        .sts_credentials("sts-id", "sts-secret", "the-token")
+        .start()
+        .await
+        .unwrap();
+    for alg in [V1, V3] {
+        let mut c = Client::new(&emu, alg);
+        c.credentials = dataworks_signer::Credentials::new("sts-id", "sts-secret")
+            .with_security_token("the-token");
+        c.call("GetDISyncInstanceInfo", GET_INFO)
+            .await
+            .err(400, "Invalid.DI.Parameter");
+        c.credentials = dataworks_signer::Credentials::new("sts-id", "sts-secret")
+            .with_security_token("other-token");
+        let a = c.call("GetDISyncInstanceInfo", GET_INFO).await;
+        assert!(
+            a.status == 400 && a.code().starts_with("InvalidSecurityToken"),
+            "{:?}",
+            a.body
+        );
+        assert!(!a.message().contains("the-token") && !a.message().contains("other-token"));
+        c.credentials = dataworks_signer::Credentials::new("sts-id", "sts-secret");
+        let a = c.call("GetDISyncInstanceInfo", GET_INFO).await;
+        assert_eq!(a.status, 400, "{:?}", a.body);
+        assert!(a.code().starts_with("InvalidSecurityToken"), "{:?}", a.body);
+    }
+    emu.shutdown().await.unwrap();
+}
