@@ -88,7 +88,11 @@ fn dependency_versions_live_in_the_workspace_root() {
     }
     for path in manifests {
         let manifest = fs::read_to_string(&path).expect("manifest is readable");
-        for header in ["[dependencies]", "[dev-dependencies]", "[build-dependencies]"] {
+        for header in [
+            "[dependencies]",
+            "[dev-dependencies]",
+            "[build-dependencies]",
+        ] {
             for (dep, line) in section(&manifest, header) {
                 assert!(
                     line.contains(".workspace = true") || line.contains("workspace = true"),
