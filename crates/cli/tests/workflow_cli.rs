@@ -277,7 +277,7 @@ async fn create_plan_update_get_query_with_json_output() {
                 "10000",
                 "--type",
                 "DI_REALTIME",
-                &args[1],
+                args[1],
             ],
         )
         .await;
