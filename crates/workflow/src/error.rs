@@ -172,7 +172,7 @@ impl fmt::Display for CallErrorKind {
                 request_id,
             } => write!(
                 f,
-                "the service reported status {} : {message} (request id {})",
+                "the service reported status {}: {message} (request id {})",
                 status.as_deref().unwrap_or("(none)"),
                 request_id.as_deref().unwrap_or("none")
             ),
