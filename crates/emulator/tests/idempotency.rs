@@ -79,3 +79,27 @@ async fn refused_first_attempt_is_not_recorded() {
     assert_eq!(emu.inspect().tasks().len(), 1);
     emu.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_repeats_create_one_task() {
+    let emu = Emulator::builder().start().await.unwrap();
+    let job = fixture("batch-job.json");
+    let mut handles = Vec::new();
+    for i in 0..8 {
+        let endpoint = emu.endpoint();
+        let job = job.clone();
+        let alg = if i % 2 == 0 { V3 } else { V1 };
+        handles.push(tokio::spawn(async move {
+            let c = Client::for_endpoint(&endpoint, alg);
+            c.create("DI_OFFLINE", "racy", &job, Some("ct-race")).await
+        }));
+    }
+    let mut ids = Vec::new();
+    for h in handles {
+        ids.push(h.await.unwrap().ok()["FileId"].as_i64().unwrap());
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    assert_eq!(emu.inspect().tasks().len(), 1);
+    emu.shutdown().await.unwrap();
+}
