@@ -1,9 +1,17 @@
-//! `schemas/*.schema.json`, derived by schemars from the taskparam crate's types.
-//! (Filled in with the taskparam crate.)
+//! `schemas/*.schema.json`, derived by schemars from the taskparam crate's types (one file per
+//! document kind, named by the kind: `schemas/task-content.schema.json`, ...).
 
 use std::path::{Path, PathBuf};
 
+use dataworks_taskparam::schema;
+
 /// Every JSON Schema file, as (path, contents).
-pub fn files(_root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
-    Ok(Vec::new())
+pub fn files(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
+    Ok(schema::published_schemas()
+        .into_iter()
+        .map(|(kind, _)| {
+            let path = root.join("schemas").join(format!("{kind}.schema.json"));
+            (path, schema::schema_file_text(kind))
+        })
+        .collect())
 }

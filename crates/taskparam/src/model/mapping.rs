@@ -42,6 +42,8 @@ impl TableMappingRule {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MappingDatasource {
+    /// One rule per source table.
+    pub table_rule: Vec<TableRule>,
     /// The reader's data source name.
     #[serde(
         default,
@@ -50,8 +52,6 @@ pub struct MappingDatasource {
     )]
     #[schemars(with = "String")]
     pub src_datasource_name: Option<String>,
-    /// One rule per source table.
-    pub table_rule: Vec<TableRule>,
     /// Every field not modelled above, kept as written.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -61,25 +61,8 @@ pub struct MappingDatasource {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TableRule {
-    /// The source database.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "present"
-    )]
-    #[schemars(with = "String")]
-    pub src_db_name: Option<String>,
     /// The source table.
     pub src_table: String,
-    /// The target: `<schema>.<table>` for Hologres, the table for MaxCompute, the topic for
-    /// Kafka.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "present"
-    )]
-    #[schemars(with = "String")]
-    pub dst_table: Option<String>,
     /// `DEFAULT` in every sample (meaning undocumented).
     #[serde(
         default,
@@ -96,6 +79,15 @@ pub struct TableRule {
     )]
     #[schemars(with = "BoolOrString")]
     pub hour_delta_enable: Option<BoolOrString>,
+    /// The target: `<schema>.<table>` for Hologres, the table for MaxCompute, the topic for
+    /// Kafka.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    #[schemars(with = "String")]
+    pub dst_table: Option<String>,
     /// Daily delta tables (meaning undocumented).
     #[serde(
         default,
@@ -120,6 +112,14 @@ pub struct TableRule {
     )]
     #[schemars(with = "DstCreateTableInfo")]
     pub dst_create_table_info: Option<DstCreateTableInfo>,
+    /// The source database.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    #[schemars(with = "String")]
+    pub src_db_name: Option<String>,
     /// Every field not modelled above, kept as written.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -142,22 +142,6 @@ pub struct PrimaryKeyInfo {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DstCreateTableInfo {
-    /// The target schema.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "present"
-    )]
-    #[schemars(with = "String")]
-    pub schema_name: Option<String>,
-    /// The target table.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "present"
-    )]
-    #[schemars(with = "String")]
-    pub table_name: Option<String>,
     /// Index type (the seed repeats the table name; meaning undocumented).
     #[serde(
         default,
@@ -174,6 +158,22 @@ pub struct DstCreateTableInfo {
     )]
     #[schemars(with = "Vec<DataColumn>")]
     pub data_column: Option<Vec<DataColumn>>,
+    /// The target schema.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    #[schemars(with = "String")]
+    pub schema_name: Option<String>,
+    /// The target table.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    #[schemars(with = "String")]
+    pub table_name: Option<String>,
     /// Every field not modelled above, kept as written.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -183,34 +183,37 @@ pub struct DstCreateTableInfo {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DataColumn {
+    /// Column size.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[schemars(with = "IntOrString")]
+    pub column_size: Option<IntOrString>,
     /// Column name.
     pub name: String,
-    /// Column type (`int8`, ...).
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "present"
-    )]
-    #[schemars(with = "String")]
-    pub column_type: Option<String>,
     /// Position.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "present"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     #[schemars(with = "IntOrString")]
     pub index: Option<IntOrString>,
+    /// Column comment.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[schemars(with = "String")]
+    pub comment: Option<String>,
+    /// New digits (meaning undocumented).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[schemars(with = "IntOrString")]
+    pub new_digit: Option<IntOrString>,
+    /// Column type (`int8`, ...).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[schemars(with = "String")]
+    pub column_type: Option<String>,
+    /// Digits (meaning undocumented).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[schemars(with = "IntOrString")]
+    pub digit: Option<IntOrString>,
     /// Whether the column is part of the primary key.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "present"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     #[schemars(with = "BoolOrString")]
     pub primary_key: Option<BoolOrString>,
-    /// Every field not modelled above (`columnSize`, `digit`, `comment`, ...), kept as written.
+    /// Every field not modelled above, kept as written.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }

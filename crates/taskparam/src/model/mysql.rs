@@ -111,10 +111,10 @@ impl TableSelection {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SelectedDatabase {
-    /// The MySQL database name.
-    pub db_name: String,
     /// The schema groups holding the table list (one group in every sample).
     pub schema: Vec<SchemaTables>,
+    /// The MySQL database name.
+    pub db_name: String,
     /// Every field not modelled above, kept as written.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -160,6 +160,14 @@ pub struct SchemaTables {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TableInfo {
+    /// Whether the table is synchronised (the service writes `true`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    #[schemars(with = "BoolOrString")]
+    pub enable: Option<BoolOrString>,
     /// The table name.
     pub table: String,
     /// The table name again, as the service writes it in generated content.
@@ -170,14 +178,6 @@ pub struct TableInfo {
     )]
     #[schemars(with = "String")]
     pub table_name: Option<String>,
-    /// Whether the table is synchronised (the service writes `true`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "present"
-    )]
-    #[schemars(with = "BoolOrString")]
-    pub enable: Option<BoolOrString>,
     /// Every field not modelled above, kept as written.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

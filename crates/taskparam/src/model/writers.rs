@@ -135,14 +135,6 @@ pub struct HoloWriterParams {
     )]
     #[schemars(with = "String")]
     pub conflict_mode: Option<String>,
-    /// `replay` in real-time documents; `insert`/`sdk` in batch jobs.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "present"
-    )]
-    #[schemars(with = "WriteMode")]
-    pub write_mode: Option<WriteMode>,
     /// Clear the target first (batch).
     #[serde(
         default,
@@ -159,14 +151,6 @@ pub struct HoloWriterParams {
     )]
     #[schemars(with = "String")]
     pub partition: Option<String>,
-    /// Target schema of the data source (real-time, `public`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "present"
-    )]
-    #[schemars(with = "String")]
-    pub datasource_schema: Option<String>,
     /// Real-time: source-to-target table rules.
     #[serde(
         default,
@@ -175,6 +159,22 @@ pub struct HoloWriterParams {
     )]
     #[schemars(with = "TableMappingRule")]
     pub table_mapping_rule: Option<TableMappingRule>,
+    /// `replay` in real-time documents; `insert`/`sdk` in batch jobs.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    #[schemars(with = "WriteMode")]
+    pub write_mode: Option<WriteMode>,
+    /// Target schema of the data source (real-time, `public`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    #[schemars(with = "String")]
+    pub datasource_schema: Option<String>,
     /// Every field not modelled above, kept as written.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -79,10 +79,15 @@ impl Scanner<'_> {
                 self.string();
             }
             Some(_) => {
+                let start = self.pos;
                 while let Some(b) = self.peek() {
                     if matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
                         break;
                     }
+                    self.pos += 1;
+                }
+                if self.pos == start {
+                    // Not JSON here (never in text that parsed): always make progress.
                     self.pos += 1;
                 }
             }
@@ -201,6 +206,10 @@ mod tests {
         assert_eq!(found.get("/a/1/b~1c"), Some(&(3, 13)));
         assert_eq!(found.get("/é"), Some(&(4, 8)));
         assert_eq!(found.get("/missing"), None);
+        // Not JSON: still terminates.
+        for text in ["[}", "{\"a\":}", "[,,]", "{\"a\" 1 2}", "\"\\"] {
+            let _ = locate(text, &wanted);
+        }
     }
 
     proptest! {
