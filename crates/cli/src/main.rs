@@ -47,6 +47,12 @@ enum Command {
     Get(commands::get::GetArgs),
     /// Wait for a generation process started earlier, then create or update from it.
     Resume(commands::resume::ResumeArgs),
+    /// Validate TaskParam/TaskContent files offline (schema and semantic rules).
+    Validate(commands::validate::ValidateArgs),
+    /// Print the JSON Schema of a document kind.
+    Schema(commands::schema::SchemaArgs),
+    /// Show what changed between two documents of the same kind.
+    Diff(commands::diff::DiffArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +68,9 @@ fn main() -> ExitCode {
         Command::Query(args) => commands::query::run(args, g, out),
         Command::Get(args) => commands::get::run(args, g, out),
         Command::Resume(args) => commands::resume::run(args, g, out),
+        Command::Validate(args) => commands::validate::run(args, out),
+        Command::Schema(args) => commands::schema::run(args),
+        Command::Diff(args) => commands::diff::run(args, out),
     };
     code.into()
 }

@@ -2,10 +2,13 @@
 
 pub mod common;
 pub mod create;
+pub mod diff;
 pub mod emulator;
 pub mod get;
 pub mod query;
 pub mod quickstart;
 pub mod resume;
+pub mod schema;
 pub mod sign;
 pub mod update;
+pub mod validate;
