@@ -4,7 +4,10 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn dwdi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dwdi")).args(args).output().expect("dwdi runs")
+    Command::new(env!("CARGO_BIN_EXE_dwdi"))
+        .args(args)
+        .output()
+        .expect("dwdi runs")
 }
 
 fn sample(name: &str) -> String {
@@ -42,7 +45,12 @@ fn text_diff_lists_tables_rules_and_paths() {
     let out = dwdi(&["diff", &sample("task_content_seed.json"), &new]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
-    for needle in ["tables added:\n  + m.m_v2", "tables removed:\n  - m.m_v1", "mapping rules added:", "~ /extend/resourceGroup: \"280749\" → \"280750\""] {
+    for needle in [
+        "tables added:\n  + m.m_v2",
+        "tables removed:\n  - m.m_v1",
+        "mapping rules added:",
+        "~ /extend/resourceGroup: \"280749\" → \"280750\"",
+    ] {
         assert!(text.contains(needle), "{needle} not in\n{text}");
     }
 }
@@ -51,7 +59,13 @@ fn text_diff_lists_tables_rules_and_paths() {
 fn json_diff_for_machines() {
     let dir = tempfile::tempdir().unwrap();
     let new = changed_seed(dir.path());
-    let out = dwdi(&["diff", "--output", "json", &sample("task_content_seed.json"), &new]);
+    let out = dwdi(&[
+        "diff",
+        "--output",
+        "json",
+        &sample("task_content_seed.json"),
+        &new,
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["kind"], "task-content");
@@ -62,11 +76,33 @@ fn json_diff_for_machines() {
 
 #[test]
 fn other_kinds_and_usage_errors() {
-    let out = dwdi(&["diff", &sample("task_meta_create.json"), &sample("task_meta_update.json")]);
+    let out = dwdi(&[
+        "diff",
+        &sample("task_meta_create.json"),
+        &sample("task_meta_update.json"),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("/FileFolderPath"));
-    let out = dwdi(&["diff", &sample("task_meta_create.json"), &sample("task_content_seed.json")]);
+    let out = dwdi(&[
+        "diff",
+        &sample("task_meta_create.json"),
+        &sample("task_content_seed.json"),
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(dwdi(&["diff", &sample("invalid_syntax.json"), &sample("task_meta_create.json")]).status.code(), Some(2));
-    assert_eq!(dwdi(&["diff", "/no/such", &sample("task_meta_create.json")]).status.code(), Some(2));
+    assert_eq!(
+        dwdi(&[
+            "diff",
+            &sample("invalid_syntax.json"),
+            &sample("task_meta_create.json")
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+    assert_eq!(
+        dwdi(&["diff", "/no/such", &sample("task_meta_create.json")])
+            .status
+            .code(),
+        Some(2)
+    );
 }

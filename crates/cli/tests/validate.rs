@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 fn dwdi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dwdi")).args(args).output().expect("dwdi runs")
+    Command::new(env!("CARGO_BIN_EXE_dwdi"))
+        .args(args)
+        .output()
+        .expect("dwdi runs")
 }
 
 fn sample(name: &str) -> String {
@@ -22,7 +25,11 @@ fn stdout(out: &Output) -> String {
 
 #[test]
 fn valid_files_exit_0() {
-    let files = [sample("task_content_seed.json"), sample("realtime_holo.json"), sample("batch_mysql_odps.json")];
+    let files = [
+        sample("task_content_seed.json"),
+        sample("realtime_holo.json"),
+        sample("batch_mysql_odps.json"),
+    ];
     let out = dwdi(&["validate", &files[0], &files[1], &files[2]]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let text = stdout(&out);
@@ -36,19 +43,37 @@ fn invalid_files_exit_1_with_compiler_style_lines() {
     let out = dwdi(&["validate", &sample("update_tables.json"), &file]);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
-    let line = text.lines().find(|l| l.contains("error[tables.duplicate]")).expect("an error line");
+    let line = text
+        .lines()
+        .find(|l| l.contains("error[tables.duplicate]"))
+        .expect("an error line");
     assert!(line.starts_with(&format!("{file}:")), "{line}");
-    assert!(line.contains("(at /steps/0/parameter/connection/0/table/2)"), "{line}");
+    assert!(
+        line.contains("(at /steps/0/parameter/connection/0/table/2)"),
+        "{line}"
+    );
     let parts: Vec<&str> = line.splitn(4, ':').collect();
-    assert!(parts[1].parse::<usize>().is_ok() && parts[2].parse::<usize>().is_ok(), "{line}");
+    assert!(
+        parts[1].parse::<usize>().is_ok() && parts[2].parse::<usize>().is_ok(),
+        "{line}"
+    );
     assert!(text.contains("  = hint: list each table once"), "{text}");
 }
 
 #[test]
 fn json_output_is_one_object_per_file() {
-    let out = dwdi(&["validate", "--output", "json", &sample("invalid_syntax.json"), &sample("batch_unknown_step.json")]);
+    let out = dwdi(&[
+        "validate",
+        "--output",
+        "json",
+        &sample("invalid_syntax.json"),
+        &sample("batch_unknown_step.json"),
+    ]);
     assert_eq!(out.status.code(), Some(1));
-    let lines: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["valid"], false);
     assert_eq!(lines[0]["errors"][0]["rule"], "json.syntax");
@@ -63,17 +88,31 @@ fn json_output_is_one_object_per_file() {
 
 #[test]
 fn kind_can_be_given() {
-    let out = dwdi(&["validate", "--kind", "task-content", &sample("update_tables.json")]);
+    let out = dwdi(&[
+        "validate",
+        "--kind",
+        "task-content",
+        &sample("update_tables.json"),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("error[extend.required]"));
 }
 
 #[test]
 fn unreadable_files_and_usage_errors_exit_2() {
-    let out = dwdi(&["validate", &sample("task_content_seed.json"), "/no/such/file.json"]);
+    let out = dwdi(&[
+        "validate",
+        &sample("task_content_seed.json"),
+        "/no/such/file.json",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/file.json"));
-    assert_eq!(dwdi(&["validate", "--kind", "nope", "x.json"]).status.code(), Some(2));
+    assert_eq!(
+        dwdi(&["validate", "--kind", "nope", "x.json"])
+            .status
+            .code(),
+        Some(2)
+    );
     assert_eq!(dwdi(&["validate"]).status.code(), Some(2));
 }
 
@@ -102,7 +141,10 @@ fn secrets_are_not_printed() {
     let path = dir.path().join("job.json");
     let text = std::fs::read_to_string(sample("batch_mysql_odps.json"))
         .unwrap()
-        .replace("\"splitPk\": \"id\"", "\"password\": {\"nested\": \"hunter2-secret\"}, \"splitPk\": 3");
+        .replace(
+            "\"splitPk\": \"id\"",
+            "\"password\": {\"nested\": \"hunter2-secret\"}, \"splitPk\": 3",
+        );
     std::fs::write(&path, text).unwrap();
     for format in ["text", "json"] {
         let out = dwdi(&["validate", "--output", format, path.to_str().unwrap()]);

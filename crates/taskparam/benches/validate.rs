@@ -11,12 +11,13 @@ use dataworks_taskparam::{HologresWriter, MysqlReader, TaskContent, TaskParam, v
 /// The TaskContent the service would return for 5,000 tables in 10 databases.
 fn content_text(tables: usize) -> String {
     let per_db = tables / 10;
-    let mut reader = MysqlReader::datasource("mysql_src").selected_tables(
-        "db_0",
-        (0..per_db).map(|t| format!("table_{t:05}")),
-    );
+    let mut reader = MysqlReader::datasource("mysql_src")
+        .selected_tables("db_0", (0..per_db).map(|t| format!("table_{t:05}")));
     for db in 1..10 {
-        reader = reader.selected_tables(format!("db_{db}"), (0..per_db).map(|t| format!("table_{t:05}")));
+        reader = reader.selected_tables(
+            format!("db_{db}"),
+            (0..per_db).map(|t| format!("table_{t:05}")),
+        );
     }
     let param = TaskParam::realtime()
         .resource_group("S_res_group_1")
@@ -35,7 +36,9 @@ fn bench(c: &mut Criterion) {
     group.bench_function("serde_json_parse", |b| {
         b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&text)))
     });
-    group.bench_function("validate_str", |b| b.iter(|| validate_str(black_box(&text), None)));
+    group.bench_function("validate_str", |b| {
+        b.iter(|| validate_str(black_box(&text), None))
+    });
     group.finish();
 }
 

@@ -10,7 +10,9 @@ use dataworks_taskparam::{
 use serde_json::Value;
 
 fn data(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -70,7 +72,10 @@ fn unknown_step_types_are_kept_with_a_warning() {
     assert_eq!(report.warnings[0].rule, "step.unknown-type");
     assert_eq!(report.warnings[0].pointer, "/steps/0/stepType");
     let job = BatchJob::from_json(&data("batch_unknown_step.json")).unwrap();
-    assert!(matches!(job.steps[0].parameter, dataworks_taskparam::StepParams::Other(_)));
+    assert!(matches!(
+        job.steps[0].parameter,
+        dataworks_taskparam::StepParams::Other(_)
+    ));
 }
 
 /// (file, kind to validate as, rules that must be reported as errors).
@@ -79,13 +84,33 @@ const INVALID: &[(&str, Option<DocumentKind>, &[&str])] = &[
     ("invalid_update_empty.json", None, &["tables.non-empty"]),
     ("invalid_update_duplicate.json", None, &["tables.duplicate"]),
     ("invalid_mode_writer.json", None, &["mode.writer"]),
-    ("invalid_mapping_unselected.json", None, &["mapping.selected"]),
-    ("invalid_names_hops.json", None, &["steps.unique-names", "hops.known-steps"]),
-    ("invalid_batch_types.json", None, &["schema.anyOf", "column.non-empty"]),
+    (
+        "invalid_mapping_unselected.json",
+        None,
+        &["mapping.selected"],
+    ),
+    (
+        "invalid_names_hops.json",
+        None,
+        &["steps.unique-names", "hops.known-steps"],
+    ),
+    (
+        "invalid_batch_types.json",
+        None,
+        &["schema.anyOf", "column.non-empty"],
+    ),
     ("invalid_tasktype_writer.json", None, &["tasktype.writer"]),
     ("invalid_task_meta_cu.json", None, &["cu.half"]),
-    ("invalid_syntax.json", Some(DocumentKind::BatchJob), &["json.syntax"]),
-    ("update_tables.json", Some(DocumentKind::TaskContent), &["extend.required", "step.type-missing"]),
+    (
+        "invalid_syntax.json",
+        Some(DocumentKind::BatchJob),
+        &["json.syntax"],
+    ),
+    (
+        "update_tables.json",
+        Some(DocumentKind::TaskContent),
+        &["extend.required", "step.type-missing"],
+    ),
 ];
 
 #[test]
@@ -95,11 +120,17 @@ fn invalid_samples_report_their_rules() {
         assert!(!report.is_valid(), "{file}");
         let found: Vec<&str> = report.errors.iter().map(|p| p.rule.as_str()).collect();
         for rule in *rules {
-            assert!(found.contains(rule), "{file}: expected {rule}, found {found:?}");
+            assert!(
+                found.contains(rule),
+                "{file}: expected {rule}, found {found:?}"
+            );
         }
         for p in &report.errors {
             assert!(!p.message.is_empty() && !p.hint.is_empty(), "{file}: {p:?}");
-            assert!(p.line.is_some() && p.column.is_some(), "{file}: no position for {p:?}");
+            assert!(
+                p.line.is_some() && p.column.is_some(),
+                "{file}: no position for {p:?}"
+            );
         }
     }
 }
@@ -129,7 +160,10 @@ fn secrets_are_never_printed() {
     assert!(!report.is_valid());
     let text2 = r#"{"type":"job","version":"2.0","steps":[{"stepType":"odps","name":"w","category":"writer","parameter":{"datasource":"d","truncate":"s3cr3t-value"}}],"accessKey":"x"}"#;
     let report = validate_str(text2, None);
-    assert!(format!("{report:?}").contains("s3cr3t-value"), "non-secret values are shown");
+    assert!(
+        format!("{report:?}").contains("s3cr3t-value"),
+        "non-secret values are shown"
+    );
     let text3 = text2.replace("\"truncate\"", "\"password\"");
     let report = validate_str(&text3, None);
     assert!(!format!("{report:?}").contains("s3cr3t-value"));
@@ -149,12 +183,18 @@ fn schema_errors_point_at_the_value() {
     let text = "{\n  \"ResourceGroup\": \"g\",\n  \"Cu\": true\n}";
     let report = validate_str(text, Some(DocumentKind::TaskMeta));
     let p = &report.errors[0];
-    assert_eq!((p.pointer.as_str(), p.line, p.column), ("/Cu", Some(3), Some(9)));
+    assert_eq!(
+        (p.pointer.as_str(), p.line, p.column),
+        ("/Cu", Some(3), Some(9))
+    );
 }
 
 #[test]
 fn legacy_and_unknown_forms_are_named() {
-    let report = validate_str(r#"{"type":"job","version":"1.0","configuration":{"reader":{}}}"#, None);
+    let report = validate_str(
+        r#"{"type":"job","version":"1.0","configuration":{"reader":{}}}"#,
+        None,
+    );
     assert_eq!(report.errors[0].rule, "legacy.form");
     let report = validate_str(r#"{"job":{"content":[{}]}}"#, None);
     assert_eq!(report.errors[0].rule, "legacy.datax");
@@ -168,5 +208,10 @@ fn key_case_typos_are_warned() {
     let text = data("batch_mysql_odps.json").replace("\"splitPk\"", "\"splitPK\"");
     let report = validate_str(&text, None);
     assert!(report.is_valid());
-    assert!(report.warnings.iter().any(|w| w.rule == "keys.case" && w.pointer == "/steps/0/parameter/splitPK"));
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.rule == "keys.case" && w.pointer == "/steps/0/parameter/splitPK")
+    );
 }

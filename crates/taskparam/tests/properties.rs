@@ -16,7 +16,9 @@ use proptest::sample::Index;
 use serde_json::{Value, json};
 
 fn data(name: &str) -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -24,7 +26,10 @@ fn data(name: &str) -> Value {
 static SEEDS: LazyLock<Vec<(DocumentKind, Value)>> = LazyLock::new(|| {
     vec![
         (DocumentKind::RealtimeTaskParam, data("realtime_holo.json")),
-        (DocumentKind::RealtimeTaskParam, data("realtime_odps_tables.json")),
+        (
+            DocumentKind::RealtimeTaskParam,
+            data("realtime_odps_tables.json"),
+        ),
         (DocumentKind::UpdateTaskParam, data("update_selected.json")),
         (DocumentKind::TaskContent, data("task_content_seed.json")),
         (DocumentKind::BatchJob, data("batch_mysql_odps.json")),
@@ -42,7 +47,12 @@ static VALIDATORS: LazyLock<Vec<(DocumentKind, jsonschema::Validator)>> = LazyLo
 });
 
 fn schema_accepts(kind: DocumentKind, value: &Value) -> bool {
-    VALIDATORS.iter().find(|(k, _)| *k == kind).unwrap().1.is_valid(value)
+    VALIDATORS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .unwrap()
+        .1
+        .is_valid(value)
 }
 
 /// Serde acceptance, and the round trip when accepted.
@@ -103,7 +113,11 @@ fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                pointers(v, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out);
+                pointers(
+                    v,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
             }
         }
         Value::Array(items) => {
@@ -169,13 +183,17 @@ fn mutate(mut doc: Value, at: &Index, mutation: Mutation) -> Value {
 }
 
 fn arb_document() -> impl Strategy<Value = (DocumentKind, Value)> {
-    (any::<Index>(), prop::collection::vec((any::<Index>(), arb_mutation()), 0..3)).prop_map(|(seed, mutations)| {
-        let (kind, mut doc) = SEEDS[seed.index(SEEDS.len())].clone();
-        for (at, m) in mutations {
-            doc = mutate(doc, &at, m);
-        }
-        (kind, doc)
-    })
+    (
+        any::<Index>(),
+        prop::collection::vec((any::<Index>(), arb_mutation()), 0..3),
+    )
+        .prop_map(|(seed, mutations)| {
+            let (kind, mut doc) = SEEDS[seed.index(SEEDS.len())].clone();
+            for (at, m) in mutations {
+                doc = mutate(doc, &at, m);
+            }
+            (kind, doc)
+        })
 }
 
 fn ident() -> impl Strategy<Value = String> {
@@ -293,7 +311,8 @@ fn generated_values_can_be_extra_fields() {
     let mut doc = data("task_content_seed.json");
     doc["nodeDef"] = json!({"x": [1, {"y": null}]});
     doc["steps"][0]["gui"] = json!({"x": 1, "y": 2});
-    doc["steps"][1]["parameter"]["tableMappingRule"]["datasource"][0]["tableRule"][0]["custom"] = json!(null);
+    doc["steps"][1]["parameter"]["tableMappingRule"]["datasource"][0]["tableRule"][0]["custom"] =
+        json!(null);
     let back = TaskContent::from_value(doc.clone()).unwrap().to_value();
     assert_eq!(back, doc);
 }

@@ -12,7 +12,9 @@ fn repo_root() -> PathBuf {
 #[test]
 fn committed_schemas_are_up_to_date() {
     for kind in DocumentKind::ALL {
-        let path = repo_root().join("schemas").join(format!("{kind}.schema.json"));
+        let path = repo_root()
+            .join("schemas")
+            .join(format!("{kind}.schema.json"));
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             committed == schema::schema_file_text(kind),
@@ -25,8 +27,16 @@ fn committed_schemas_are_up_to_date() {
 #[test]
 fn schemas_have_titles_and_descriptions_from_the_doc_comments() {
     let s = schema::schema_for(DocumentKind::TaskContent);
-    assert_eq!(s["$id"], "https://dataworks-di.dev/schemas/task-content.schema.json");
-    assert!(s["description"].as_str().unwrap().contains("QueryDISyncTaskConfigProcessResult"));
+    assert_eq!(
+        s["$id"],
+        "https://dataworks-di.dev/schemas/task-content.schema.json"
+    );
+    assert!(
+        s["description"]
+            .as_str()
+            .unwrap()
+            .contains("QueryDISyncTaskConfigProcessResult")
+    );
     assert!(s["$defs"]["Step"]["description"].as_str().is_some());
     assert!(
         s["$defs"]["TableRule"]["properties"]["srcTable"]["description"]

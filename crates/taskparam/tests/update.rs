@@ -34,18 +34,28 @@ fn table_update_on_selected_content_keeps_the_shape_and_the_rules() {
     assert!(conn.get("table").is_none());
     assert_eq!(conn["selectedTables"][0]["dbName"], "m");
     // The kept table keeps its entry; the new one gets the service's normalised entry.
-    assert_eq!(conn["selectedTables"][0]["schema"][0]["tableInfos"][1], json!({"table": "m_v2", "tableName": "m_v2", "enable": true}));
+    assert_eq!(
+        conn["selectedTables"][0]["schema"][0]["tableInfos"][1],
+        json!({"table": "m_v2", "tableName": "m_v2", "enable": true})
+    );
     let rules = &v["steps"][1]["parameter"]["tableMappingRule"];
     assert_eq!(rules["totalTableMapping"], 2);
-    let original_rule = &seed().to_value()["steps"][1]["parameter"]["tableMappingRule"]["datasource"][0]["tableRule"][0];
+    let original_rule = &seed().to_value()["steps"][1]["parameter"]["tableMappingRule"]["datasource"]
+        [0]["tableRule"][0];
     assert_eq!(&rules["datasource"][0]["tableRule"][0], original_rule);
     let added = &rules["datasource"][0]["tableRule"][1];
     assert_eq!(added["srcDbName"], "m");
     assert_eq!(added["srcTable"], "m_v2");
     assert_eq!(added["dstTable"], "m.m_v2");
-    assert_eq!(added["primaryKeyInfo"], json!({"column": ["id"], "type": "pk"}));
+    assert_eq!(
+        added["primaryKeyInfo"],
+        json!({"column": ["id"], "type": "pk"})
+    );
     let report = validate_value(&v, Some(DocumentKind::TaskContent));
-    assert!(report.is_valid() && report.warnings.is_empty(), "{report:#?}");
+    assert!(
+        report.is_valid() && report.warnings.is_empty(),
+        "{report:#?}"
+    );
 
     let d = diff(&content, &out);
     assert_eq!(d.tables_added["m"], ["m_v2"]);
@@ -67,7 +77,10 @@ fn removing_tables_drops_their_rules() {
     assert_eq!(d.tables_added["m"], ["m_v9"]);
     assert_eq!(d.rules_removed[0].table, "m_v1");
     let text = d.to_text();
-    assert!(text.contains("+ m.m_v9") && text.contains("- m.m_v1"), "{text}");
+    assert!(
+        text.contains("+ m.m_v9") && text.contains("- m.m_v1"),
+        "{text}"
+    );
     let rules = out.steps[1].parameter.table_mapping_rule().unwrap();
     assert_eq!(rules.rule_count(), 1);
 }
@@ -79,18 +92,31 @@ fn ambiguous_and_mismatched_updates_are_refused() {
         .reader(MysqlReader::datasource("other").tables(["x"]))
         .build()
         .unwrap();
-    assert!(matches!(content.apply_update(&wrong_ds), Err(ApplyError::DatasourceMismatch { .. })));
+    assert!(matches!(
+        content.apply_update(&wrong_ds),
+        Err(ApplyError::DatasourceMismatch { .. })
+    ));
 
     let two_dbs = TaskParam::realtime()
         .resource_group("g")
-        .reader(MysqlReader::datasource("mm").selected_tables("a", ["t"]).selected_tables("b", ["u"]))
+        .reader(
+            MysqlReader::datasource("mm")
+                .selected_tables("a", ["t"])
+                .selected_tables("b", ["u"]),
+        )
         .writer(HologresWriter::datasource("h"))
         .build()
         .unwrap();
     let content = TaskContent::from_realtime_param(&two_dbs);
-    let tables = TaskParam::update().reader(MysqlReader::datasource("mm").tables(["t"])).build().unwrap();
+    let tables = TaskParam::update()
+        .reader(MysqlReader::datasource("mm").tables(["t"]))
+        .build()
+        .unwrap();
     let err = content.apply_update(&tables).unwrap_err();
-    assert!(matches!(err, ApplyError::AmbiguousDatabase { databases: 2, .. }), "{err}");
+    assert!(
+        matches!(err, ApplyError::AmbiguousDatabase { databases: 2, .. }),
+        "{err}"
+    );
     assert!(err.to_string().contains("fix:"));
 }
 
@@ -103,24 +129,49 @@ fn selected_update_on_table_content() {
         .build()
         .unwrap();
     let content = TaskContent::from_realtime_param(&param);
-    let update = TaskParam::update().reader(MysqlReader::datasource("ds").selected_tables("db1", ["b", "c"])).build().unwrap();
+    let update = TaskParam::update()
+        .reader(MysqlReader::datasource("ds").selected_tables("db1", ["b", "c"]))
+        .build()
+        .unwrap();
     let out = content.apply_update(&update).unwrap();
-    assert_eq!(out.table_selection(), Some(TableSelection::Tables(vec!["b".into(), "c".into()])));
+    assert_eq!(
+        out.table_selection(),
+        Some(TableSelection::Tables(vec!["b".into(), "c".into()]))
+    );
     let report = validate_value(&out.to_value(), Some(DocumentKind::TaskContent));
     assert!(report.is_valid(), "{report:#?}");
     let two = TaskParam::update()
-        .reader(MysqlReader::datasource("ds").selected_tables("db1", ["b"]).selected_tables("db2", ["c"]))
+        .reader(
+            MysqlReader::datasource("ds")
+                .selected_tables("db1", ["b"])
+                .selected_tables("db2", ["c"]),
+        )
         .build()
         .unwrap();
-    assert!(matches!(content.apply_update(&two), Err(ApplyError::AmbiguousDatabase { .. })));
+    assert!(matches!(
+        content.apply_update(&two),
+        Err(ApplyError::AmbiguousDatabase { .. })
+    ));
 }
 
 #[test]
 fn content_for_each_writer() {
     for (writer, mode, dst) in [
-        (HologresWriter::datasource("h").into(), "migration_holo", "db.t"),
-        (MaxComputeWriter::datasource("o").into(), "migration_odps", "t"),
-        (KafkaWriter::datasource("k").into(), "migration_kafka", "db.t"),
+        (
+            HologresWriter::datasource("h").into(),
+            "migration_holo",
+            "db.t",
+        ),
+        (
+            MaxComputeWriter::datasource("o").into(),
+            "migration_odps",
+            "t",
+        ),
+        (
+            KafkaWriter::datasource("k").into(),
+            "migration_kafka",
+            "db.t",
+        ),
     ] {
         let writer: dataworks_taskparam::Writer = writer;
         let param: RealtimeTaskParam = TaskParam::realtime()
@@ -132,17 +183,26 @@ fn content_for_each_writer() {
             .unwrap();
         let content = TaskContent::from_realtime_param(&param);
         let v = content.to_value();
-        assert_eq!(v["extend"], json!({"mode": mode, "resourceGroup": "S_res_group_1", "name": "my_task"}));
+        assert_eq!(
+            v["extend"],
+            json!({"mode": mode, "resourceGroup": "S_res_group_1", "name": "my_task"})
+        );
         assert_eq!(v["type"], "job");
         assert_eq!(v["version"], "2.0");
-        assert_eq!(v["order"], json!({"hops": [{"from": "reader", "to": "writer"}]}));
+        assert_eq!(
+            v["order"],
+            json!({"hops": [{"from": "reader", "to": "writer"}]})
+        );
         let rule = &v["steps"][1]["parameter"]["tableMappingRule"];
         assert_eq!(rule["datasource"][0]["srcDatasourceName"], "ds");
         assert_eq!(rule["datasource"][0]["tableRule"][0]["dstTable"], dst);
         assert_eq!(rule["totalTableMapping"], 1);
         let report = validate_value(&v, None);
         assert_eq!(report.kind, Some(DocumentKind::TaskContent));
-        assert!(report.is_valid() && report.warnings.is_empty(), "{report:#?}");
+        assert!(
+            report.is_valid() && report.warnings.is_empty(),
+            "{report:#?}"
+        );
     }
 }
 

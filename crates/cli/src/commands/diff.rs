@@ -41,7 +41,8 @@ struct DiffOutput<'a> {
 
 fn load(file: &str) -> Result<Value, String> {
     let text = read_input(file).map_err(|e| format!("{file}: cannot read the file: {e}"))?;
-    serde_json::from_str(&text).map_err(|e| format!("{file}: not valid JSON: {e} (run `dwdi validate {file}`)"))
+    serde_json::from_str(&text)
+        .map_err(|e| format!("{file}: not valid JSON: {e} (run `dwdi validate {file}`)"))
 }
 
 /// Runs `dwdi diff`.
@@ -93,5 +94,9 @@ pub fn run(args: DiffArgs, top_output: Option<OutputFormat>) -> Exit {
     } else {
         print!("--- {}\n+++ {}\n{}", args.old, args.new, diff.to_text());
     }
-    if diff.is_empty() { Exit::Success } else { Exit::Failure }
+    if diff.is_empty() {
+        Exit::Success
+    } else {
+        Exit::Failure
+    }
 }

@@ -59,7 +59,11 @@ fn position(file: &str, p: &Problem) -> String {
 }
 
 fn print_text(file: &str, severity: &str, p: &Problem) {
-    let pointer = if p.pointer.is_empty() { "/" } else { &p.pointer };
+    let pointer = if p.pointer.is_empty() {
+        "/"
+    } else {
+        &p.pointer
+    };
     println!(
         "{}: {severity}[{}]: {} (at {pointer})",
         position(file, p),
@@ -111,10 +115,15 @@ pub fn run(args: ValidateArgs, top_output: Option<OutputFormat>) -> Exit {
         for p in &report.warnings {
             print_text(file, "warning", p);
         }
-        let kind = report.kind.map_or("unknown kind".to_owned(), |k| k.to_string());
+        let kind = report
+            .kind
+            .map_or("unknown kind".to_owned(), |k| k.to_string());
         let (e, w) = (report.errors.len(), report.warnings.len());
         if report.is_valid() {
-            println!("{file}: valid {kind} ({w} warning{})", if w == 1 { "" } else { "s" });
+            println!(
+                "{file}: valid {kind} ({w} warning{})",
+                if w == 1 { "" } else { "s" }
+            );
         } else {
             println!(
                 "{file}: invalid {kind} ({e} error{}, {w} warning{})",

@@ -184,33 +184,62 @@ pub struct DstCreateTableInfo {
 #[serde(rename_all = "camelCase")]
 pub struct DataColumn {
     /// Column size.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "IntOrString")]
     pub column_size: Option<IntOrString>,
     /// Column name.
     pub name: String,
     /// Position.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "IntOrString")]
     pub index: Option<IntOrString>,
     /// Column comment.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub comment: Option<String>,
     /// New digits (meaning undocumented).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "IntOrString")]
     pub new_digit: Option<IntOrString>,
     /// Column type (`int8`, ...).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "String")]
     pub column_type: Option<String>,
     /// Digits (meaning undocumented).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "IntOrString")]
     pub digit: Option<IntOrString>,
     /// Whether the column is part of the primary key.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     #[schemars(with = "BoolOrString")]
     pub primary_key: Option<BoolOrString>,
     /// Every field not modelled above, kept as written.

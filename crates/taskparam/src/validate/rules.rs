@@ -897,12 +897,14 @@ fn mapping_rules(
         }
     }
     if !template {
+        let ruled_tables: HashSet<&str> = seen.iter().map(|(_, t)| *t).collect();
+        let has_rule = |db: Option<&str>, t: &str| {
+            seen.contains(&(db, t)) || (db.is_none() && ruled_tables.contains(t))
+        };
         let missing = selected
             .pairs
             .iter()
-            .filter(|(db, t)| {
-                !seen.contains(&(*db, *t)) && !(db.is_none() && seen.iter().any(|(_, st)| st == t))
-            })
+            .filter(|(db, t)| !has_rule(*db, t))
             .count();
         if missing > 0 && count > 0 {
             sink.warn(
