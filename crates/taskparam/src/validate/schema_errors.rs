@@ -8,6 +8,25 @@ use super::Problem;
 use crate::kind::DocumentKind;
 use crate::util::pointer_touches_secret;
 
+/// The lenient scalars: (schema name, what they accept, hint).
+const LENIENT: &[(&str, &str, &str)] = &[
+    (
+        "BoolOrString",
+        "a boolean (true, false, \"true\" or \"false\")",
+        "write true or false",
+    ),
+    (
+        "IntOrString",
+        "an integer (a number, or a string of decimal digits such as \"1\")",
+        "write an integer such as 1 (or \"1\")",
+    ),
+    (
+        "NumberOrString",
+        "a number (a number, or a decimal string such as \"12\" or \"0.5\")",
+        "write a number such as 12 (or \"12\")",
+    ),
+];
+
 /// Longest instance value (in characters) printed in a message.
 const MAX_SHOWN: usize = 60;
 
@@ -26,6 +45,27 @@ pub(super) fn to_problem(kind: DocumentKind, error: &ValidationError<'_>) -> Pro
     } else {
         error.masked_with("the value").to_string()
     };
+    // The lenient scalars fail with a generic `anyOf` message; say what they accept.
+    let location = format!(
+        "{} {}",
+        error.schema_path().as_str(),
+        error.evaluation_path().as_str()
+    );
+    let shown = if show_value {
+        instance.to_string()
+    } else {
+        "the value".to_owned()
+    };
+    for (def, what, hint) in LENIENT {
+        if keyword == "anyOf" && location.contains(def) {
+            return Problem::new(
+                pointer,
+                format!("schema.{keyword}"),
+                format!("{shown} is not {what}"),
+                *hint,
+            );
+        }
+    }
     let hint = match keyword.as_str() {
         "required" => format!("add the missing field (`dwdi schema {kind}` shows every field)"),
         "type" => "give a value of the type named".to_owned(),
