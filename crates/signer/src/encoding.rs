@@ -15,16 +15,9 @@
 
 use std::borrow::Cow;
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use percent_encoding::percent_decode_str;
 
 use crate::Param;
-
-/// Everything except the RFC 3986 unreserved characters `A-Z a-z 0-9 - _ . ~`.
-const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
 
 /// Percent-encodes `text` as RFC 3986 over UTF-8: unreserved characters stay, every other byte
 /// becomes `%XX` with upper-case hex (space is `%20`, never `+`; `*` is `%2A`; `~` stays).
@@ -36,10 +29,149 @@ pub fn percent_encode(text: &str) -> String {
 
 /// [`percent_encode`], appending to `out` instead of allocating.
 pub fn percent_encode_into(out: &mut String, text: &str) {
-    for chunk in utf8_percent_encode(text, RFC3986) {
-        out.push_str(chunk);
+    let mut escaper = Escaper::with_capacity(text.len() * 3);
+    escaper.push_escaped(text);
+    out.push_str(&escaper.finish());
+}
+
+/// A percent-encoding writer built for speed (see docs/PERFORMANCE.md).
+///
+/// Signing a 2 KiB JSON parameter percent-encodes it twice (v1), and with the
+/// `percent-encoding` crate's chunk iterator (a branch and a copy per escaped byte) that was
+/// most of the signing time. Here each input byte costs one table load and one fixed-width
+/// store into a stack block, with masked indexes so the compiler drops every bounds check, and
+/// each block of 64 input bytes is appended with one copy. The crate stays the reference: a
+/// property test checks both give the same output for any input.
+pub(crate) struct Escaper {
+    buffer: Vec<u8>,
+}
+
+/// Input bytes escaped per stack block.
+const BLOCK: usize = 64;
+/// Each store writes a whole table entry (eight bytes); only the first `len` count.
+const STORE: usize = 8;
+/// Masks that keep block indexes provably in bounds: at most 63 × 3 = 189 (single) and
+/// 63 × 5 = 315 (double) bytes precede a store, so the masks never change an index.
+const MASK_SINGLE: usize = 255;
+const MASK_DOUBLE: usize = 511;
+
+impl Escaper {
+    /// An empty writer with room for `capacity` output bytes (it grows as needed).
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Self {
+            buffer: Vec::with_capacity(capacity),
+        }
+    }
+
+    /// Writes `bytes` as they are.
+    pub(crate) fn push_raw(&mut self, bytes: &[u8]) {
+        self.buffer.extend_from_slice(bytes);
+    }
+
+    /// Writes `percentEncode(text)`.
+    pub(crate) fn push_escaped(&mut self, text: &str) {
+        let mut block = [0u8; MASK_SINGLE + 1 + STORE];
+        for chunk in text.as_bytes().chunks(BLOCK) {
+            let mut end = 0usize;
+            for &byte in chunk {
+                end += store(&mut block, end & MASK_SINGLE, ESCAPE[usize::from(byte)]);
+            }
+            self.push_raw(block.get(..end).unwrap_or_default());
+        }
+    }
+
+    /// Writes `percentEncode(text)` to `single` and `percentEncode(percentEncode(text))` to
+    /// `double` in one pass over `text` (what a v1 signature needs for every parameter):
+    /// unreserved bytes stay, every other byte becomes `%XX` and `%25XX`.
+    pub(crate) fn push_escaped_and_double(single: &mut Self, double: &mut Self, text: &str) {
+        let mut one = [0u8; MASK_SINGLE + 1 + STORE];
+        let mut two = [0u8; MASK_DOUBLE + 1 + STORE];
+        for chunk in text.as_bytes().chunks(BLOCK) {
+            // Two loops over the block (one store stream each) measured ~7% faster than one.
+            let mut end_one = 0usize;
+            for &byte in chunk {
+                end_one += store(&mut one, end_one & MASK_SINGLE, ESCAPE[usize::from(byte)]);
+            }
+            let mut end_two = 0usize;
+            for &byte in chunk {
+                end_two += store(
+                    &mut two,
+                    end_two & MASK_DOUBLE,
+                    DOUBLE_ESCAPE[usize::from(byte)],
+                );
+            }
+            single.push_raw(one.get(..end_one).unwrap_or_default());
+            double.push_raw(two.get(..end_two).unwrap_or_default());
+        }
+    }
+
+    /// The text written.
+    pub(crate) fn finish(self) -> String {
+        // Only ASCII is ever written, so the lossy branch is never taken.
+        String::from_utf8(self.buffer)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }
+
+/// Stores table `entry` at `at` in `block` and returns how many of its bytes count (kept in
+/// the entry's top byte; the bytes past that are overwritten by the next store or dropped).
+#[inline(always)]
+fn store(block: &mut [u8], at: usize, entry: u64) -> usize {
+    if let Some(slot) = block.get_mut(at..at + STORE) {
+        slot.copy_from_slice(&entry.to_le_bytes());
+    }
+    (entry >> 56) as usize
+}
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// RFC 3986 unreserved: `A-Z a-z 0-9 - _ . ~`.
+const fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~')
+}
+
+/// Packs up to seven output bytes and their count (top byte) into a table entry.
+const fn entry(bytes: &[u8]) -> u64 {
+    let mut packed = (bytes.len() as u64) << 56;
+    let mut i = 0;
+    while i < bytes.len() {
+        packed |= (bytes[i] as u64) << (8 * i);
+        i += 1;
+    }
+    packed
+}
+
+/// Per byte: its percent-encoding (1 or 3 bytes).
+const ESCAPE: [u64; 256] = {
+    let mut table = [0u64; 256];
+    let mut byte = 0usize;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = if is_unreserved(b) {
+            entry(&[b])
+        } else {
+            entry(&[b'%', HEX[byte >> 4], HEX[byte & 0x0F]])
+        };
+        byte += 1;
+    }
+    table
+};
+
+/// Per byte: its double percent-encoding (1 or 5 bytes: `%25XX`).
+const DOUBLE_ESCAPE: [u64; 256] = {
+    let mut table = [0u64; 256];
+    let mut byte = 0usize;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = if is_unreserved(b) {
+            entry(&[b])
+        } else {
+            entry(&[b'%', b'2', b'5', HEX[byte >> 4], HEX[byte & 0x0F]])
+        };
+        byte += 1;
+    }
+    table
+};
 
 /// `name=value` pairs joined by `&`, names and values percent-encoded (RFC 3986), in the order
 /// given. This is the wire form this crate sends in query strings and form bodies; with `%20`
@@ -160,7 +292,40 @@ mod tests {
         assert_eq!(encode_pairs(Vec::<(&str, &str)>::new()), "");
     }
 
+    /// The `percent-encoding` crate's RFC 3986 set: the reference for the hand-rolled loop.
+    const RFC3986: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+
     proptest! {
+        #[test]
+        fn same_output_as_the_percent_encoding_crate(
+            text in prop_oneof![any::<String>(), "[ -~é]{60,300}", "[a-z\"{}:,]{0,200}"],
+            prefix in "[a-z%]{0,3}",
+        ) {
+            let reference = percent_encoding::utf8_percent_encode(&text, RFC3986).to_string();
+            prop_assert_eq!(percent_encode(&text), reference.clone());
+            let mut appended = prefix.clone();
+            percent_encode_into(&mut appended, &text);
+            prop_assert_eq!(appended, format!("{prefix}{reference}"));
+        }
+
+        #[test]
+        fn double_escaping_is_encoding_twice(text in prop_oneof![any::<String>(), "[ -~业]{60,300}"]) {
+            let mut escaper = Escaper::with_capacity(0);
+            escaper.push_raw(b"x&");
+            escaper.push_escaped(&text);
+            let mut single = Escaper::with_capacity(1);
+            let mut double = Escaper::with_capacity(2);
+            Escaper::push_escaped_and_double(&mut single, &mut double, &text);
+            prop_assert_eq!(single.finish(), percent_encode(&text));
+            prop_assert_eq!(double.finish(), percent_encode(&percent_encode(&text)));
+            let expected = format!("x&{}", percent_encode(&text));
+            prop_assert_eq!(escaper.finish(), expected);
+        }
+
         #[test]
         fn encode_then_decode_round_trips(text in any::<String>()) {
             prop_assert_eq!(decode_component(&percent_encode(&text)).unwrap(), text);

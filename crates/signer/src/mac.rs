@@ -24,7 +24,17 @@ pub(crate) fn hmac_sha256(key: &[u8], message: &[u8]) -> Option<[u8; 32]> {
 
 /// Lower-case hex SHA-256 of `data`.
 pub(crate) fn sha256_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
+    hex32(&Sha256::digest(data).into())
+}
+
+/// Lower-case hex of a 32-byte digest, through a stack buffer (`hex::encode` collects an
+/// iterator of chars, which showed up in the ACS3 signing profile).
+pub(crate) fn hex32(bytes: &[u8; 32]) -> String {
+    let mut out = [0u8; 64];
+    match hex::encode_to_slice(bytes, &mut out) {
+        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        Err(_) => hex::encode(bytes),
+    }
 }
 
 /// Whether `a` and `b` are equal, in time independent of where they differ.
@@ -54,6 +64,12 @@ mod tests {
         );
         let mac = hmac_sha1(b"Jefe", b"what do ya want for nothing?").unwrap();
         assert_eq!(hex::encode(mac), "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+    }
+
+    #[test]
+    fn hex32_is_lower_hex() {
+        let bytes: [u8; 32] = std::array::from_fn(|i| (i * 8) as u8);
+        assert_eq!(hex32(&bytes), hex::encode(bytes));
     }
 
     #[test]

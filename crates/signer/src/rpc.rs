@@ -6,8 +6,8 @@
 //!
 //! - **v1** ([`SignatureAlgorithm::RpcV1HmacSha1`]): the common parameters `Action`, `Version`,
 //!   `Format=JSON`, `Timestamp`, `SignatureNonce`, `SignatureMethod=HMAC-SHA1`,
-//!   `SignatureVersion=1.0`, `AccessKeyId` (and `SecurityToken` for STS) join the query, then the
-//!   `Signature` parameter. Headers (`x-acs-action`, `x-acs-version`, `content-type`, extras) are
+//!   `SignatureVersion=1.0`, `AccessKeyId` (and `SecurityToken` for STS) join the query (sorted by
+//!   name on the wire), then the `Signature` parameter comes last. Headers (`x-acs-action`, `x-acs-version`, `content-type`, extras) are
 //!   sent but not signed.
 //! - **ACS3** ([`SignatureAlgorithm::Acs3HmacSha256`]): the query holds only the business
 //!   parameters; the headers `host`, `x-acs-action`, `x-acs-version`, `x-acs-date`,
@@ -32,6 +32,7 @@
 //!     nonce: "11112222333344445555666677778888".into(),
 //! };
 //! let signed = sign_request(&request, &Credentials::new("id", "secret"), &params)?;
+//! assert!(signed.path_and_query.starts_with("/?AccessKeyId=id&Action=CreateDISyncTask&Format=JSON&"));
 //! assert!(signed.path_and_query.contains("&Timestamp=2024-01-02T03%3A04%3A05Z&"));
 //! assert!(signed.path_and_query.contains("&Signature="));
 //! assert_eq!(signed.body, b"TaskContent=%7B%22type%22%3A%22job%22%7D");
@@ -381,7 +382,14 @@ fn sign_v1(
     let signature = v1::sign_sorted("POST", &signed, credentials.access_key_secret());
 
     let mut path_and_query = String::from("/?");
-    path_and_query.push_str(&encode_pairs(query_params()));
+    if request.form.is_empty() {
+        // Without a form the signed parameters are the query parameters: reuse their encoding.
+        path_and_query.push_str(&signature.canonicalized_query_string);
+    } else {
+        let mut query: Vec<(&str, &str)> = query_params().collect();
+        query.sort_unstable();
+        path_and_query.push_str(&encode_pairs(query));
+    }
     path_and_query.push_str("&Signature=");
     percent_encode_into(&mut path_and_query, &signature.signature);
 
@@ -522,13 +530,14 @@ mod tests {
              &SignatureNonce=0f1e2d3c4b5a69788796a5b4c3d2e1f0&SignatureVersion=1.0\
              &TaskParam=a%20b&Timestamp=2024-01-02T03%3A04%3A05Z&Version=2020-05-18"
         );
-        assert!(signed.path_and_query.starts_with(
-            "/?Action=GenerateDISyncTaskConfigForCreating&Version=2020-05-18&Format=JSON&"
-        ));
-        assert!(
-            signed
-                .path_and_query
-                .contains("&TaskParam=a%20b&Signature=")
+        // Without a form, the wire query is the canonicalized query plus the signature.
+        assert_eq!(
+            signed.path_and_query,
+            format!(
+                "/?{}&Signature={}",
+                details.canonicalized_query_string,
+                crate::encoding::percent_encode(&details.signature)
+            )
         );
         assert_eq!(signed.header("authorization"), None);
         let shown = format!("{signed:?}");

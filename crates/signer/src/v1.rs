@@ -26,7 +26,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::Param;
-use crate::encoding::{percent_encode, percent_encode_into};
+use crate::encoding::Escaper;
 use crate::params::sorted;
 use crate::{mac, redact};
 
@@ -101,45 +101,38 @@ where
 }
 
 /// Signs pairs that are already sorted by (name, value).
+///
+/// The canonicalized query string and the string to sign are written in one pass over the
+/// parameters: the string to sign is the canonicalized string percent-encoded again, i.e. each
+/// escaped byte `%XX` becomes `%25XX`, `=` becomes `%3D` and `&` becomes `%26`.
 pub(crate) fn sign_sorted(
     method: &str,
     pairs: &[(&str, &str)],
     access_key_secret: &str,
 ) -> V1Signature {
-    let canonicalized_query_string = canonicalize(pairs);
-    let string_to_sign = string_to_sign(method, &canonicalized_query_string);
+    let raw_len: usize = pairs.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
+    let mut canonical = Escaper::with_capacity(raw_len * 3);
+    let mut to_sign = Escaper::with_capacity(method.len() + 6 + raw_len * 5);
+    to_sign.push_raw(method.as_bytes());
+    to_sign.push_raw(b"&%2F&");
+    for (index, (name, value)) in pairs.iter().enumerate() {
+        if index > 0 {
+            canonical.push_raw(b"&");
+            to_sign.push_raw(b"%26");
+        }
+        Escaper::push_escaped_and_double(&mut canonical, &mut to_sign, name);
+        canonical.push_raw(b"=");
+        to_sign.push_raw(b"%3D");
+        Escaper::push_escaped_and_double(&mut canonical, &mut to_sign, value);
+    }
+    let canonicalized_query_string = canonical.finish();
+    let string_to_sign = to_sign.finish();
     let signature = signature(&string_to_sign, access_key_secret).unwrap_or_default();
     V1Signature {
         canonicalized_query_string,
         string_to_sign,
         signature,
     }
-}
-
-/// `join('&', percentEncode(name) + '=' + percentEncode(value))` over sorted pairs.
-fn canonicalize(pairs: &[(&str, &str)]) -> String {
-    let raw_len: usize = pairs.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
-    let mut out = String::with_capacity(raw_len + raw_len / 2);
-    for (index, (name, value)) in pairs.iter().enumerate() {
-        if index > 0 {
-            out.push('&');
-        }
-        percent_encode_into(&mut out, name);
-        out.push('=');
-        percent_encode_into(&mut out, value);
-    }
-    out
-}
-
-/// `METHOD&%2F&percentEncode(canonicalized)`.
-fn string_to_sign(method: &str, canonicalized: &str) -> String {
-    let mut out = String::with_capacity(method.len() + 5 + canonicalized.len() * 3 / 2);
-    out.push_str(method);
-    out.push('&');
-    out.push_str(&percent_encode("/"));
-    out.push('&');
-    percent_encode_into(&mut out, canonicalized);
-    out
 }
 
 /// Base64 HMAC-SHA1 of `string_to_sign` keyed by `secret + "&"`.

@@ -37,9 +37,10 @@
 //! assert_eq!(signed.added_headers[0].0, "x-acs-content-sha256");
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
 
-use crate::encoding::percent_encode_into;
+use crate::encoding::Escaper;
 use crate::params::sorted;
 use crate::redact::{self, TOKEN_HEADER};
 use crate::{Credentials, Param, mac};
@@ -185,36 +186,41 @@ fn canonical_query(sorted_pairs: &[(&str, &str)]) -> String {
         .iter()
         .map(|(n, v)| n.len() + v.len() + 2)
         .sum();
-    let mut out = String::with_capacity(raw_len + raw_len / 2);
+    let mut out = Escaper::with_capacity(raw_len + raw_len / 2);
     for (index, (name, value)) in sorted_pairs.iter().enumerate() {
         if index > 0 {
-            out.push('&');
+            out.push_raw(b"&");
         }
-        percent_encode_into(&mut out, name);
-        out.push('=');
-        percent_encode_into(&mut out, value);
+        out.push_escaped(name);
+        out.push_raw(b"=");
+        out.push_escaped(value);
     }
-    out
+    out.finish()
 }
 
 /// The canonical headers and signed-header list of `headers` (every one is signed):
 /// `(canonical_headers, signed_headers)`.
 pub fn canonical_headers<P: Param>(headers: impl IntoIterator<Item = P>) -> (String, String) {
-    let mut lines: Vec<(String, String)> = headers
-        .into_iter()
+    let headers: Vec<P> = headers.into_iter().collect();
+    let mut lines: Vec<(Cow<'_, str>, &str)> = headers
+        .iter()
         .map(|h| {
-            (
-                h.name().trim().to_ascii_lowercase(),
-                h.value().trim().to_string(),
-            )
+            let name = h.name().trim();
+            let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(name.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(name)
+            };
+            (name, h.value().trim())
         })
         .collect();
     lines.sort_unstable();
-    let mut canonical = String::new();
-    let mut signed = String::new();
+    let capacity: usize = lines.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
+    let mut canonical = String::with_capacity(capacity);
+    let mut signed = String::with_capacity(capacity / 2);
     let mut previous: Option<&str> = None;
     for (name, value) in &lines {
-        if previous == Some(name.as_str()) {
+        if previous == Some(name.as_ref()) {
             canonical.pop();
             canonical.push(',');
         } else {
@@ -227,7 +233,7 @@ pub fn canonical_headers<P: Param>(headers: impl IntoIterator<Item = P>) -> (Str
         }
         canonical.push_str(value);
         canonical.push('\n');
-        previous = Some(name.as_str());
+        previous = Some(name.as_ref());
     }
     (canonical, signed)
 }
@@ -291,7 +297,8 @@ pub(crate) fn sign_parts<P: Param>(
 
 /// Lower-case hex HMAC-SHA256 of `string_to_sign` keyed by the raw secret.
 pub(crate) fn signature(string_to_sign: &str, access_key_secret: &str) -> Option<String> {
-    mac::hmac_sha256(access_key_secret.as_bytes(), string_to_sign.as_bytes()).map(hex::encode)
+    mac::hmac_sha256(access_key_secret.as_bytes(), string_to_sign.as_bytes())
+        .map(|m| mac::hex32(&m))
 }
 
 #[cfg(test)]
