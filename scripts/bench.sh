@@ -78,9 +78,9 @@ cargo test --release -p dataworks-di --test reliability_load --test reliability_
 if [[ "${BENCH_SKIP_CRITERION:-0}" != 1 ]]; then
   say "## criterion benches of the signer and taskparam crates ($CRIT)"
   # shellcheck disable=SC2086
-  cargo bench -p dataworks-signer --bench signing -- $CRIT 2>&1 | grep -E '^[a-z_/0-9]+ +time:|^[a-z].*\n? +time:' | tee -a "$RESULTS" || true
+  cargo bench -p dataworks-signer --bench signing -- $CRIT 2>&1 | grep -E -B1 'time:' | grep -v -E '^--$|change:|time: +\[[−+-]' | tee -a "$RESULTS" || true
   # shellcheck disable=SC2086
-  cargo bench -p dataworks-taskparam --bench validate -- $CRIT 2>&1 | grep -E 'time:' | tee -a "$RESULTS" || true
+  cargo bench -p dataworks-taskparam --bench validate -- $CRIT 2>&1 | grep -E -B1 'time:' | grep -v -E '^--$|change:|time: +\[[−+-]' | tee -a "$RESULTS" || true
 fi
 say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 say "results: $RESULTS"
