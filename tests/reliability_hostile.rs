@@ -565,8 +565,11 @@ fn creds() -> Credentials {
     Credentials::new("hostile-access-key-id", "hostile-access-key-secret")
 }
 
-/// A valid signed CreateDISyncTask: (raw query, headers, body).
-fn valid_request(algorithm: SignatureAlgorithm) -> (String, Vec<(String, String)>, Vec<u8>) {
+/// A received request: (raw query, headers, body).
+type Raw = (String, Vec<(String, String)>, Vec<u8>);
+
+/// A valid signed CreateDISyncTask.
+fn valid_request(algorithm: SignatureAlgorithm) -> Raw {
     let request = RpcRequest::new("CreateDISyncTask", "2020-05-18", "127.0.0.1:8080")
         .query_param("ProjectId", "10000")
         .query_param("TaskType", "DI_REALTIME")
@@ -681,7 +684,7 @@ fn verification_of_pathological_requests() {
     for algorithm in SignatureAlgorithm::ALL {
         let (query, headers, body) = valid_request(algorithm);
         let long_value = "%FF".repeat(20_000);
-        let cases: Vec<(String, Vec<(String, String)>, Vec<u8>)> = vec![
+        let cases: Vec<Raw> = vec![
             // Percent-encoded invalid UTF-8 in the query.
             (
                 format!("{query}&TaskName=%FF%FE%C0%80"),

@@ -60,9 +60,10 @@ async fn one(delay: Duration) -> (Duration, u32) {
         .await
         .unwrap();
     let process = emu.inspect().process(created.process_id.unwrap()).unwrap();
-    let ready =
-        time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(process.ready_at_ms) * 1_000_000)
-            .unwrap();
+    let ready = time::OffsetDateTime::from_unix_timestamp_nanos(
+        i128::from(process.ready_at_ms) * 1_000_000,
+    )
+    .unwrap();
     let seen = seen_at.lock().unwrap().unwrap();
     assert!(seen >= ready, "seen before ready");
     emu.shutdown().await.unwrap();

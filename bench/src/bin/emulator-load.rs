@@ -58,11 +58,17 @@ async fn main() {
 
     let dir = tempfile::tempdir().expect("a temporary directory");
     let mut cmd = Command::new(&dwdi);
-    cmd.args(["emulator", "--listen", "127.0.0.1:0", "--processing-delay", "0s"])
-        .args(["--access-key-id", ID, "--access-key-secret", SECRET])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+    cmd.args([
+        "emulator",
+        "--listen",
+        "127.0.0.1:0",
+        "--processing-delay",
+        "0s",
+    ])
+    .args(["--access-key-id", ID, "--access-key-secret", SECRET])
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::null());
     if !in_memory {
         cmd.arg("--data-dir").arg(dir.path());
     }
@@ -82,8 +88,11 @@ async fn main() {
     );
 
     let transport: Arc<dyn Transport> = Arc::new(
-        ReqwestTransport::new(Timeouts { connect: Duration::from_secs(5), read: Duration::from_secs(60) })
-            .expect("transport"),
+        ReqwestTransport::new(Timeouts {
+            connect: Duration::from_secs(5),
+            read: Duration::from_secs(60),
+        })
+        .expect("transport"),
     );
     let client = Client::builder()
         .endpoint(endpoint.clone())
@@ -134,7 +143,13 @@ async fn main() {
         ids.extend(i);
     }
     let elapsed = start.elapsed();
-    report("CreateDISyncTask (write, committed before the answer)", clients, latencies.len(), elapsed, &mut latencies);
+    report(
+        "CreateDISyncTask (write, committed before the answer)",
+        clients,
+        latencies.len(),
+        elapsed,
+        &mut latencies,
+    );
     println!(
         "{}",
         json!({"measure": "memory", "tasks": ids.len(), "content_bytes": content.len(),
@@ -156,7 +171,11 @@ async fn main() {
                 let file_id = ids[k % ids.len()];
                 let t = Instant::now();
                 client
-                    .call(&GetDISyncTask { project_id: 10000, task_type: TaskType::DiRealtime, file_id })
+                    .call(&GetDISyncTask {
+                        project_id: 10000,
+                        task_type: TaskType::DiRealtime,
+                        file_id,
+                    })
                     .await
                     .expect("get succeeds");
                 latencies.push(t.elapsed());
@@ -169,7 +188,13 @@ async fn main() {
         latencies.extend(w.await.expect("worker"));
     }
     let elapsed = start.elapsed();
-    report("GetDISyncTask (read)", clients, latencies.len(), elapsed, &mut latencies);
+    report(
+        "GetDISyncTask (read)",
+        clients,
+        latencies.len(),
+        elapsed,
+        &mut latencies,
+    );
     println!(
         "{}",
         json!({"measure": "memory after reads", "tasks": ids.len(),

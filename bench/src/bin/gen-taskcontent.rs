@@ -10,5 +10,9 @@ fn main() {
     let out = flag_str("--out").expect("--out FILE");
     let text = task_content(tables).to_json();
     std::fs::write(&out, &text).expect("writes the file");
-    println!("{{\"tables\":{tables},\"bytes\":{},\"file\":{:?}}}", text.len(), out);
+    println!(
+        "{{\"tables\":{tables},\"bytes\":{},\"file\":{:?}}}",
+        text.len(),
+        out
+    );
 }

@@ -22,6 +22,9 @@ fn main() {
             std::hint::black_box(v);
         }
         let mean = start.elapsed() / iterations;
-        println!("{{\"parse_mean_ms\":{:.3},\"iterations\":{iterations}}}", mean.as_secs_f64() * 1e3);
+        println!(
+            "{{\"parse_mean_ms\":{:.3},\"iterations\":{iterations}}}",
+            mean.as_secs_f64() * 1e3
+        );
     }
 }

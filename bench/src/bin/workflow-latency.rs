@@ -24,7 +24,9 @@ const SECRET: &str = "bench-secret";
 
 /// One create workflow; returns (readiness-to-seen latency, polls).
 async fn one(delay: Duration) -> (Duration, u32) {
-    let start = time::OffsetDateTime::now_utc().replace_nanosecond(0).expect("valid");
+    let start = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .expect("valid");
     let emu_clock = Arc::new(ManualClock::new(start));
     let moved = emu_clock.clone();
     let clock = Arc::new(VirtualClock::new(start).on_advance(move |d| moved.advance(d)));
@@ -71,9 +73,14 @@ async fn one(delay: Duration) -> (Duration, u32) {
         .inspect()
         .process(created.process_id.expect("a process"))
         .expect("recorded");
-    let ready = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(process.ready_at_ms) * 1_000_000)
-        .expect("valid");
-    let seen = seen_at.lock().expect("not poisoned").expect("success was seen");
+    let ready = time::OffsetDateTime::from_unix_timestamp_nanos(
+        i128::from(process.ready_at_ms) * 1_000_000,
+    )
+    .expect("valid");
+    let seen = seen_at
+        .lock()
+        .expect("not poisoned")
+        .expect("success was seen");
     let latency = Duration::try_from(seen - ready).unwrap_or(Duration::ZERO);
     emu.shutdown().await.expect("stops");
     (latency, created.polls)
