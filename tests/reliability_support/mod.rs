@@ -121,13 +121,43 @@ pub fn workflow(client: Client) -> Workflow {
     Workflow::new(client).with_poll_policy(fast_poll())
 }
 
-/// The `dwdi` binary of this build profile, built first (`cargo build -p dataworks-cli`) so
-/// it is never stale.
+/// The newest modification time of the files that go into `dwdi` (our crates' sources and
+/// manifests, the lock file).
+fn newest_source(root: &Path) -> std::time::SystemTime {
+    fn walk(path: &Path, newest: &mut std::time::SystemTime) {
+        let Ok(meta) = std::fs::metadata(path) else {
+            return;
+        };
+        if meta.is_dir() {
+            for entry in std::fs::read_dir(path).into_iter().flatten().flatten() {
+                walk(&entry.path(), newest);
+            }
+        } else if let Ok(modified) = meta.modified() {
+            *newest = (*newest).max(modified);
+        }
+    }
+    let mut newest = std::time::SystemTime::UNIX_EPOCH;
+    for krate in ["cli", "workflow", "emulator", "signer", "wire", "taskparam"] {
+        walk(&root.join("crates").join(krate).join("src"), &mut newest);
+        walk(
+            &root.join("crates").join(krate).join("Cargo.toml"),
+            &mut newest,
+        );
+    }
+    walk(&root.join("Cargo.toml"), &mut newest);
+    walk(&root.join("Cargo.lock"), &mut newest);
+    newest
+}
+
+/// The `dwdi` binary of this build profile, never stale.
 ///
 /// The root package cannot see another package's binary through `CARGO_BIN_EXE_*` (that
 /// needs the unstable artifact dependencies), so the path is derived from this test's own
-/// executable: `<target>/<profile>/deps/<test>` → `<target>/<profile>/dwdi`. The build uses the
-/// same target directory and profile, so it is a no-op when the binary is fresh.
+/// executable: `<target>/<profile>/deps/<test>` → `<target>/<profile>/dwdi`. When the binary is
+/// missing or older than a source file of our crates, it is built first with
+/// `cargo build -p dataworks-cli --bin dwdi` in the same target directory and profile. (Not
+/// unconditionally: `cargo test --workspace` unifies features differently than `-p
+/// dataworks-cli`, so a build would redo work that the test run already did.)
 pub fn dwdi_binary() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let profile_dir = exe
@@ -140,6 +170,12 @@ pub fn dwdi_binary() -> PathBuf {
         .expect("profile directory has a parent")
         .to_path_buf();
     let binary = profile_dir.join(format!("dwdi{}", std::env::consts::EXE_SUFFIX));
+    let fresh = std::fs::metadata(&binary)
+        .and_then(|m| m.modified())
+        .is_ok_and(|built| built >= newest_source(Path::new(env!("CARGO_MANIFEST_DIR"))));
+    if fresh {
+        return binary;
+    }
     let mut build = Command::new(env!("CARGO"));
     build
         .args(["build", "--quiet", "-p", "dataworks-cli", "--bin", "dwdi"])
