@@ -6,7 +6,8 @@ use std::sync::Arc;
 use dataworks_signer::rpc::{RpcRequest, SigningParams, sign_request};
 use dataworks_signer::{Credentials, SignatureAlgorithm};
 use dataworks_wire::{
-    GetDISyncTask, Operation, Response, UpdateDISyncTask, WireError, decode_response_with_headers,
+    GetDISyncTask, Operation, Response, TaskType, UpdateDISyncTask, WireError,
+    decode_response_with_headers,
 };
 use rand::Rng;
 use tokio::time::Instant;
@@ -193,6 +194,15 @@ pub struct UpdateOutcome {
     pub attempts: u32,
 }
 
+/// The result of reading a task back: does its content equal what we meant to apply?
+#[derive(Debug, Clone)]
+pub struct ReadBack {
+    /// True when the task's current content equals the given content as JSON.
+    pub matches: bool,
+    /// The request id of the `GetDISyncTask` answer.
+    pub request_id: Option<String>,
+}
+
 /// A per-call budget shared by every attempt of one logical call.
 struct Budget {
     start: Instant,
@@ -275,28 +285,19 @@ impl Client {
             if !error.maybe_applied() {
                 return Err(error);
             }
-            let read = GetDISyncTask {
-                project_id: op.project_id,
-                task_type: op.task_type,
-                file_id: op.file_id,
-            };
             tracing::info!(
                 file_id = op.file_id,
                 "UpdateDISyncTask outcome unknown; reading the task back"
             );
-            let Ok(current) = self.call_with_budget(&read, &mut budget).await else {
+            let Ok(read_back) = self
+                .read_back(op.project_id, op.task_type, op.file_id, sent, &mut budget)
+                .await
+            else {
                 return Err(error);
             };
-            let applied = current.data.as_ref().is_some_and(|d| {
-                d.code.as_deref().is_some_and(|c| same_json(c, sent))
-                    || d.solution_detail
-                        .as_ref()
-                        .and_then(|s| s.process_content.as_deref())
-                        .is_some_and(|c| same_json(c, sent))
-            });
-            if applied {
+            if read_back.matches {
                 return Ok(UpdateOutcome {
-                    request_id: current.request_id,
+                    request_id: read_back.request_id,
                     status: Some("success".to_owned()),
                     message: Some("applied (confirmed by reading the task back)".to_owned()),
                     confirmed_by_read_back: true,
@@ -313,6 +314,48 @@ impl Client {
                 "the task does not have the new content yet; sending the update again"
             );
         }
+    }
+
+    /// Reads the task back (`GetDISyncTask`, retried like any read) and says whether its
+    /// content already equals `content` as JSON. The workflow's `resume` uses it before an
+    /// update, so an update that landed just before an interruption is not applied twice.
+    pub async fn read_task_content_matches(
+        &self,
+        project_id: i64,
+        task_type: TaskType,
+        file_id: i64,
+        content: &str,
+    ) -> Result<ReadBack, CallError> {
+        let mut budget = self.budget();
+        self.read_back(project_id, task_type, file_id, content, &mut budget)
+            .await
+    }
+
+    async fn read_back(
+        &self,
+        project_id: i64,
+        task_type: TaskType,
+        file_id: i64,
+        content: &str,
+        budget: &mut Budget,
+    ) -> Result<ReadBack, CallError> {
+        let read = GetDISyncTask {
+            project_id,
+            task_type,
+            file_id,
+        };
+        let current = self.call_with_budget(&read, budget).await?;
+        let matches = current.data.as_ref().is_some_and(|d| {
+            d.code.as_deref().is_some_and(|c| same_json(c, content))
+                || d.solution_detail
+                    .as_ref()
+                    .and_then(|s| s.process_content.as_deref())
+                    .is_some_and(|c| same_json(c, content))
+        });
+        Ok(ReadBack {
+            matches,
+            request_id: current.request_id,
+        })
     }
 
     fn budget(&self) -> Budget {

@@ -89,7 +89,7 @@ pub mod transport;
 pub mod workflow;
 pub mod workflow_error;
 
-pub use client::{BuildError, Client, ClientBuilder, UpdateOutcome};
+pub use client::{BuildError, Client, ClientBuilder, ReadBack, UpdateOutcome};
 pub use clock::{Clock, TokioClock};
 pub use error::{CallError, CallErrorKind, StopReason};
 pub use input::TaskParamInput;

@@ -368,6 +368,12 @@ impl Workflow {
 
     /// Resumes after an interruption: polls `process_id` until it ends (within the wait
     /// limit), then applies its content as `then` says.
+    ///
+    /// An update is applied only when the task does not have the content already: the
+    /// interrupted run may have sent `UpdateDISyncTask` and lost only the answer, so the
+    /// task is read back first (`GetDISyncTask`) and, when its content equals the process's
+    /// content, the result says `confirmed_by_read_back` and nothing is sent again. (A create
+    /// needs no such check: its `ClientToken` makes the repeat return the first answer.)
     pub async fn resume(
         &self,
         project_id: i64,
@@ -380,6 +386,32 @@ impl Workflow {
         let result = self
             .wait_in(&mut run, project_id, task_type, process_id)
             .await?;
+        if let Apply::Update { file_id, .. } = &then {
+            let read_back = self
+                .client
+                .read_task_content_matches(project_id, task_type, *file_id, &result.task_content)
+                .await
+                .map_err(|source| WorkflowError::Read {
+                    file_id: *file_id,
+                    source: Box::new(source),
+                })?;
+            if read_back.matches {
+                run.emit(Stage::Apply);
+                run.emit(Stage::Done);
+                return Ok(Applied {
+                    action: AppliedAction::Updated,
+                    project_id,
+                    task_type: task_type.to_string(),
+                    file_id: *file_id,
+                    process_id: Some(process_id),
+                    polls: result.polls,
+                    elapsed: run.progress.elapsed,
+                    request_id: read_back.request_id,
+                    confirmed_by_read_back: true,
+                    task_content: result.task_content,
+                });
+            }
+        }
         self.apply(
             &mut run,
             project_id,

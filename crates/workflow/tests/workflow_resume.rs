@@ -132,9 +132,33 @@ async fn update_times_out_then_resumes() {
         .await
         .unwrap();
     assert_eq!(done.action, AppliedAction::Updated);
+    assert!(!done.confirmed_by_read_back, "the first resume applies");
     let task = emu.inspect().task(created.file_id).unwrap();
     assert_eq!(task.update_count, 1);
     assert!(task.content.contains("refunds"));
+
+    // A second resume from the same process (as after a crash that lost only the answer of
+    // the first apply) reads the task back, finds the content applied, and sends no update.
+    let again = quick
+        .resume(
+            PROJECT,
+            TaskType::DiRealtime,
+            process_id,
+            Apply::Update {
+                file_id: created.file_id,
+                resource_group: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.action, AppliedAction::Updated);
+    assert!(again.confirmed_by_read_back);
+    assert_eq!(again.task_content, done.task_content);
+    let task = emu.inspect().task(created.file_id).unwrap();
+    assert_eq!(
+        task.update_count, 1,
+        "a resumed update is never applied twice"
+    );
 }
 
 #[tokio::test]
