@@ -100,7 +100,7 @@ PROPTEST_CASES="$PROPTEST_CASES" RELIABILITY_HUGE=200000 timeout "$PROPTEST_SECO
   cargo test --release -p dataworks-di --test reliability_hostile -- --test-threads=2 >"$log" 2>&1
 rc=$?
 elapsed=$(( $(date +%s) - start ))
-props=$(grep -c '^test .*never_panics.* ok$' "$log")
+props=$(grep -c -E '^test .*(never_panics|wrong_values).* ok$' "$log")
 passed=$(sed -n 's/^test result: ok\. \([0-9]*\) passed.*/\1/p' "$log" | tail -1)
 if [[ $rc -eq 0 ]]; then
   say "proptest: ${passed:-0} tests passed in ${elapsed}s; $props properties x $PROPTEST_CASES cases = $(( props * PROPTEST_CASES )) generated inputs, no finding"
