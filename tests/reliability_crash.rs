@@ -131,17 +131,23 @@ async fn kill_9_mid_run_loses_nothing_acknowledged_and_resumed_workflows_finish(
         base.push(answer.data.unwrap().file_id.unwrap());
     }
 
-    // The run: 40 creates and 30 updates at once; kill -9 after 20 acknowledgements.
-    let mut jobs: Vec<Job> = (0..CREATES)
-        .map(|i| Job::Create {
-            name: format!("crash_{i:02}"),
-            token: format!("crash-run-{i:02}"),
-        })
-        .collect();
-    jobs.extend(base.iter().map(|&file_id| Job::Update { file_id }));
+    // The run: 40 creates and 30 updates, interleaved and started 20 ms apart, so that when
+    // dwdi is killed (after 20 acknowledgements) some workflows are polling or applying and
+    // some have not got a process id yet (they are re-run with the same ClientToken).
+    let creates = (0..CREATES).map(|i| Job::Create {
+        name: format!("crash_{i:02}"),
+        token: format!("crash-run-{i:02}"),
+    });
+    let mut updates = base.iter().map(|&file_id| Job::Update { file_id });
+    let mut jobs: Vec<Job> = Vec::new();
+    for create in creates {
+        jobs.push(create);
+        jobs.extend(updates.next());
+    }
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<()>();
     let mut handles = Vec::new();
-    for job in jobs {
+    for (n, job) in jobs.into_iter().enumerate() {
+        let start_after = Duration::from_millis(20 * n as u64);
         let pid = Arc::new(AtomicI64::new(0));
         let seen = pid.clone();
         let wf = Workflow::new(client(&emu.endpoint, http.clone(), crash_retry()))
@@ -153,6 +159,7 @@ async fn kill_9_mid_run_loses_nothing_acknowledged_and_resumed_workflows_finish(
             });
         let done = done_tx.clone();
         handles.push(tokio::spawn(async move {
+            tokio::time::sleep(start_after).await;
             let result = tokio::time::timeout(Duration::from_secs(120), run_job(wf, job.clone()))
                 .await
                 .expect("a workflow hung");
@@ -206,41 +213,43 @@ async fn kill_9_mid_run_loses_nothing_acknowledged_and_resumed_workflows_finish(
     );
     // Resume the interrupted workflows: from the process id when they had one, else again
     // from the start with the same ClientToken.
-    let mut resumed_from_process = 0;
-    let mut rerun = 0;
+    let resumed_from_process = interrupted
+        .iter()
+        .filter(|o| o.process_id.is_some())
+        .count();
+    let rerun = interrupted.len() - resumed_from_process;
     let mut finished: Vec<(Job, Applied)> = acknowledged
         .iter()
         .map(|o| (o.job.clone(), o.result.as_ref().unwrap().clone()))
         .collect();
-    for outcome in &interrupted {
+    let resumes = interrupted.iter().map(|outcome| {
         let wf = workflow(client(&emu.endpoint, http.clone(), fast_retry()));
-        let applied = match (&outcome.job, outcome.process_id) {
-            (Job::Create { name, token }, Some(pid)) => {
-                resumed_from_process += 1;
-                let then = Apply::Create {
-                    name: name.clone(),
-                    folder: Some(FOLDER.into()),
-                    resource_group: Some("S_res_group_reliability".into()),
-                    client_token: Some(format!("{token}-create")),
-                };
-                wf.resume(PROJECT, TaskType::DiRealtime, pid, then).await
-            }
-            (Job::Update { file_id }, Some(pid)) => {
-                resumed_from_process += 1;
-                let then = Apply::Update {
-                    file_id: *file_id,
-                    resource_group: None,
-                };
-                wf.resume(PROJECT, TaskType::DiRealtime, pid, then).await
-            }
-            (job, None) => {
-                rerun += 1;
-                run_job(wf, job.clone()).await
-            }
-        };
-        let applied = applied.unwrap_or_else(|e| panic!("resumed {:?} failed: {e}", outcome.job));
-        finished.push((outcome.job.clone(), applied));
-    }
+        async move {
+            let applied = match (&outcome.job, outcome.process_id) {
+                (Job::Create { name, token }, Some(pid)) => {
+                    let then = Apply::Create {
+                        name: name.clone(),
+                        folder: Some(FOLDER.into()),
+                        resource_group: Some("S_res_group_reliability".into()),
+                        client_token: Some(format!("{token}-create")),
+                    };
+                    wf.resume(PROJECT, TaskType::DiRealtime, pid, then).await
+                }
+                (Job::Update { file_id }, Some(pid)) => {
+                    let then = Apply::Update {
+                        file_id: *file_id,
+                        resource_group: None,
+                    };
+                    wf.resume(PROJECT, TaskType::DiRealtime, pid, then).await
+                }
+                (job, None) => run_job(wf, job.clone()).await,
+            };
+            let applied =
+                applied.unwrap_or_else(|e| panic!("resumed {:?} failed: {e}", outcome.job));
+            (outcome.job.clone(), applied)
+        }
+    });
+    finished.extend(futures::future::join_all(resumes).await);
     emu.kill9();
     eprintln!("reliability_crash: resumed after {:?}", t0.elapsed());
     assert_eq!(integrity_check(dir.path()), "ok", "at the end");
