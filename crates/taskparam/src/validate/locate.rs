@@ -19,24 +19,26 @@ pub fn locate(text: &str, wanted: &HashSet<&str>) -> HashMap<String, (usize, usi
     // Byte offsets → (line, column), walking the text once in offset order.
     let mut order: Vec<usize> = (0..found.len()).collect();
     order.sort_by_key(|&i| found.get(i).map_or(0, |f| f.1));
+    // The column is counted as the walk goes (one step per character start byte), so the
+    // whole conversion is linear in the text even for a one-line document with many problems.
     let mut out = HashMap::with_capacity(found.len());
-    let (mut line, mut line_start, mut at) = (1usize, 0usize, 0usize);
+    let (mut line, mut column, mut at) = (1usize, 1usize, 0usize);
     for i in order {
         let Some((pointer, offset)) = found.get(i) else {
             continue;
         };
         let offset = (*offset).min(text.len());
         while at < offset {
-            if text.as_bytes().get(at) == Some(&b'\n') {
-                line += 1;
-                line_start = at + 1;
+            match text.as_bytes().get(at) {
+                Some(b'\n') => {
+                    line += 1;
+                    column = 1;
+                }
+                Some(&byte) if byte & 0xC0 != 0x80 => column += 1,
+                _ => {}
             }
             at += 1;
         }
-        let column = text
-            .get(line_start..offset)
-            .map_or(offset - line_start, |s| s.chars().count())
-            + 1;
         out.insert(pointer.clone(), (line, column));
     }
     out
@@ -210,6 +212,16 @@ mod tests {
         for text in ["[}", "{\"a\":}", "[,,]", "{\"a\" 1 2}", "\"\\"] {
             let _ = locate(text, &wanted);
         }
+    }
+
+    #[test]
+    fn columns_count_characters_on_one_long_line() {
+        let text = r#"{"é":1,"b":[1,"ü",3]}"#;
+        let wanted: HashSet<&str> = ["/é", "/b/1", "/b/2"].into_iter().collect();
+        let found = locate(text, &wanted);
+        assert_eq!(found.get("/é"), Some(&(1, 6)));
+        assert_eq!(found.get("/b/1"), Some(&(1, 15)));
+        assert_eq!(found.get("/b/2"), Some(&(1, 19)));
     }
 
     proptest! {
