@@ -190,6 +190,7 @@ pub fn decode_error(http_status: u16, body: &[u8]) -> ApiError {
             let request_id = take(&mut map, "RequestId").and_then(scalar_text);
             let code = take(&mut map, "Code")
                 .and_then(scalar_text)
+                .filter(|code| !code.trim().is_empty())
                 .unwrap_or_else(|| UNKNOWN_SERVER_ERROR.to_owned());
             error_from_fields(http_status, code, request_id, &mut map)
         }
@@ -392,6 +393,15 @@ mod tests {
         assert!(error.is_retryable());
         let empty = decode_error(500, b"");
         assert!(empty.message.contains("HTTP 500"));
+    }
+
+    #[test]
+    fn an_empty_code_is_an_unknown_server_error() {
+        for body in [&br#"{"Code":""}"#[..], br#"{"Code":"  ","Message":"m"}"#] {
+            let error = decode_error(503, body);
+            assert_eq!(error.code, UNKNOWN_SERVER_ERROR, "{body:?}");
+            assert!(error.is_retryable());
+        }
     }
 
     #[test]
