@@ -100,6 +100,7 @@ pub(crate) async fn process(
     let now_ms = crate::clock::unix_ms(now);
     let app2 = Arc::clone(&app);
     tokio::task::spawn_blocking(move || {
+        actions::precheck(&any)?;
         app2.store.write(|tx| {
             actions::execute(
                 &Ctx {

@@ -46,6 +46,23 @@ pub(crate) fn execute(ctx: &Ctx<'_>, request: &AnyRequest) -> Result<Value, Serv
     }
 }
 
+/// Checks what needs no store: the `TaskContent` of Create/UpdateDISyncTask. The dispatcher
+/// runs it before taking the store's only connection, so a large or hostile document is
+/// refused without holding up every other request; the actions rely on it having run.
+pub(crate) fn precheck(request: &AnyRequest) -> Result<(), ServiceError> {
+    let checked = match request {
+        AnyRequest::CreateDISyncTask(r) => {
+            crate::content::check_content(r.task_type.as_str(), &r.task_content)
+        }
+        AnyRequest::UpdateDISyncTask(r) => match &r.task_content {
+            Some(content) => crate::content::check_content(r.task_type.as_str(), content),
+            None => Ok(()),
+        },
+        _ => Ok(()),
+    };
+    checked.map_err(ServiceError::invalid_parameter)
+}
+
 fn run(ctx: &Ctx<'_>, request: &AnyRequest) -> Result<Value, ServiceError> {
     match request {
         AnyRequest::GenerateDISyncTaskConfigForCreating(r) => generate::for_creating(ctx, r),
@@ -159,6 +176,35 @@ mod tests {
             task_param: None,
             client_token: token.map(str::to_string),
         }
+    }
+
+    #[test]
+    fn precheck_refuses_bad_content_before_the_store_and_passes_the_rest() {
+        let bad = AnyRequest::CreateDISyncTask(create("t", "{\"type\":\"job\"", None));
+        let err = precheck(&bad).unwrap_err();
+        assert!(err.to_string().contains("TaskContent"), "{err}");
+        let update = AnyRequest::UpdateDISyncTask(dataworks_wire::UpdateDISyncTask {
+            project_id: 10000,
+            task_type: TaskType::DiOffline,
+            file_id: 1,
+            task_content: Some("[1,2".into()),
+            task_param: None,
+        });
+        assert!(precheck(&update).is_err());
+        let metadata_only = AnyRequest::UpdateDISyncTask(dataworks_wire::UpdateDISyncTask {
+            project_id: 10000,
+            task_type: TaskType::DiOffline,
+            file_id: 1,
+            task_content: None,
+            task_param: Some("{}".into()),
+        });
+        assert!(precheck(&metadata_only).is_ok());
+        let read = AnyRequest::GetDISyncTask(dataworks_wire::GetDISyncTask {
+            project_id: 10000,
+            task_type: TaskType::DiOffline,
+            file_id: 1,
+        });
+        assert!(precheck(&read).is_ok());
     }
 
     proptest! {

@@ -23,7 +23,7 @@ pub(crate) fn create(ctx: &Ctx<'_>, r: &CreateDISyncTask) -> Result<Value, Servi
                 "TaskName is required to create a sync task (the node's name in its folder).",
             )
         })?;
-    content::check_content(task_type, &r.task_content).map_err(ServiceError::invalid_parameter)?;
+    // The content was validated by `actions::precheck`, outside the store's lock.
     let meta = match &r.task_param {
         Some(p) => content::task_meta(p).map_err(ServiceError::invalid_parameter)?,
         None => content::TaskMetaInfo::default(),
@@ -62,7 +62,7 @@ pub(crate) fn update(ctx: &Ctx<'_>, r: &UpdateDISyncTask) -> Result<Value, Servi
     let mut task = require_task(ctx, r.project_id, task_type, r.file_id)?;
     let mut changed = false;
     if let Some(content) = &r.task_content {
-        content::check_content(task_type, content).map_err(ServiceError::invalid_parameter)?;
+        // Validated by `actions::precheck`, outside the store's lock.
         if *content != task.content {
             task.content = content.clone();
             changed = true;
