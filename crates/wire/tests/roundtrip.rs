@@ -240,7 +240,11 @@ proptest! {
     #[test]
     fn error_bodies(code in prop_oneof![
             proptest::sample::select(ErrorCode::KNOWN.to_vec()),
-            text().prop_map(ErrorCode::Other)
+            // A blank code is not a code: it decodes as `SDK.UnknownServerError` (unit test
+            // `an_empty_code_is_an_unknown_server_error`), so it cannot round-trip.
+            text()
+                .prop_filter("a blank code", |t| !t.trim().is_empty())
+                .prop_map(ErrorCode::Other)
         ],
         message in text(), request_id in opt_text(), host_id in opt_text(), recommend in opt_text()) {
         let mut error = ApiError::new(code.clone(), message);
