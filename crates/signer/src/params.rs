@@ -36,9 +36,45 @@ pub(crate) fn sorted<P: Param>(params: &[P]) -> Vec<(&str, &str)> {
     pairs
 }
 
+/// Merges two lists sorted as [`sorted`] sorts into one sorted list (fewer comparisons than
+/// sorting their concatenation, which showed up in the v1 signing profile).
+pub(crate) fn merge_sorted<'a>(
+    a: &[(&'a str, &'a str)],
+    b: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    let mut merged = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        if y < x {
+            merged.push(*y);
+            j += 1;
+        } else {
+            merged.push(*x);
+            i += 1;
+        }
+    }
+    merged.extend_from_slice(a.get(i..).unwrap_or_default());
+    merged.extend_from_slice(b.get(j..).unwrap_or_default());
+    merged
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn merging_equals_sorting_the_concatenation(
+            a in proptest::collection::vec(("[a-cA-C_é]{0,3}", "[xy ]{0,2}"), 0..8),
+            b in proptest::collection::vec(("[a-cA-C_é]{0,3}", "[xy ]{0,2}"), 0..8),
+        ) {
+            let (a, b) = (sorted(&a), sorted(&b));
+            let mut expected = [a.clone(), b.clone()].concat();
+            expected.sort_unstable();
+            prop_assert_eq!(merge_sorted(&a, &b), expected);
+        }
+    }
     use std::collections::BTreeMap;
 
     #[test]

@@ -45,6 +45,7 @@ use std::fmt;
 use time::OffsetDateTime;
 
 use crate::encoding::{encode_pairs, percent_encode_into};
+use crate::params::{merge_sorted, sorted};
 use crate::redact;
 use crate::timestamp::{self, TimestampError};
 use crate::v1::{self, V1Signature};
@@ -356,39 +357,36 @@ fn sign_v1(
             return Err(SignError::ReservedParameter { name: name.clone() });
         }
     }
-    let mut common: Vec<(&str, &str)> = vec![
-        ("Action", &request.action),
-        ("Version", &request.version),
-        ("Format", "JSON"),
-        ("Timestamp", timestamp),
-        ("SignatureNonce", nonce),
-        ("SignatureMethod", v1::SIGNATURE_METHOD),
-        ("SignatureVersion", v1::SIGNATURE_VERSION),
+    // The common parameters, in sorted order (`SecurityToken` takes its place for STS).
+    let mut common: Vec<(&str, &str)> = Vec::with_capacity(9);
+    common.extend([
         ("AccessKeyId", credentials.access_key_id()),
-    ];
+        ("Action", request.action.as_str()),
+        ("Format", "JSON"),
+    ]);
     if let Some(token) = credentials.security_token() {
         common.push(("SecurityToken", token));
     }
-    let query_params = || {
-        common
-            .iter()
-            .copied()
-            .chain(request.query.iter().map(|(n, v)| (n.as_str(), v.as_str())))
-    };
-    let mut signed: Vec<(&str, &str)> = query_params()
-        .chain(request.form.iter().map(|(n, v)| (n.as_str(), v.as_str())))
-        .collect();
-    signed.sort_unstable();
+    common.extend([
+        ("SignatureMethod", v1::SIGNATURE_METHOD),
+        ("SignatureNonce", nonce),
+        ("SignatureVersion", v1::SIGNATURE_VERSION),
+        ("Timestamp", timestamp),
+        ("Version", request.version.as_str()),
+    ]);
+    debug_assert!(common.is_sorted());
+    let query = sorted(&request.query);
+    let signed = merge_sorted(&common, &merge_sorted(&query, &sorted(&request.form)));
     let signature = v1::sign_sorted("POST", &signed, credentials.access_key_secret());
 
-    let mut path_and_query = String::from("/?");
+    // "/?" + the query + "&Signature=" + the percent-encoded base64 signature (at most 40).
+    let mut path_and_query = String::with_capacity(signature.canonicalized_query_string.len() + 64);
+    path_and_query.push_str("/?");
     if request.form.is_empty() {
         // Without a form the signed parameters are the query parameters: reuse their encoding.
         path_and_query.push_str(&signature.canonicalized_query_string);
     } else {
-        let mut query: Vec<(&str, &str)> = query_params().collect();
-        query.sort_unstable();
-        path_and_query.push_str(&encode_pairs(query));
+        path_and_query.push_str(&encode_pairs(merge_sorted(&common, &query)));
     }
     path_and_query.push_str("&Signature=");
     percent_encode_into(&mut path_and_query, &signature.signature);
