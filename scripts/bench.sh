@@ -23,9 +23,9 @@ say() { echo "$*" | tee -a "$RESULTS"; }
 run() { "$@" 2>&1 | tee -a "$RESULTS"; }
 
 if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
-  SIGN_SECONDS=1; SIGN_N=200; TIME_RUNS=3; LAT_RUNS=3; LOAD_SECONDS=3; LOAD_TASKS=2000; PY_ITER=1; CRIT="--warm-up-time 1 --measurement-time 1"
+  SIGN_SECONDS=1; SIGN_N=200; RATIO_ROUNDS=5; TIME_RUNS=3; LAT_RUNS=3; LOAD_SECONDS=3; LOAD_TASKS=2000; PY_ITER=1; CRIT="--warm-up-time 1 --measurement-time 1"
 else
-  SIGN_SECONDS=3; SIGN_N=1000; TIME_RUNS=10; LAT_RUNS=20; LOAD_SECONDS=10; LOAD_TASKS=10000; PY_ITER=3; CRIT="--warm-up-time 1 --measurement-time 3"
+  SIGN_SECONDS=3; SIGN_N=1000; RATIO_ROUNDS=40; TIME_RUNS=10; LAT_RUNS=20; LOAD_SECONDS=10; LOAD_TASKS=10000; PY_ITER=3; CRIT="--warm-up-time 1 --measurement-time 3"
 fi
 
 say "# scripts/bench.sh, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -50,6 +50,8 @@ say "$("$PY" --version), jsonschema $("$PY" -c 'import importlib.metadata as m; 
 say "## signing: ours vs the official Python SDK on the same $SIGN_N requests (GenerateDISyncTaskConfigForUpdating, 2 KiB TaskParam), and the bare-HMAC floors"
 run "$REL/sign-rate" --out "$OUT/sign-requests.json" --n "$SIGN_N" --seconds "$SIGN_SECONDS"
 run "$PY" scripts/bench_sign.py "$OUT/sign-requests.json" "$SIGN_SECONDS"
+say "signing against its floors, interleaved rounds (fastest and median round):"
+run "$REL/sign-ratio" --rounds "$RATIO_ROUNDS"
 
 say "## validation: a real-time TaskContent with 5,000 tables"
 run "$REL/gen-taskcontent" --tables 5000 --out "$OUT/task-content-5000.json"
