@@ -180,9 +180,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .and_then(|i| stats.get(i).copied())
     };
     for ((case, floor, _), (min, median)) in cases.iter().zip(&stats) {
-        let (floor_min, floor_median) = floor
-            .and_then(stat_of)
-            .unwrap_or((f64::NAN, f64::NAN));
+        let (floor_min, floor_median) = floor.and_then(stat_of).unwrap_or((f64::NAN, f64::NAN));
         println!(
             "{}",
             json!({

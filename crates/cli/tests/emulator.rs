@@ -65,6 +65,17 @@ fn call(
     query: &[(&str, &str)],
     form: &[(&str, &str)],
 ) -> (u16, Value) {
+    call_as(&Credentials::new(ID, SECRET), endpoint, action, query, form)
+}
+
+/// [`call`] signed with `credentials`.
+fn call_as(
+    credentials: &Credentials,
+    endpoint: &str,
+    action: &str,
+    query: &[(&str, &str)],
+    form: &[(&str, &str)],
+) -> (u16, Value) {
     let host = endpoint.trim_start_matches("http://");
     let mut req = RpcRequest::new(action, "2020-05-18", host);
     for (k, v) in query {
@@ -75,7 +86,7 @@ fn call(
     }
     let signed = sign_request(
         &req,
-        &Credentials::new(ID, SECRET),
+        credentials,
         &SigningParams {
             algorithm: SignatureAlgorithm::Acs3HmacSha256,
             timestamp: dataworks_signer::system::now_utc(),
@@ -194,9 +205,84 @@ fn default_pair_is_printed_and_sigterm_stops() {
 }
 
 #[test]
+fn sts_access_keys_from_the_command_line() {
+    let mut emu = start(&[
+        "--sts-access-key-id",
+        "STS.cli-test-id",
+        "--sts-access-key-secret",
+        "sts-test-secret",
+        "--sts-security-token",
+        "sts-test-token",
+    ]);
+    let banner = emu.banner.join("\n");
+    assert!(
+        banner.contains("access key ids: STS.cli-test-id"),
+        "{banner}"
+    );
+    assert!(
+        !banner.contains(dataworks_emulator::DEFAULT_ACCESS_KEY_SECRET),
+        "the default pair is off once keys are given: {banner}"
+    );
+    assert!(
+        !banner.contains("sts-test-secret") && !banner.contains("sts-test-token"),
+        "neither the STS secret nor the token may be printed: {banner}"
+    );
+    let query = [
+        ("ProjectId", "10000"),
+        ("TaskType", "DI_OFFLINE"),
+        ("TaskName", "made-with-sts"),
+    ];
+    let form = [("TaskContent", batch_job())];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let sts = Credentials::new("STS.cli-test-id", "sts-test-secret");
+    let (status, body) = call_as(
+        &sts.clone().with_security_token("sts-test-token"),
+        &emu.endpoint,
+        "CreateDISyncTask",
+        &query,
+        &form,
+    );
+    assert_eq!(status, 200, "{body}");
+    for (creds, code) in [
+        (sts.clone(), "InvalidSecurityToken.MismatchWithAccessKey"),
+        (
+            sts.with_security_token("another-token"),
+            "InvalidSecurityToken.MismatchWithAccessKey",
+        ),
+        (
+            Credentials::new(
+                dataworks_emulator::DEFAULT_ACCESS_KEY_ID,
+                dataworks_emulator::DEFAULT_ACCESS_KEY_SECRET,
+            ),
+            "InvalidAccessKeyId.NotFound",
+        ),
+    ] {
+        let (status, body) = call_as(&creds, &emu.endpoint, "CreateDISyncTask", &query, &form);
+        assert_ne!(status, 200, "{body}");
+        assert_eq!(body["Code"], code, "{body}");
+    }
+    emu.child.kill().unwrap();
+    emu.child.wait().unwrap();
+}
+
+#[test]
 fn usage_errors_exit_2() {
     for args in [
         vec!["emulator", "--access-key-id", "only-id"],
+        vec![
+            "emulator",
+            "--sts-access-key-id",
+            "STS.id",
+            "--sts-access-key-secret",
+            "secret",
+        ],
+        vec![
+            "emulator",
+            "--access-key-id",
+            "",
+            "--access-key-secret",
+            "secret",
+        ],
         vec!["emulator", "--drop-rate", "1.5"],
         vec!["emulator", "--processing-delay", "soon"],
     ] {

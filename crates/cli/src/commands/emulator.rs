@@ -32,6 +32,17 @@ pub struct EmulatorArgs {
         hide_env_values = true
     )]
     pub access_key_secrets: Vec<String>,
+    /// An accepted temporary (STS) AccessKey id (repeatable; pairs with --sts-access-key-secret
+    /// and --sts-security-token in order). Requests with it must carry that token
+    /// (`SecurityToken` with v1, `x-acs-security-token` with ACS3).
+    #[arg(long = "sts-access-key-id", value_name = "ID")]
+    pub sts_access_key_ids: Vec<String>,
+    /// The secret of the --sts-access-key-id at the same position (repeatable).
+    #[arg(long = "sts-access-key-secret", value_name = "SECRET")]
+    pub sts_access_key_secrets: Vec<String>,
+    /// The security token of the --sts-access-key-id at the same position (repeatable).
+    #[arg(long = "sts-security-token", value_name = "TOKEN")]
+    pub sts_security_tokens: Vec<String>,
     /// How long a generation process (and an instance start/terminate) takes, e.g. 500ms, 2s.
     #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = humantime::parse_duration)]
     pub processing_delay: Duration,
@@ -74,6 +85,30 @@ impl EmulatorArgs {
                 self.access_key_secrets.len()
             ));
         }
+        let sts = self.sts_access_key_ids.len();
+        if self.sts_access_key_secrets.len() != sts || self.sts_security_tokens.len() != sts {
+            return Err(format!(
+                "give --sts-access-key-id, --sts-access-key-secret and --sts-security-token in threes \
+                 ({} ids, {} secrets, {} tokens)",
+                sts,
+                self.sts_access_key_secrets.len(),
+                self.sts_security_tokens.len()
+            ));
+        }
+        if let Some(empty) = self
+            .access_key_ids
+            .iter()
+            .chain(&self.access_key_secrets)
+            .chain(&self.sts_access_key_ids)
+            .chain(&self.sts_access_key_secrets)
+            .chain(&self.sts_security_tokens)
+            .position(String::is_empty)
+        {
+            return Err(format!(
+                "credential value #{} is empty; give every id, secret and token a value",
+                empty + 1
+            ));
+        }
         let faults = Faults {
             throttle_rate: self.throttle_rate,
             server_error_rate: self.server_error_rate,
@@ -93,6 +128,14 @@ impl EmulatorArgs {
             });
         for (id, secret) in self.access_key_ids.iter().zip(&self.access_key_secrets) {
             builder = builder.credentials(id.clone(), secret.clone());
+        }
+        for ((id, secret), token) in self
+            .sts_access_key_ids
+            .iter()
+            .zip(&self.sts_access_key_secrets)
+            .zip(&self.sts_security_tokens)
+        {
+            builder = builder.sts_credentials(id.clone(), secret.clone(), token.clone());
         }
         for project in &self.projects {
             builder = builder.project(*project);
@@ -178,7 +221,7 @@ async fn serve(args: EmulatorArgs, builder: EmulatorBuilder) -> Exit {
         format!("workspaces: {}", workspaces(&emu.inspect().projects())),
         format!("access key ids: {}", ids.join(", ")),
     ];
-    if args.access_key_ids.is_empty() {
+    if args.access_key_ids.is_empty() && args.sts_access_key_ids.is_empty() {
         lines.push(format!(
             "default credentials (documented, for local use only): id {DEFAULT_ACCESS_KEY_ID} secret {DEFAULT_ACCESS_KEY_SECRET}"
         ));
