@@ -17,6 +17,9 @@ use std::borrow::Cow;
 
 use percent_encoding::percent_decode_str;
 
+#[cfg(target_arch = "x86_64")]
+mod ssse3;
+
 use crate::Param;
 
 /// Percent-encodes `text` as RFC 3986 over UTF-8: unreserved characters stay, every other byte
@@ -155,6 +158,18 @@ fn escape_words<const DOUBLE: bool>(single: &mut Sink<'_>, double: &mut Sink<'_>
         single.ensure(3 * block.len());
         if DOUBLE {
             double.ensure(5 * block.len());
+        }
+        let mut block = block;
+        #[cfg(target_arch = "x86_64")]
+        if let Some((consumed, s, d)) = ssse3::escape_chunks::<DOUBLE>(
+            single.buffer.as_mut_slice(),
+            single.at,
+            double.buffer.as_mut_slice(),
+            double.at,
+            block,
+        ) {
+            (single.at, double.at) = (s, d);
+            block = block.get(consumed..).unwrap_or_default();
         }
         // Positions in locals and the buffers as plain slices, so they stay in registers.
         (single.at, double.at) = escape_block::<DOUBLE>(
@@ -407,6 +422,74 @@ mod tests {
         }
     }
 
+    /// `(percentEncode(text), percentEncode(percentEncode(text)))` by the scalar encoder only.
+    fn scalar_both(text: &str) -> (String, String) {
+        let mut single = vec![0u8; 3 * text.len() + STORE];
+        let mut double = vec![0u8; 5 * text.len() + STORE];
+        let (s, d) = escape_block::<true>(&mut single, 0, &mut double, 0, text.as_bytes());
+        single.truncate(s);
+        double.truncate(d);
+        (
+            String::from_utf8(single).unwrap(),
+            String::from_utf8(double).unwrap(),
+        )
+    }
+
+    fn dispatched_both(text: &str) -> (String, String) {
+        let mut single = Escaper::with_capacity(0);
+        let mut double = Escaper::with_capacity(0);
+        Escaper::push_escaped_and_double(&mut single, &mut double, text);
+        (single.finish(), double.finish())
+    }
+
+    #[test]
+    fn every_mask_of_escaped_lanes_in_both_halves() {
+        // 256 patterns of escaped lanes in each half of a 16-byte chunk, with every kind of
+        // escaped byte (ASCII punctuation, control, UTF-8) and unreserved neighbours.
+        for mask in 0..256u32 {
+            for escaped in ['"', ' ', '\u{7f}', 'é'] {
+                let half: String = (0..8)
+                    .map(|lane| {
+                        if mask >> lane & 1 == 1 {
+                            escaped
+                        } else {
+                            char::from(b"aZ9-._~b"[lane])
+                        }
+                    })
+                    .collect();
+                for text in [
+                    format!("{half}{half}"),
+                    format!("xxxxxxxx{half}"),
+                    format!("{half}xxxxxxxx{half}"),
+                ] {
+                    assert_eq!(dispatched_both(&text), scalar_both(&text), "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn the_ssse3_path_runs_where_the_cpu_has_it() {
+        let text = "{\"table\":\"order_items_000\"}";
+        let mut single = vec![0u8; 3 * text.len() + STORE];
+        let mut double = vec![0u8; 5 * text.len() + STORE];
+        let done = ssse3::escape_chunks::<true>(&mut single, 0, &mut double, 0, text.as_bytes());
+        if std::arch::is_x86_feature_detected!("ssse3") {
+            let (consumed, s, d) = done.expect("SSSE3 is available");
+            assert_eq!(consumed, 16);
+            assert_eq!(&single[..s], percent_encode(&text[..16]).as_bytes());
+            assert_eq!(
+                &double[..d],
+                percent_encode(&percent_encode(&text[..16])).as_bytes()
+            );
+        } else {
+            assert!(done.is_none());
+        }
+        // Too short for a chunk: the scalar encoder does it all.
+        assert!(ssse3::escape_chunks::<true>(&mut single, 0, &mut double, 0, b"short").is_none());
+    }
+
     #[test]
     fn writer_grows_past_its_first_capacity() {
         let mut escaper = Escaper::with_capacity(0);
@@ -487,6 +570,17 @@ mod tests {
             prop_assert_eq!(double.finish(), percent_encode(&percent_encode(&text)));
             let expected = format!("x&{}", percent_encode(&text));
             prop_assert_eq!(escaper.finish(), expected);
+        }
+
+        #[test]
+        fn the_dispatched_encoder_equals_the_scalar_one(
+            bytes in proptest::collection::vec(any::<u8>(), 0..200),
+            text in prop_oneof![any::<String>(), "[ -~é]{0,300}", "[a-z\"{}:,_.~-]{0,300}"],
+        ) {
+            let lossy = String::from_utf8_lossy(&bytes);
+            for input in [lossy.as_ref(), text.as_str()] {
+                prop_assert_eq!(dispatched_both(input), scalar_both(input));
+            }
         }
 
         #[test]

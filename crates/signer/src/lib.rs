@@ -37,7 +37,9 @@
 //! # Ok::<(), dataworks_signer::rpc::SignError>(())
 //! ```
 #![warn(missing_docs)]
-#![forbid(unsafe_code)]
+// One `unsafe` call exists: the percent-encoder's SSSE3 path, entered after runtime detection
+// (`encoding/ssse3.rs`); everything else is safe code.
+#![deny(unsafe_code)]
 
 mod algorithm;
 mod credentials;
