@@ -23,7 +23,7 @@ FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 PROPTEST_CASES="${PROPTEST_CASES:-20000}"
 PROPTEST_SECONDS="${PROPTEST_SECONDS:-1200}"
 REPORT="$ROOT/target/fuzz-report.txt"
-TARGETS=(taskparam_validate wire_decode request_verify)
+TARGETS=(taskparam_validate wire_decode request_verify percent_encode)
 mkdir -p "$ROOT/target"
 : >"$REPORT"
 say() { echo "$*" | tee -a "$REPORT"; }
