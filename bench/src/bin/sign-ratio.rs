@@ -3,7 +3,7 @@
 //! and each case reports its fastest round (the estimator least disturbed by noise that only
 //! ever adds time) and its median round.
 //!
-//! The request is the criterion bench's (`crates/signer/benches/signing.rs`): a
+//! The request is the criterion bench's (`crates/signer/benches/data/update-request.json`): a
 //! `GenerateDISyncTaskConfigForUpdating` call whose `TaskParam` is a 2 KiB JSON text, all
 //! parameters in the query.
 //!
@@ -14,26 +14,32 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use dataworks_bench::flag;
-use dataworks_signer::rpc::{SignatureDetails, SigningParams, sign_request};
+use dataworks_signer::rpc::{RpcRequest, SignatureDetails, SigningParams, sign_request};
 use dataworks_signer::{Credentials, SignatureAlgorithm, v1};
 use hmac::{Hmac, Mac};
-use serde_json::json;
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 const SECRET: &str = "FakeAccessKeySecretForTests0123";
 
-/// The criterion bench's 2 KiB TaskParam: a real-time MySQL → Hologres update selecting many
-/// tables.
-fn task_param() -> String {
-    let head = r#"{"type":"realtime","version":"1.0","setting":{"resourceGroup":"S_res_group_280749521950784_1623033752022","taskType":"oneclick_to_hologres"},"steps":[{"stepType":"mysql","parameter":{"connection":[{"datasourceType":"mysql","datasource":"mysql_pub1","selectedTables":[{"dbName":"orders_db","schema":[{"tableInfos":["#;
-    let tail = r#"]}]}]}]},"name":"Reader","category":"reader"},{"stepType":"holo","parameter":{"datasource":"holo_dw"},"name":"Writer","category":"writer"}]}"#;
-    let mut tables = Vec::new();
-    let mut text = String::new();
-    while text.len() < 2048 {
-        tables.push(format!(r#"{{"table":"order_items_{:03}"}}"#, tables.len()));
-        text = format!("{head}{}{tail}", tables.join(","));
+/// The criterion bench's request (`crates/signer/benches/data/update-request.json`).
+fn bench_request() -> Result<RpcRequest, Box<dyn std::error::Error>> {
+    let text = include_str!("../../../crates/signer/benches/data/update-request.json");
+    let description: Value = serde_json::from_str(text)?;
+    let field = |name: &str| description[name].as_str().unwrap_or_default().to_string();
+    let mut request = RpcRequest::new(field("action"), field("version"), field("host"));
+    for pair in description["query"].as_array().into_iter().flatten() {
+        match (pair[0].as_str(), pair[1].as_str()) {
+            (Some(name), Some(value)) => request = request.query_param(name, value),
+            _ => {
+                return Err(format!(
+                    "update-request.json: a query pair is not [name, value]: {pair}"
+                )
+                .into());
+            }
+        }
     }
-    text
+    Ok(request)
 }
 
 fn hmac_sha1(key: &[u8], message: &[u8]) -> Option<[u8; 20]> {
@@ -54,16 +60,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rounds: usize = flag("--rounds", 40);
     let iters: usize = flag("--iters", 2000);
 
-    let request = dataworks_signer::rpc::RpcRequest::new(
-        "GenerateDISyncTaskConfigForUpdating",
-        "2020-05-18",
-        "dataworks.cn-shanghai.aliyuncs.com",
-    )
-    .query_param("ClientToken", "7c9e6679-7425-40de-944b-e07fc1f90ae7")
-    .query_param("ProjectId", "10000")
-    .query_param("TaskId", "1000123")
-    .query_param("TaskParam", task_param())
-    .query_param("TaskType", "DI_REALTIME");
+    let request = bench_request()?;
     let creds = Credentials::new("LTAI5tFakeAccessKeyId", SECRET);
     let at = time::macros::datetime!(2024-01-02 03:04:05 UTC);
     let nonce = "0f1e2d3c4b5a69788796a5b4c3d2e1f0".to_string();

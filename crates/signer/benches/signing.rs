@@ -20,32 +20,30 @@ use sha1::Sha1;
 use sha2::{Digest, Sha256};
 use time::macros::datetime;
 
-/// A 2 KiB TaskParam: a real-time MySQL → Hologres update selecting many tables.
-fn task_param() -> String {
-    let mut tables = Vec::new();
-    let mut n = 0;
-    let head = r#"{"type":"realtime","version":"1.0","setting":{"resourceGroup":"S_res_group_280749521950784_1623033752022","taskType":"oneclick_to_hologres"},"steps":[{"stepType":"mysql","parameter":{"connection":[{"datasourceType":"mysql","datasource":"mysql_pub1","selectedTables":[{"dbName":"orders_db","schema":[{"tableInfos":["#;
-    let tail = r#"]}]}]}]},"name":"Reader","category":"reader"},{"stepType":"holo","parameter":{"datasource":"holo_dw"},"name":"Writer","category":"writer"}]}"#;
-    let mut text = String::new();
-    while text.len() < 2048 {
-        tables.push(format!(r#"{{"table":"order_items_{n:03}"}}"#));
-        n += 1;
-        text = format!("{head}{}{tail}", tables.join(","));
+/// The bench request (`benches/data/update-request.json`, shared with `sign-ratio`).
+fn request() -> dataworks_signer::rpc::RpcRequest {
+    let text = include_str!("data/update-request.json");
+    let description: serde_json::Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(e) => panic!("benches/data/update-request.json: {e}"),
+    };
+    let field = |name: &str| description[name].as_str().unwrap_or_default().to_string();
+    let mut request =
+        dataworks_signer::rpc::RpcRequest::new(field("action"), field("version"), field("host"));
+    for pair in description["query"].as_array().into_iter().flatten() {
+        let (name, value) = (pair[0].as_str(), pair[1].as_str());
+        request = request.query_param(name.unwrap_or_default(), value.unwrap_or_default());
     }
-    text
+    request
 }
 
-fn request() -> dataworks_signer::rpc::RpcRequest {
-    dataworks_signer::rpc::RpcRequest::new(
-        "GenerateDISyncTaskConfigForUpdating",
-        "2020-05-18",
-        "dataworks.cn-shanghai.aliyuncs.com",
-    )
-    .query_param("ClientToken", "7c9e6679-7425-40de-944b-e07fc1f90ae7")
-    .query_param("ProjectId", "10000")
-    .query_param("TaskId", "1000123")
-    .query_param("TaskParam", task_param())
-    .query_param("TaskType", "DI_REALTIME")
+/// The request's TaskParam.
+fn task_param() -> String {
+    request()
+        .query
+        .into_iter()
+        .find_map(|(name, value)| (name == "TaskParam").then_some(value))
+        .unwrap_or_default()
 }
 
 fn params(algorithm: SignatureAlgorithm) -> SigningParams {
