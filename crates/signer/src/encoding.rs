@@ -486,6 +486,20 @@ mod tests {
         } else {
             assert!(done.is_none());
         }
+        // Without room for a chunk's worst case, the chunk is left whole (nothing written).
+        if std::arch::is_x86_feature_detected!("ssse3") {
+            let mut small_single = vec![0u8; 48];
+            let mut small_double = vec![0u8; 79];
+            let done = ssse3::escape_chunks::<true>(
+                &mut small_single,
+                0,
+                &mut small_double,
+                0,
+                text.as_bytes(),
+            );
+            assert_eq!(done, Some((0, 0, 0)));
+            assert!(small_single.iter().chain(&small_double).all(|&b| b == 0));
+        }
         // Too short for a chunk: the scalar encoder does it all.
         assert!(ssse3::escape_chunks::<true>(&mut single, 0, &mut double, 0, b"short").is_none());
     }

@@ -6,8 +6,8 @@
 //!    then for the half's 8-bit mask a precomputed shuffle places every output byte (the
 //!    input byte, `%`, `2`, `5`, or a hex digit) at its position: two shuffles per 16 output
 //!    bytes, 24 bytes at most for `%XX`, 40 for `%25XX`. The output is stored through a
-//!    fixed-size window (one bounds check per half), and the position moves by the length
-//!    the mask implies.
+//!    fixed-size window taken once per chunk (its worst case), and the position moves by the
+//!    length the mask implies.
 //!
 //! Everything here is safe code: the intrinsics are safe inside functions that enable
 //! SSSE3, and no pointer is touched. The one `unsafe` is [`escape_chunks`]'s call into
@@ -91,8 +91,8 @@ static DOUBLE_SHUFFLES: [[[u8; 16]; 2]; 768] = shuffle_table(3, &DOUBLE_RECIPE);
 /// `None` when the CPU lacks SSSE3.
 ///
 /// The buffers must have room past the positions for the worst case of the input given
-/// (3 or 5 output bytes per input byte) plus 8, as [`super::Sink::ensure`] provides; if a
-/// window is ever missing the function stops early and reports what it did.
+/// (3 or 5 output bytes per input byte), as [`super::Sink::ensure`] provides; a chunk whose
+/// worst case does not fit is left whole to the caller (it never writes part of a chunk).
 #[inline]
 pub(super) fn escape_chunks<const DOUBLE: bool>(
     single: &mut [u8],
@@ -125,20 +125,26 @@ fn escape_ssse3<const DOUBLE: bool>(
     let percent = _mm_set_epi64x(0x35_32_25, 0x35_32_25);
     let mut consumed = 0;
     for chunk in src.chunks_exact(CHUNK) {
+        // The room this chunk can need (16 × 3 and 16 × 5 bytes), taken before anything is
+        // written, so the chunk is either encoded whole or left to the caller whole.
+        let Some(one) = window::<{ 3 * CHUNK }>(single, s) else {
+            break;
+        };
+        let mut two = None;
+        if DOUBLE {
+            two = window::<{ 5 * CHUNK }>(double, d);
+            if two.is_none() {
+                break;
+            }
+        }
         let (low, high) = halves(chunk);
         let input = _mm_set_epi64x(high as i64, low as i64);
         let mask = escaped_lanes(input);
         if mask == 0 {
-            let Some(one) = window::<16>(single, s) else {
-                break;
-            };
-            store(one, &[low, high]);
+            store_at(one, 0, &[low, high]);
             s += CHUNK;
-            if DOUBLE {
-                let Some(two) = window::<16>(double, d) else {
-                    break;
-                };
-                store(two, &[low, high]);
+            if let Some(two) = two {
+                store_at(two, 0, &[low, high]);
                 d += CHUNK;
             }
             consumed += CHUNK;
@@ -156,30 +162,23 @@ fn escape_ssse3<const DOUBLE: bool>(
                 _mm_unpackhi_epi64(low_digits, percent),
             ),
         ];
-        let mut complete = true;
-        for (half, (zero, one)) in sources.into_iter().enumerate() {
+        // Where the second half's output starts in each window (at most 24 and 40).
+        let (mut at_one, mut at_two) = (0, 0);
+        for (half, (zero, one_source)) in sources.into_iter().enumerate() {
             let lanes = (mask >> (8 * half)) & 0xFF;
             let escapes = lanes.count_ones() as usize;
-            let Some(out) = window::<24>(single, s) else {
-                complete = false;
-                break;
-            };
-            let words = expand::<2>(&SINGLE_SHUFFLES, lanes, zero, one);
-            store(out, &words[..3]);
-            s += 8 + 2 * escapes;
-            if DOUBLE {
-                let Some(out) = window::<40>(double, d) else {
-                    complete = false;
-                    break;
-                };
-                let words = expand::<3>(&DOUBLE_SHUFFLES, lanes, zero, one);
-                store(out, &words[..5]);
-                d += 8 + 4 * escapes;
+            let words = expand::<2>(&SINGLE_SHUFFLES, lanes, zero, one_source);
+            store_at(one, at_one, &words[..3]);
+            at_one += 8 + 2 * escapes;
+            if let Some(two) = two.as_deref_mut() {
+                let words = expand::<3>(&DOUBLE_SHUFFLES, lanes, zero, one_source);
+                store_at(two, at_two, &words[..5]);
+                at_two += 8 + 4 * escapes;
             }
         }
-        if !complete {
-            // Unreachable with the room the caller ensures; stop rather than guess.
-            break;
+        s += at_one;
+        if DOUBLE {
+            d += at_two;
         }
         consumed += CHUNK;
     }
@@ -261,10 +260,14 @@ fn window<const N: usize>(buffer: &mut [u8], at: usize) -> Option<&mut [u8; N]> 
         .and_then(|slot| slot.try_into().ok())
 }
 
-/// Writes `words` (little-endian) at the start of `out`.
+/// Writes `words` (little-endian) at `at` in `out`. The callers' offsets keep every write
+/// inside the window (a half writes 24 or 40 bytes from offset 0, or from at most 24 or 40
+/// in a 48- or 80-byte window), so the slot always exists.
 #[inline(always)]
-fn store<const N: usize>(out: &mut [u8; N], words: &[u64]) {
-    for (slot, word) in out.chunks_exact_mut(8).zip(words) {
-        slot.copy_from_slice(&word.to_le_bytes());
+fn store_at<const N: usize>(out: &mut [u8; N], at: usize, words: &[u64]) {
+    if let Some(slot) = out.get_mut(at..at + 8 * words.len()) {
+        for (bytes, word) in slot.chunks_exact_mut(8).zip(words) {
+            bytes.copy_from_slice(&word.to_le_bytes());
+        }
     }
 }
