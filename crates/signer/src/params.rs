@@ -62,6 +62,7 @@ pub(crate) fn merge_sorted<'a>(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::collections::BTreeMap;
 
     proptest! {
         #[test]
@@ -75,7 +76,6 @@ mod tests {
             prop_assert_eq!(merge_sorted(&a, &b), expected);
         }
     }
-    use std::collections::BTreeMap;
 
     #[test]
     fn pairs_of_many_shapes() {

@@ -379,7 +379,8 @@ fn sign_v1(
     let signed = merge_sorted(&common, &merge_sorted(&query, &sorted(&request.form)));
     let signature = v1::sign_sorted("POST", &signed, credentials.access_key_secret());
 
-    // "/?" + the query + "&Signature=" + the percent-encoded base64 signature (at most 40).
+    // "/?" + the query + "&Signature=" + the percent-encoded 28-character base64 signature
+    // (usually under 40 bytes; the string grows if it needs more).
     let mut path_and_query = String::with_capacity(signature.canonicalized_query_string.len() + 64);
     path_and_query.push_str("/?");
     if request.form.is_empty() {
