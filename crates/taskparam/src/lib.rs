@@ -12,6 +12,8 @@
 //!   problem with a JSON pointer, a rule id, a message and a fix.
 //! - **Updates** ([`update`]): the current table selection of a TaskContent, applying an
 //!   update TaskParam to it, and the content the service generates for a create TaskParam.
+//! - **Recovery** ([`recover`]): the create TaskParam that yields a real-time TaskContent,
+//!   and the update TaskParam that gives a task a param's table selection.
 //! - **Diff** ([`diff`]): tables, mapping rules and other changes between two documents.
 //!
 //! ```
@@ -41,6 +43,7 @@ mod error;
 pub mod kind;
 pub mod lenient;
 pub mod model;
+pub mod recover;
 pub mod schema;
 pub mod update;
 mod util;
@@ -68,5 +71,6 @@ pub use model::mysql::{
 };
 pub use model::step::{Hop, Order, Step, StepParams};
 pub use model::writers::{HoloWriterParams, KafkaWriterParams, OdpsWriterParams};
+pub use recover::RecoverError;
 pub use util::{is_secret_key, pointer_touches_secret};
 pub use validate::{Problem, ValidationReport, validate_str, validate_value};
