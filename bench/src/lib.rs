@@ -1,6 +1,7 @@
 //! Helpers of the issue-7 measurement programs (`src/bin/*`), run by `scripts/bench.sh`:
 //! command-line flags, percentiles, and the documents the measurements use.
 #![warn(missing_docs)]
+#![forbid(unsafe_code)]
 
 use std::time::Duration;
 

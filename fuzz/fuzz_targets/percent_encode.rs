@@ -1,4 +1,4 @@
-//! The signer's percent-encoder (SSSE3 path where the CPU has it, SWAR otherwise) against the
+//! The signer's percent-encoder (SWAR, a 64-bit word at a time) against the
 //! `percent-encoding` crate, for single encoding and for the v1 double encoding: any input,
 //! the same text, never a panic.
 #![no_main]

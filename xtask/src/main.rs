@@ -4,6 +4,7 @@
 //! `schemas/*.schema.json`); `cargo xtask codegen --check` writes nothing and exits non-zero,
 //! naming each stale file, when a generated file differs from what would be written. CI runs
 //! the check mode. The design follows rust-analyzer's `ensure_file_contents`.
+#![forbid(unsafe_code)]
 
 mod api_model;
 mod gen_api_doc;

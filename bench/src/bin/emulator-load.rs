@@ -6,6 +6,7 @@
 //! `emulator-load --dwdi PATH [--clients 64] [--seconds 10] [--tasks 10000] [--memory]`
 //! (`--memory`: state in memory instead of a data dir). One JSON line per measurement.
 //! Every request is signed afresh (ACS3) and verified by the emulator.
+#![forbid(unsafe_code)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

@@ -2,6 +2,7 @@
 //! mapping rule per table), the document of the validation comparison.
 //!
 //! `gen-taskcontent --tables 5000 --out FILE`
+#![forbid(unsafe_code)]
 
 use dataworks_bench::{flag, flag_str, task_content};
 

@@ -3,6 +3,7 @@
 //! timings; `--iterations N` also prints the in-process mean of N parses.
 //!
 //! `parse-floor FILE [--iterations N]`
+#![forbid(unsafe_code)]
 
 use std::time::Instant;
 

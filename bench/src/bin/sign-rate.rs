@@ -4,6 +4,7 @@
 //!
 //! `sign-rate --out FILE [--n 1000] [--seconds 3]`: writes FILE, prints one JSON line per
 //! measurement (`{"impl","variant","per_sec","n"}`).
+#![forbid(unsafe_code)]
 
 use std::time::{Duration, Instant};
 

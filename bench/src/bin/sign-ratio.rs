@@ -9,6 +9,7 @@
 //!
 //! `sign-ratio [--rounds 40] [--iters 2000]`: prints one JSON line per case
 //! (`{"case","min_ns","median_ns","floor","min_ratio","median_ratio"}`).
+#![forbid(unsafe_code)]
 
 use std::hint::black_box;
 use std::time::Instant;

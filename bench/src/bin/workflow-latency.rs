@@ -7,6 +7,7 @@
 //! every sleep, so a 10-minute process takes milliseconds of real time.
 //!
 //! `workflow-latency [--runs 20]`: one JSON line per D.
+#![forbid(unsafe_code)]
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

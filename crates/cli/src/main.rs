@@ -3,6 +3,7 @@
 //! Each subcommand lives in its own module under `commands/`; this file only parses the
 //! command line and dispatches. Exit codes are documented in `docs/guide.md` and in
 //! [`exit`].
+#![forbid(unsafe_code)]
 
 mod commands;
 mod exit;

@@ -28,6 +28,7 @@
 //! Decisions the public material does not settle are in `docs/emulator.md`.
 
 #![warn(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod actions;
 mod clock;

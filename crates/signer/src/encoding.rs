@@ -17,9 +17,6 @@ use std::borrow::Cow;
 
 use percent_encoding::percent_decode_str;
 
-#[cfg(target_arch = "x86_64")]
-mod ssse3;
-
 use crate::Param;
 
 /// Percent-encodes `text` as RFC 3986 over UTF-8: unreserved characters stay, every other byte
@@ -40,14 +37,13 @@ pub fn percent_encode_into(out: &mut String, text: &str) {
 /// A percent-encoding writer built for speed (see docs/PERFORMANCE.md).
 ///
 /// Signing a 2 KiB JSON parameter percent-encodes it twice (v1), so the encoder is most of
-/// the signing time that is not the hash. On x86-64 CPUs with SSSE3 it takes sixteen input
-/// bytes per step (`encoding/ssse3.rs`); elsewhere, and for the tail, a 64-bit word at a time:
+/// the signing time that is not the hash. It takes a 64-bit word at a time (safe code only):
 /// one branch-free SWAR test ([`reserved_lanes`]) finds the bytes that must be escaped, a run
 /// of unreserved bytes is copied with one eight-byte store, and each escaped byte is one table
 /// load and one eight-byte store. The buffer is kept zero-filled ahead of the write position
 /// (grown by doubling when the next block of input might not fit), so every store is a plain
 /// slice write; `finish` cuts off what was not written. The `percent-encoding` crate stays
-/// the reference: property tests check both paths give its output for any input.
+/// the reference: property tests check the encoder gives its output for any input.
 pub(crate) struct Escaper {
     buffer: Vec<u8>,
     len: usize,
@@ -159,18 +155,6 @@ fn escape_words<const DOUBLE: bool>(single: &mut Sink<'_>, double: &mut Sink<'_>
         single.ensure(3 * block.len());
         if DOUBLE {
             double.ensure(5 * block.len());
-        }
-        let mut block = block;
-        #[cfg(target_arch = "x86_64")]
-        if let Some((consumed, s, d)) = ssse3::escape_chunks::<DOUBLE>(
-            single.buffer.as_mut_slice(),
-            single.at,
-            double.buffer.as_mut_slice(),
-            double.at,
-            block,
-        ) {
-            (single.at, double.at) = (s, d);
-            block = block.get(consumed..).unwrap_or_default();
         }
         // Positions in locals and the buffers as plain slices, so they stay in registers.
         (single.at, double.at) = escape_block::<DOUBLE>(
@@ -423,8 +407,9 @@ mod tests {
         }
     }
 
-    /// `(percentEncode(text), percentEncode(percentEncode(text)))` by the scalar encoder only.
-    fn scalar_both(text: &str) -> (String, String) {
+    /// `(percentEncode(text), percentEncode(percentEncode(text)))` by one pass of the word loop
+    /// over the whole text, into buffers sized for the worst case up front.
+    fn one_block_both(text: &str) -> (String, String) {
         let mut single = vec![0u8; 3 * text.len() + STORE];
         let mut double = vec![0u8; 5 * text.len() + STORE];
         let (s, d) = escape_block::<true>(&mut single, 0, &mut double, 0, text.as_bytes());
@@ -436,7 +421,8 @@ mod tests {
         )
     }
 
-    fn dispatched_both(text: &str) -> (String, String) {
+    /// The same through the writer (block by block, growing its buffers).
+    fn writer_both(text: &str) -> (String, String) {
         let mut single = Escaper::with_capacity(0);
         let mut double = Escaper::with_capacity(0);
         Escaper::push_escaped_and_double(&mut single, &mut double, text);
@@ -445,8 +431,9 @@ mod tests {
 
     #[test]
     fn every_mask_of_escaped_lanes_in_both_halves() {
-        // 256 patterns of escaped lanes in each half of a 16-byte chunk, with every kind of
-        // escaped byte (ASCII punctuation, control, UTF-8) and unreserved neighbours.
+        // 256 patterns of escaped lanes in each of two words, with every kind of escaped byte
+        // (ASCII punctuation, control, UTF-8) and unreserved neighbours, against the
+        // `percent-encoding` crate.
         for mask in 0..256u32 {
             for escaped in ['"', ' ', '\u{7f}', 'é'] {
                 let half: String = (0..8)
@@ -463,46 +450,12 @@ mod tests {
                     format!("xxxxxxxx{half}"),
                     format!("{half}xxxxxxxx{half}"),
                 ] {
-                    assert_eq!(dispatched_both(&text), scalar_both(&text), "{text:?}");
+                    let once = percent_encoding::utf8_percent_encode(&text, RFC3986).to_string();
+                    let twice = percent_encoding::utf8_percent_encode(&once, RFC3986).to_string();
+                    assert_eq!(writer_both(&text), (once, twice), "{text:?}");
                 }
             }
         }
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[test]
-    fn the_ssse3_path_runs_where_the_cpu_has_it() {
-        let text = "{\"table\":\"order_items_000\"}";
-        let mut single = vec![0u8; 3 * text.len() + STORE];
-        let mut double = vec![0u8; 5 * text.len() + STORE];
-        let done = ssse3::escape_chunks::<true>(&mut single, 0, &mut double, 0, text.as_bytes());
-        if std::arch::is_x86_feature_detected!("ssse3") {
-            let (consumed, s, d) = done.expect("SSSE3 is available");
-            assert_eq!(consumed, 16);
-            assert_eq!(&single[..s], percent_encode(&text[..16]).as_bytes());
-            assert_eq!(
-                &double[..d],
-                percent_encode(&percent_encode(&text[..16])).as_bytes()
-            );
-        } else {
-            assert!(done.is_none());
-        }
-        // Without room for a chunk's worst case, the chunk is left whole (nothing written).
-        if std::arch::is_x86_feature_detected!("ssse3") {
-            let mut small_single = vec![0u8; 48];
-            let mut small_double = vec![0u8; 79];
-            let done = ssse3::escape_chunks::<true>(
-                &mut small_single,
-                0,
-                &mut small_double,
-                0,
-                text.as_bytes(),
-            );
-            assert_eq!(done, Some((0, 0, 0)));
-            assert!(small_single.iter().chain(&small_double).all(|&b| b == 0));
-        }
-        // Too short for a chunk: the scalar encoder does it all.
-        assert!(ssse3::escape_chunks::<true>(&mut single, 0, &mut double, 0, b"short").is_none());
     }
 
     #[test]
@@ -588,13 +541,13 @@ mod tests {
         }
 
         #[test]
-        fn the_dispatched_encoder_equals_the_scalar_one(
+        fn the_writer_equals_one_pass_of_the_word_loop(
             bytes in proptest::collection::vec(any::<u8>(), 0..200),
             text in prop_oneof![any::<String>(), "[ -~é]{0,300}", "[a-z\"{}:,_.~-]{0,300}"],
         ) {
             let lossy = String::from_utf8_lossy(&bytes);
             for input in [lossy.as_ref(), text.as_str()] {
-                prop_assert_eq!(dispatched_both(input), scalar_both(input));
+                prop_assert_eq!(writer_both(input), one_block_both(input));
             }
         }
 

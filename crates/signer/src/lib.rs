@@ -37,9 +37,7 @@
 //! # Ok::<(), dataworks_signer::rpc::SignError>(())
 //! ```
 #![warn(missing_docs)]
-// One `unsafe` call exists: the percent-encoder's SSSE3 path, entered after runtime detection
-// (`encoding/ssse3.rs`); everything else is safe code.
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 
 mod algorithm;
 mod credentials;

@@ -46,6 +46,7 @@
 //! assert!(data.business_failure().is_none());
 //! ```
 #![warn(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod error;
 mod generated;
