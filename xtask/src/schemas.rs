@@ -1,5 +1,6 @@
 //! `schemas/*.schema.json`, derived by schemars from the taskparam crate's types (one file per
-//! document kind, named by the kind: `schemas/task-content.schema.json`, ...).
+//! document kind, named by the kind: `schemas/task-content.schema.json`, ...), and the
+//! `dataworks.toml` manifest's schema from the project crate (`schemas/dataworks-manifest.schema.json`).
 
 use std::path::{Path, PathBuf};
 
@@ -7,11 +8,16 @@ use dataworks_taskparam::schema;
 
 /// Every JSON Schema file, as (path, contents).
 pub fn files(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
-    Ok(schema::published_schemas()
+    let mut files: Vec<(PathBuf, String)> = schema::published_schemas()
         .into_iter()
         .map(|(kind, _)| {
             let path = root.join("schemas").join(format!("{kind}.schema.json"));
             (path, schema::schema_file_text(kind))
         })
-        .collect())
+        .collect();
+    files.push((
+        root.join("schemas").join("dataworks-manifest.schema.json"),
+        dataworks_project::manifest_schema_text(),
+    ));
+    Ok(files)
 }

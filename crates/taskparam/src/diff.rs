@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::kind::DocumentKind;
@@ -16,7 +16,7 @@ use crate::util::{is_secret_key, join_pointer};
 pub const REDACTED: &str = "<redacted>";
 
 /// One changed path: `old` absent means added, `new` absent means removed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PathChange {
     /// JSON pointer of the value (relative to the rule for [`RuleChange::changes`]).
     pub pointer: String,
@@ -29,7 +29,7 @@ pub struct PathChange {
 }
 
 /// Which source table a mapping rule is for.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct RuleKey {
     /// The source database (`""` when not named).
     pub db: String,
@@ -48,7 +48,7 @@ impl std::fmt::Display for RuleKey {
 }
 
 /// A mapping rule present in both documents with different contents.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuleChange {
     /// The rule's source table.
     pub key: RuleKey,
@@ -57,7 +57,7 @@ pub struct RuleChange {
 }
 
 /// The differences between two documents.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContentDiff {
     /// Tables newly selected, by database (`""` when the `table` form does not name it).
     pub tables_added: BTreeMap<String, Vec<String>>,
