@@ -18,7 +18,7 @@ use dataworks_bench::{flag, flag_str, percentile, task_content};
 use dataworks_signer::Credentials;
 use dataworks_wire::{CreateDISyncTask, GetDISyncTask, TaskType};
 use dataworks_workflow::transport::ReqwestTransport;
-use dataworks_workflow::{Client, RetryPolicy, Timeouts, Transport};
+use dataworks_workflow::{Client, RateLimit, RetryPolicy, Timeouts, Transport};
 use serde_json::json;
 
 const ID: &str = "bench-id";
@@ -98,6 +98,7 @@ async fn main() {
     let client = Client::builder()
         .endpoint(endpoint.clone())
         .credentials(Credentials::new(ID, SECRET))
+        .rate_limit(RateLimit::unlimited()) // measures the emulator, not the budget
         .retry(RetryPolicy::none())
         .transport(transport)
         .build()

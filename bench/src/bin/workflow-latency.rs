@@ -17,7 +17,9 @@ use dataworks_emulator::{Emulator, ManualClock};
 use dataworks_signer::Credentials;
 use dataworks_wire::TaskType;
 use dataworks_workflow::testing::VirtualClock;
-use dataworks_workflow::{Client, Clock, CreateRequest, PollPolicy, RetryPolicy, Workflow};
+use dataworks_workflow::{
+    Client, Clock, CreateRequest, PollPolicy, RateLimit, RetryPolicy, Workflow,
+};
 use serde_json::json;
 
 const ID: &str = "bench-id";
@@ -41,6 +43,7 @@ async fn one(delay: Duration) -> (Duration, u32) {
     let client = Client::builder()
         .endpoint(emu.endpoint())
         .credentials(Credentials::new(ID, SECRET))
+        .rate_limit(RateLimit::unlimited()) // measures the emulator, not the budget
         .retry(RetryPolicy::default())
         .clock(clock.clone())
         .build()

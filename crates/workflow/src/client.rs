@@ -16,6 +16,7 @@ use crate::clock::{Clock, TokioClock};
 use crate::credentials::{CredentialSource, CredentialsChain, CredentialsError};
 use crate::endpoint::{Endpoint, EndpointError};
 use crate::error::{CallError, CallErrorKind, StopReason};
+use crate::rate_limit::{Access, Limiter, RateLimit, RateLimitError, RateLimitStats};
 use crate::retry::{FailureClass, RetryPolicy, Safety, may_retry, safety_of, takes_client_token};
 use crate::signature_mismatch::{SignatureComparison, server_string_to_sign};
 use crate::transport::{
@@ -40,6 +41,9 @@ pub enum BuildError {
     /// The HTTP transport could not be created.
     #[error("the HTTP client could not be created: {0}")]
     Transport(#[from] TransportError),
+    /// The rate limit is not usable.
+    #[error(transparent)]
+    RateLimit(#[from] RateLimitError),
 }
 
 /// Builds a [`Client`]. See [`Client::builder`].
@@ -54,6 +58,7 @@ pub struct ClientBuilder {
     timeouts: Timeouts,
     transport: Option<Arc<dyn Transport>>,
     clock: Option<Arc<dyn Clock>>,
+    rate_limit: Option<RateLimit>,
 }
 
 impl ClientBuilder {
@@ -113,6 +118,13 @@ impl ClientBuilder {
         self
     }
 
+    /// The request budget shared by every clone of the client (default
+    /// [`RateLimit::default`], the Basic edition's 5 per second; see [`crate::rate_limit`]).
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
     /// Resolves the credentials and the endpoint and builds the client. Without an
     /// endpoint or a region, the region named by the credentials' source (the CLI profile's
     /// `region_id`) is used.
@@ -121,6 +133,8 @@ impl ClientBuilder {
         if let Some(explicit) = self.credentials {
             chain = chain.explicit(explicit);
         }
+        let limit = self.rate_limit.unwrap_or_default();
+        limit.check()?;
         let resolved = chain.resolve()?;
         let endpoint = match (
             &self.endpoint,
@@ -143,6 +157,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 transport,
                 clock: self.clock.unwrap_or_else(|| Arc::new(TokioClock)),
+                limiter: Limiter::new(limit),
             }),
         })
     }
@@ -157,6 +172,7 @@ struct Inner {
     retry: RetryPolicy,
     transport: Arc<dyn Transport>,
     clock: Arc<dyn Clock>,
+    limiter: Limiter,
 }
 
 /// The DataWorks DI client. Cheap to clone (shared inside).
@@ -240,6 +256,16 @@ impl Client {
     /// The retry policy.
     pub fn retry_policy(&self) -> RetryPolicy {
         self.inner.retry
+    }
+
+    /// The rate limit (shared by every clone).
+    pub fn rate_limit(&self) -> RateLimit {
+        self.inner.limiter.limit()
+    }
+
+    /// What the rate limiter has seen so far (requests, throttling answers, slow-downs).
+    pub fn rate_limit_stats(&self) -> RateLimitStats {
+        self.inner.limiter.stats()
     }
 
     /// Calls one operation: signs every attempt afresh, retries what is safe (see
@@ -383,7 +409,11 @@ impl Client {
             Safety::ReadBackVerified => Safety::Unsafe,
             other => other,
         };
+        let access = Access::of(Op::READ_ONLY);
         loop {
+            // Time spent waiting for a slot of the rate limit is not the call's failing time.
+            let (permit, waited) = inner.limiter.acquire(access, &*inner.clock).await;
+            budget.deadline += waited;
             budget.attempts += 1;
             let fail = |kind, stopped, budget: &Budget| CallError {
                 action: Op::ACTION,
@@ -436,7 +466,10 @@ impl Client {
                         .map(|(n, v)| (n.as_str(), v.as_str())),
                     &response.body,
                 ) {
-                    Ok(decoded) => return Ok(decoded),
+                    Ok(decoded) => {
+                        inner.limiter.succeeded(access);
+                        return Ok(decoded);
+                    }
                     Err(WireError::Api(api)) => {
                         if api.code == "SignatureDoesNotMatch" {
                             let theirs = server_string_to_sign(&api.message);
@@ -456,9 +489,8 @@ impl Client {
                                 budget,
                             ));
                         }
-                        let throttled =
-                            api.http_status == 429 || api.code.starts_with("Throttling");
-                        let class = if throttled {
+                        let class = if api.is_throttling() {
+                            inner.limiter.throttled(permit);
                             FailureClass::NotProcessed
                         } else if api.http_status >= 500 || api.is_retryable() {
                             FailureClass::MaybeProcessed

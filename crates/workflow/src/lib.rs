@@ -11,6 +11,12 @@
 //!   `resume` from a process id; polling with backoff, jitter and a required wait limit
 //!   ([`PollPolicy`]); progress by callback or `watch` channel ([`Progress`]); errors that
 //!   name the stage ([`WorkflowError`]).
+//! - One client-wide rate limiter ([`rate_limit`]): separate read and write budgets from
+//!   DataWorks' documented per-edition limits, shared by every clone of the client, slowing
+//!   down as a whole on throttling answers.
+//! - Finding tasks by folder and name ([`discovery`]) and their lifecycle after creation
+//!   ([`lifecycle`]): deploy, start, stop, terminate, delete, status, wait until running,
+//!   and a task's live state in as few requests as possible.
 //! - Time is injectable ([`Clock`]): tests run in virtual time (tokio's paused time, or
 //!   [`testing::VirtualClock`] over real loopback I/O).
 //!
@@ -77,12 +83,15 @@
 pub mod client;
 pub mod clock;
 pub mod credentials;
+pub mod discovery;
 pub mod endpoint;
 pub mod error;
 pub mod input;
+pub mod lifecycle;
 pub mod plan;
 pub mod poll;
 pub mod progress;
+pub mod rate_limit;
 pub mod retry;
 pub mod signature_mismatch;
 pub mod testing;
@@ -92,11 +101,14 @@ pub mod workflow_error;
 
 pub use client::{BuildError, Client, ClientBuilder, ReadBack, UpdateOutcome};
 pub use clock::{Clock, TokioClock};
+pub use discovery::TaskFile;
 pub use error::{CallError, CallErrorKind, StopReason};
 pub use input::TaskParamInput;
+pub use lifecycle::{InstanceStatus, LiveTask, WaitError};
 pub use plan::Plan;
 pub use poll::PollPolicy;
 pub use progress::{Progress, Stage};
+pub use rate_limit::{Edition, RateLimit, RateLimitStats};
 pub use retry::RetryPolicy;
 pub use transport::{HttpRequest, HttpResponse, Timeouts, Transport, TransportError};
 pub use workflow::{
