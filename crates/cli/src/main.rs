@@ -8,6 +8,7 @@
 mod commands;
 mod exit;
 mod global;
+mod manifest;
 mod output;
 mod progress;
 
@@ -54,6 +55,8 @@ enum Command {
     Schema(commands::schema::SchemaArgs),
     /// Show what changed between two documents of the same kind.
     Diff(commands::diff::DiffArgs),
+    /// Validate the dataworks.toml manifest and every document for each environment, offline.
+    Check(commands::check::CheckArgs),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => commands::validate::run(args, out),
         Command::Schema(args) => commands::schema::run(args),
         Command::Diff(args) => commands::diff::run(args, out),
+        Command::Check(args) => commands::check::run(args, out),
     };
     code.into()
 }

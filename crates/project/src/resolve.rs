@@ -241,7 +241,7 @@ impl Resolver<'_> {
                     u.name
                 ),
                 format!(
-                    "add `{} = \"...\"` under [environments.{}.variables], or write `$${{` for a literal `${{`",
+                    "add `{} = \"...\"` under [environments.{}.variables], or write `$${{` for a literal `${{` (a DataWorks scheduling parameter such as `$${{bizdate}}`)",
                     u.name, self.env
                 ),
             );

@@ -1,5 +1,6 @@
 //! One module per `dwdi` subcommand.
 
+pub mod check;
 pub mod common;
 pub mod create;
 pub mod diff;
