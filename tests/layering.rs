@@ -12,6 +12,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("wire", &[]),
     ("taskparam", &[]),
     ("project", &["dataworks-wire", "dataworks-taskparam"]),
+    ("credentials", &["dataworks-signer"]),
     (
         "emulator",
         &["dataworks-signer", "dataworks-wire", "dataworks-taskparam"],

@@ -2,11 +2,16 @@
 
 use std::fmt;
 
+use time::OffsetDateTime;
+use zeroize::Zeroize;
+
 /// An Alibaba Cloud access key: id, secret and, for temporary (STS) credentials, a security
 /// token.
 ///
+/// Temporary credentials may carry their expiration ([`with_expiration`](Self::with_expiration)).
+///
 /// The secret and the token never appear in `Debug` output (there is no `Display`): they print
-/// as `<redacted>`. Read them explicitly with [`access_key_secret`](Self::access_key_secret) and
+/// as `<redacted>`; they are overwritten with zeros when the value is dropped. Read them explicitly with [`access_key_secret`](Self::access_key_secret) and
 /// [`security_token`](Self::security_token).
 ///
 /// ```
@@ -23,6 +28,17 @@ pub struct Credentials {
     access_key_id: String,
     access_key_secret: String,
     security_token: Option<String>,
+    expiration: Option<OffsetDateTime>,
+}
+
+impl Drop for Credentials {
+    /// Overwrites the secret and the token before their memory is freed.
+    fn drop(&mut self) {
+        self.access_key_secret.zeroize();
+        if let Some(token) = self.security_token.as_mut() {
+            token.zeroize();
+        }
+    }
 }
 
 impl Credentials {
@@ -32,7 +48,20 @@ impl Credentials {
             access_key_id: access_key_id.into(),
             access_key_secret: access_key_secret.into(),
             security_token: None,
+            expiration: None,
         }
+    }
+
+    /// The same credentials with the time they stop being valid (temporary credentials).
+    #[must_use]
+    pub fn with_expiration(mut self, expiration: OffsetDateTime) -> Self {
+        self.expiration = Some(expiration);
+        self
+    }
+
+    /// When these credentials stop being valid; `None` for long-term keys.
+    pub fn expiration(&self) -> Option<OffsetDateTime> {
+        self.expiration
     }
 
     /// The same credentials as temporary (STS) ones, carrying `security_token`.
@@ -73,6 +102,7 @@ impl fmt::Debug for Credentials {
                     .as_ref()
                     .map(|_| crate::redact::REDACTED),
             )
+            .field("expiration", &self.expiration)
             .finish()
     }
 }
