@@ -19,9 +19,7 @@ use time::{Duration, OffsetDateTime};
 use tokio::sync::Mutex;
 
 use crate::error::CredentialsError;
-use crate::provider::{
-    BoxFuture, ProvideCredentials, Provided, SystemWallClock, WallClock,
-};
+use crate::provider::{BoxFuture, ProvideCredentials, Provided, SystemWallClock, WallClock};
 
 /// The official stale window: 15 minutes before expiry.
 pub const STALE_WINDOW: Duration = Duration::minutes(15);
@@ -139,8 +137,8 @@ impl Refreshing {
                 match self.behavior {
                     StaleBehavior::Strict => Err(error),
                     StaleBehavior::Allow => {
-                        let max_ms = (100i64 << (state.consecutive_failures - 1).min(30))
-                            .max(10_000);
+                        let max_ms =
+                            (100i64 << (state.consecutive_failures - 1).min(30)).max(10_000);
                         let delay = rand::rng().random_range(1_000..=max_ms);
                         tracing::warn!(
                             provider = %cached.provider,
@@ -218,7 +216,15 @@ mod tests {
         }
     }
 
-    fn setup(lifetime: Duration, behavior: StaleBehavior) -> (Arc<Clock>, Arc<AtomicU32>, Arc<std::sync::atomic::AtomicBool>, Refreshing) {
+    fn setup(
+        lifetime: Duration,
+        behavior: StaleBehavior,
+    ) -> (
+        Arc<Clock>,
+        Arc<AtomicU32>,
+        Arc<std::sync::atomic::AtomicBool>,
+        Refreshing,
+    ) {
         let clock = Arc::new(Clock(StdMutex::new(datetime!(2026-01-01 00:00 UTC))));
         let calls = Arc::new(AtomicU32::new(0));
         let failing = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -234,7 +240,10 @@ mod tests {
     }
 
     async fn id(cache: &Refreshing) -> Result<String, CredentialsError> {
-        cache.provide().await.map(|p| p.credentials.access_key_id().to_owned())
+        cache
+            .provide()
+            .await
+            .map(|p| p.credentials.access_key_id().to_owned())
     }
 
     #[tokio::test]

@@ -98,7 +98,10 @@ impl ChainBuilder {
             ));
         }
         let profile = self.profile.as_deref();
-        providers.push(("cli_profile", Arc::new(CliProfileProvider::new(cx, profile))));
+        providers.push((
+            "cli_profile",
+            Arc::new(CliProfileProvider::new(cx, profile)),
+        ));
         providers.push(("profile", Arc::new(IniFileProvider::new(cx, profile))));
         if !cx.env.flag(env::ECS_METADATA_DISABLED) {
             providers.push(("ecs_ram_role", or_failing(EcsRoleProvider::new(cx, None))));

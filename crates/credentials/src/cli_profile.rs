@@ -65,11 +65,16 @@ impl CliProfileProvider {
 
     async fn load(&self) -> Result<Arc<dyn ProvideCredentials>, CredentialsError> {
         let home = self.cx.env.home().ok_or_else(|| {
-            config_error("unable to open credentials file: the home directory is unknown (HOME unset)")
+            config_error(
+                "unable to open credentials file: the home directory is unknown (HOME unset)",
+            )
         })?;
         let path = config_path(home);
         let text = tokio::fs::read_to_string(&path).await.map_err(|e| {
-            config_error(format!("unable to open credentials file: {} ({e})", path.display()))
+            config_error(format!(
+                "unable to open credentials file: {} ({e})",
+                path.display()
+            ))
         })?;
         let config: Value = serde_json::from_str(&text).map_err(|e| {
             config_error(format!(
@@ -94,7 +99,12 @@ impl CliProfileProvider {
 fn selected_profile(env: &CredentialsEnv, given: Option<&str>, config: &Value) -> Option<String> {
     given
         .or_else(|| env.var(env::PROFILE))
-        .or_else(|| config.get("current").and_then(Value::as_str).filter(|c| !c.is_empty()))
+        .or_else(|| {
+            config
+                .get("current")
+                .and_then(Value::as_str)
+                .filter(|c| !c.is_empty())
+        })
         .map(str::to_owned)
 }
 
@@ -142,7 +152,12 @@ fn build(
             "unable to get profile with '{name}' from cli credentials file"
         ))
     })?;
-    let text = |key: &str| profile.get(key).and_then(Value::as_str).filter(|v| !v.is_empty());
+    let text = |key: &str| {
+        profile
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|v| !v.is_empty())
+    };
     let number = |key: &str| {
         profile.get(key).and_then(|v| {
             v.as_i64()
@@ -191,9 +206,12 @@ fn build(
             .map_err(in_profile)?,
         ),
         "RamRoleArn" => {
-            let source =
-                StaticProvider::access_key(&cx.env, text("access_key_id"), text("access_key_secret"))
-                    .map_err(in_profile)?;
+            let source = StaticProvider::access_key(
+                &cx.env,
+                text("access_key_id"),
+                text("access_key_secret"),
+            )
+            .map_err(in_profile)?;
             role(Arc::new(source)).map_err(in_profile)?
         }
         "ChainableRamRoleArn" => {
@@ -205,7 +223,9 @@ fn build(
             let source = build(cx, config, source_name, visiting)?;
             role(source).map_err(in_profile)?
         }
-        "EcsRamRole" => Arc::new(EcsRoleProvider::new(cx, text("ram_role_name")).map_err(in_profile)?),
+        "EcsRamRole" => {
+            Arc::new(EcsRoleProvider::new(cx, text("ram_role_name")).map_err(in_profile)?)
+        }
         "OIDC" => Arc::new(
             OidcRoleProvider::new(
                 cx,
@@ -221,7 +241,9 @@ fn build(
             )
             .map_err(in_profile)?,
         ),
-        "External" => Arc::new(ExternalProvider::new(cx, text("process_command")).map_err(in_profile)?),
+        "External" => {
+            Arc::new(ExternalProvider::new(cx, text("process_command")).map_err(in_profile)?)
+        }
         "CloudSSO" | "OAuth" => {
             return Err(config_error(format!(
                 "profile {name:?}: mode {mode} is not supported by dataworks-di (it needs an interactive sign-in); use `aliyun` to export an StsToken profile, or choose another profile with --profile or ALIBABA_CLOUD_PROFILE"

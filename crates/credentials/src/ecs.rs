@@ -45,7 +45,10 @@ struct Fetch {
 impl EcsRoleProvider {
     /// A provider for `role` (else `ALIBABA_CLOUD_ECS_METADATA`, else discovered). Refused
     /// when `ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`.
-    pub fn new(cx: &ProviderContext, role: Option<&str>) -> Result<EcsRoleProvider, CredentialsError> {
+    pub fn new(
+        cx: &ProviderContext,
+        role: Option<&str>,
+    ) -> Result<EcsRoleProvider, CredentialsError> {
         if cx.env.flag(env::ECS_METADATA_DISABLED) {
             return Err(CredentialsError::config(
                 NAME,
@@ -54,7 +57,10 @@ impl EcsRoleProvider {
         }
         let text = cx.metadata_base.as_deref().unwrap_or(DEFAULT_METADATA_BASE);
         let base = Url::parse(text).map_err(|e| {
-            CredentialsError::config(NAME, format!("the metadata address {text:?} is not a URL: {e}"))
+            CredentialsError::config(
+                NAME,
+                format!("the metadata address {text:?} is not a URL: {e}"),
+            )
         })?;
         let role = role
             .filter(|r| !r.is_empty())
@@ -118,8 +124,15 @@ impl Fetch {
         let headers: Vec<(&str, String)> = token
             .map(|t| vec![(TOKEN_HEADER, t.to_owned())])
             .unwrap_or_default();
-        let answer =
-            http::send(&self.cx.env, NAME, Method::GET, &url, &headers, METADATA_TIMEOUTS).await?;
+        let answer = http::send(
+            &self.cx.env,
+            NAME,
+            Method::GET,
+            &url,
+            &headers,
+            METADATA_TIMEOUTS,
+        )
+        .await?;
         if answer.status != 200 {
             return Err(CredentialsError::Response {
                 provider: NAME.to_owned(),
@@ -169,7 +182,9 @@ impl ProvideCredentials for Fetch {
             if doc.get("Code").and_then(Value::as_str) != Some("Success") {
                 return Err(response(format!(
                     "Code {} instead of Success (failed to get RAM session credentials from the ECS metadata service)",
-                    doc.get("Code").map(Value::to_string).unwrap_or_else(|| "missing".into())
+                    doc.get("Code")
+                        .map(Value::to_string)
+                        .unwrap_or_else(|| "missing".into())
                 )));
             }
             let credentials = sts::read_credentials(&doc).map_err(response)?;

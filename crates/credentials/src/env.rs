@@ -86,8 +86,8 @@ impl CredentialsEnv {
             .or_else(|| std::env::var_os("USERPROFILE"))
             .filter(|h| !h.is_empty())
             .map(PathBuf::from);
-        let loopback_only = std::env::var(LOOPBACK_ONLY)
-            .is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
+        let loopback_only =
+            std::env::var(LOOPBACK_ONLY).is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
         CredentialsEnv {
             vars,
             home,
@@ -128,7 +128,8 @@ impl CredentialsEnv {
 
     /// True when the variable is `true` (any case), as the official libraries test flags.
     pub fn flag(&self, name: &str) -> bool {
-        self.var(name).is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        self.var(name)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
     }
 
     /// The home directory, if known.

@@ -41,16 +41,21 @@ fn process_error(reason: String) -> CredentialsError {
 
 impl ExternalProvider {
     /// A provider running `command`.
-    pub fn new(cx: &ProviderContext, command: Option<&str>) -> Result<ExternalProvider, CredentialsError> {
+    pub fn new(
+        cx: &ProviderContext,
+        command: Option<&str>,
+    ) -> Result<ExternalProvider, CredentialsError> {
         let command = command
             .filter(|c| !c.trim().is_empty())
             .ok_or_else(|| CredentialsError::config(NAME, "process_command is empty"))?;
-        let argv = shlex::split(command).filter(|a| !a.is_empty()).ok_or_else(|| {
-            CredentialsError::config(
-                NAME,
-                "process_command cannot be split into words (an unclosed quote?)",
-            )
-        })?;
+        let argv = shlex::split(command)
+            .filter(|a| !a.is_empty())
+            .ok_or_else(|| {
+                CredentialsError::config(
+                    NAME,
+                    "process_command cannot be split into words (an unclosed quote?)",
+                )
+            })?;
         Ok(ExternalProvider {
             cache: Refreshing::new(Fetch { argv })
                 .stale_window(time::Duration::seconds(180))
@@ -61,9 +66,16 @@ impl ExternalProvider {
 
 /// Reads the command's output.
 pub(crate) fn parse_output(stdout: &str) -> Result<Credentials, CredentialsError> {
-    let doc: Value = serde_json::from_str(stdout)
-        .map_err(|e| process_error(format!("failed to parse the external command's output: {e}")))?;
-    let field = |name: &str| doc.get(name).and_then(Value::as_str).filter(|v| !v.is_empty());
+    let doc: Value = serde_json::from_str(stdout).map_err(|e| {
+        process_error(format!(
+            "failed to parse the external command's output: {e}"
+        ))
+    })?;
+    let field = |name: &str| {
+        doc.get(name)
+            .and_then(Value::as_str)
+            .filter(|v| !v.is_empty())
+    };
     let (Some(id), Some(secret)) = (field("access_key_id"), field("access_key_secret")) else {
         return Err(process_error(
             "invalid credential response: access_key_id or access_key_secret is empty".to_owned(),
@@ -80,7 +92,8 @@ pub(crate) fn parse_output(stdout: &str) -> Result<Credentials, CredentialsError
         credentials = credentials.with_security_token(token);
     }
     if let Some(expiration) = field("expiration") {
-        credentials = credentials.with_expiration(sts::parse_expiration(expiration).map_err(process_error)?);
+        credentials =
+            credentials.with_expiration(sts::parse_expiration(expiration).map_err(process_error)?);
     }
     Ok(credentials)
 }
@@ -99,7 +112,11 @@ impl ProvideCredentials for Fetch {
                 .stderr(Stdio::piped())
                 .kill_on_drop(true)
                 .spawn()
-                .map_err(|e| process_error(format!("failed to execute external command {program:?}: {e}")))?;
+                .map_err(|e| {
+                    process_error(format!(
+                        "failed to execute external command {program:?}: {e}"
+                    ))
+                })?;
             let output = tokio::time::timeout(TIMEOUT, child.wait_with_output())
                 .await
                 .map_err(|_| {
@@ -140,7 +157,10 @@ mod tests {
         let ok = parse_output(r#"{"access_key_id":"a","access_key_secret":"b","sts_token":"c","expiration":"2030-01-01T00:00:00Z","mode":"StsToken"}"#).unwrap();
         assert_eq!(ok.security_token(), Some("c"));
         assert!(ok.expiration().is_some());
-        assert!(parse_output(r#"{"access_key_id":"a","access_key_secret":"b","mode":"StsToken"}"#).is_err());
+        assert!(
+            parse_output(r#"{"access_key_id":"a","access_key_secret":"b","mode":"StsToken"}"#)
+                .is_err()
+        );
         let err = parse_output(r#"{"access_key_id":"a"}"#).unwrap_err();
         assert!(err.to_string().contains("access_key_secret is empty"));
         let err = parse_output("the-secret not json").unwrap_err();

@@ -69,7 +69,8 @@ pub(crate) async fn send(
     };
     let proxy = match env.proxy_for(url.scheme()) {
         Some(p) => Some(
-            Url::parse(p).map_err(|e| request_error(format!("the proxy {p:?} is not a URL: {e}")))?,
+            Url::parse(p)
+                .map_err(|e| request_error(format!("the proxy {p:?} is not a URL: {e}")))?,
         ),
         None => None,
     };
@@ -86,7 +87,11 @@ pub(crate) async fn send(
         .no_proxy()
         .connect_timeout(timeouts.connect)
         .timeout(timeouts.connect + timeouts.read)
-        .user_agent(concat!("dataworks-di/", env!("CARGO_PKG_VERSION"), " credentials"));
+        .user_agent(concat!(
+            "dataworks-di/",
+            env!("CARGO_PKG_VERSION"),
+            " credentials"
+        ));
     if let Some(proxy) = proxy {
         let proxy = reqwest::Proxy::all(proxy.as_str())
             .map_err(|e| request_error(format!("the proxy cannot be used: {e}")))?;

@@ -158,16 +158,23 @@ fn interpolate(
             rest = after;
         } else if let Some(inner) = tail.strip_prefix('(') {
             let Some(close) = inner.find(")s") else {
-                return Err("bad interpolation syntax: '%(' without ')s'; write %% for a percent sign".to_owned());
+                return Err(
+                    "bad interpolation syntax: '%(' without ')s'; write %% for a percent sign"
+                        .to_owned(),
+                );
             };
             let key = inner[..close].to_lowercase();
             let Some((referenced, _)) = section.get(&key) else {
-                return Err(format!("%({key})s refers to a key the section does not have"));
+                return Err(format!(
+                    "%({key})s refers to a key the section does not have"
+                ));
             };
             out.push_str(&interpolate(referenced, section, depth + 1)?);
             rest = &inner[close + 2..];
         } else {
-            return Err("'%' must be followed by '%' or '(': write %% for a percent sign".to_owned());
+            return Err(
+                "'%' must be followed by '%' or '(': write %% for a percent sign".to_owned(),
+            );
         }
     }
     out.push_str(rest);
@@ -200,7 +207,13 @@ impl IniFileProvider {
     pub fn path(&self) -> Option<PathBuf> {
         match self.cx.env.var(env::CREDENTIALS_FILE) {
             Some(p) => Some(PathBuf::from(p)),
-            None => Some(self.cx.env.home()?.join(".alibabacloud").join("credentials.ini")),
+            None => Some(
+                self.cx
+                    .env
+                    .home()?
+                    .join(".alibabacloud")
+                    .join("credentials.ini"),
+            ),
         }
     }
 
@@ -230,7 +243,12 @@ impl IniFileProvider {
             ))
         })?;
         let cx = &self.cx;
-        let text = |key: &str| section.get(key).map(String::as_str).filter(|v| !v.is_empty());
+        let text = |key: &str| {
+            section
+                .get(key)
+                .map(String::as_str)
+                .filter(|v| !v.is_empty())
+        };
         let in_section = |e: CredentialsError| match e {
             CredentialsError::Config { provider, reason } => config_error(format!(
                 "{}, section [{name}]: {provider}: {reason}",
@@ -240,8 +258,12 @@ impl IniFileProvider {
         };
         let provider: Arc<dyn ProvideCredentials> = match text("type") {
             Some("access_key") => Arc::new(
-                StaticProvider::access_key(&cx.env, text("access_key_id"), text("access_key_secret"))
-                    .map_err(in_section)?,
+                StaticProvider::access_key(
+                    &cx.env,
+                    text("access_key_id"),
+                    text("access_key_secret"),
+                )
+                .map_err(in_section)?,
             ),
             Some("ram_role_arn") => {
                 let source = StaticProvider::access_key(

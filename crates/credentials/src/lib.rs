@@ -62,7 +62,7 @@ pub use error::CredentialsError;
 pub use external::ExternalProvider;
 pub use ini_file::IniFileProvider;
 pub use oidc::OidcRoleProvider;
-pub use provider::{BoxFuture, Provided, ProvideCredentials, SystemWallClock, WallClock};
+pub use provider::{BoxFuture, ProvideCredentials, Provided, SystemWallClock, WallClock};
 pub use ram_role::RamRoleProvider;
 pub use static_keys::StaticProvider;
 pub use sts::StsSettings;

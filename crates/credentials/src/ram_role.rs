@@ -50,7 +50,9 @@ impl ProvideCredentials for Fetch {
     fn provide(&self) -> BoxFuture<'_, Result<Provided, CredentialsError>> {
         Box::pin(async move {
             let source = self.source.provide().await?;
-            let query = self.request.assume_role_query(&self.cx, &source.credentials);
+            let query = self
+                .request
+                .assume_role_query(&self.cx, &source.credentials);
             let mut provided = sts::call("ram_role_arn", &self.cx, &self.endpoint, &query).await?;
             provided.provider = format!("ram_role_arn/{}", source.provider);
             Ok(provided)

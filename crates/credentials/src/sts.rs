@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use crate::env;
 use crate::error::CredentialsError;
 use crate::http::{self, SERVICE_TIMEOUTS};
-use crate::provider::{ProviderContext, Provided};
+use crate::provider::{Provided, ProviderContext};
 
 /// Where to send STS calls, before the explicit endpoint is considered.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -53,7 +53,9 @@ impl StsSettings {
             Some(e) if e.contains("://") => e.to_owned(),
             Some(e) => format!("https://{e}"),
             None => {
-                let vpc = self.vpc.unwrap_or_else(|| cx.env.flag(env::VPC_ENDPOINT_ENABLED));
+                let vpc = self
+                    .vpc
+                    .unwrap_or_else(|| cx.env.flag(env::VPC_ENDPOINT_ENABLED));
                 let region = self
                     .region
                     .as_deref()
@@ -65,7 +67,9 @@ impl StsSettings {
         Url::parse(&text).map_err(|e| {
             CredentialsError::config(
                 "sts",
-                format!("the STS endpoint {text:?} is not a URL ({e}); fix ALIBABA_CLOUD_STS_ENDPOINT"),
+                format!(
+                    "the STS endpoint {text:?} is not a URL ({e}); fix ALIBABA_CLOUD_STS_ENDPOINT"
+                ),
             )
         })
     }
@@ -125,9 +129,7 @@ impl RoleRequest {
             .filter(|v| !v.is_empty())
             .or_else(|| cx.env.var(env::ROLE_SESSION_NAME))
             .map(str::to_owned)
-            .unwrap_or_else(|| {
-                format!("dwdi-credentials-{}", cx.clock.now_utc().unix_timestamp())
-            });
+            .unwrap_or_else(|| format!("dwdi-credentials-{}", cx.clock.now_utc().unix_timestamp()));
         let some = |v: Option<&str>| v.filter(|v| !v.is_empty()).map(str::to_owned);
         Ok(RoleRequest {
             role_arn: role_arn.to_owned(),
@@ -145,7 +147,10 @@ impl RoleRequest {
             ("Action".to_owned(), action.to_owned()),
             ("Format".to_owned(), "JSON".to_owned()),
             ("Version".to_owned(), "2015-04-01".to_owned()),
-            ("DurationSeconds".to_owned(), self.duration_seconds.to_string()),
+            (
+                "DurationSeconds".to_owned(),
+                self.duration_seconds.to_string(),
+            ),
             ("RoleArn".to_owned(), self.role_arn.clone()),
             ("RoleSessionName".to_owned(), self.session_name.clone()),
             ("Timestamp".to_owned(), timestamp),
@@ -240,11 +245,20 @@ pub(crate) async fn call(
 /// `{AccessKeyId, AccessKeySecret, SecurityToken, Expiration}` → credentials (the missing
 /// fields are named; no value is ever quoted).
 pub(crate) fn read_credentials(c: &Value) -> Result<Credentials, String> {
-    let field = |name: &str| c.get(name).and_then(Value::as_str).filter(|v| !v.is_empty());
-    let missing: Vec<&str> = ["AccessKeyId", "AccessKeySecret", "SecurityToken", "Expiration"]
-        .into_iter()
-        .filter(|n| field(n).is_none())
-        .collect();
+    let field = |name: &str| {
+        c.get(name)
+            .and_then(Value::as_str)
+            .filter(|v| !v.is_empty())
+    };
+    let missing: Vec<&str> = [
+        "AccessKeyId",
+        "AccessKeySecret",
+        "SecurityToken",
+        "Expiration",
+    ]
+    .into_iter()
+    .filter(|n| field(n).is_none())
+    .collect();
     if !missing.is_empty() {
         return Err(format!("credentials without {}", missing.join(", ")));
     }
@@ -264,8 +278,12 @@ pub(crate) fn read_credentials(c: &Value) -> Result<Credentials, String> {
 
 /// `YYYY-MM-DDThh:mm:ssZ` → time.
 pub(crate) fn parse_expiration(text: &str) -> Result<OffsetDateTime, String> {
-    dataworks_signer::timestamp::parse(text)
-        .map_err(|_| format!("an Expiration that is not YYYY-MM-DDThh:mm:ssZ: {:?}", http::excerpt(text)))
+    dataworks_signer::timestamp::parse(text).map_err(|_| {
+        format!(
+            "an Expiration that is not YYYY-MM-DDThh:mm:ssZ: {:?}",
+            http::excerpt(text)
+        )
+    })
 }
 
 #[cfg(test)]
@@ -281,16 +299,25 @@ mod tests {
     fn endpoint_rules() {
         let plain = StsSettings::default();
         let e = |s: &StsSettings, env: CredentialsEnv| s.endpoint(&cx(env)).unwrap().to_string();
-        assert_eq!(e(&plain, CredentialsEnv::empty()), "https://sts.aliyuncs.com/");
+        assert_eq!(
+            e(&plain, CredentialsEnv::empty()),
+            "https://sts.aliyuncs.com/"
+        );
         let env = CredentialsEnv::empty()
             .with_var(env::STS_REGION, "cn-beijing")
             .with_var(env::VPC_ENDPOINT_ENABLED, "true");
-        assert_eq!(e(&plain, env.clone()), "https://sts-vpc.cn-beijing.aliyuncs.com/");
+        assert_eq!(
+            e(&plain, env.clone()),
+            "https://sts-vpc.cn-beijing.aliyuncs.com/"
+        );
         let profile = StsSettings {
             region: Some("cn-shanghai".into()),
             vpc: Some(false),
         };
-        assert_eq!(e(&profile, env.clone()), "https://sts.cn-shanghai.aliyuncs.com/");
+        assert_eq!(
+            e(&profile, env.clone()),
+            "https://sts.cn-shanghai.aliyuncs.com/"
+        );
         let env = env.with_var(env::STS_ENDPOINT, "http://127.0.0.1:9/");
         assert_eq!(e(&profile, env), "http://127.0.0.1:9/");
         let env = CredentialsEnv::empty().with_var(env::STS_ENDPOINT, "sts.example.invalid");
@@ -308,8 +335,8 @@ mod tests {
         assert_eq!(r.duration_seconds, 3600);
         assert!(r.session_name.starts_with("dwdi-credentials-"));
         assert_eq!(r.policy, None);
-        let err = RoleRequest::new("ram_role_arn", &c, None, None, Some(899), None, None)
-            .unwrap_err();
+        let err =
+            RoleRequest::new("ram_role_arn", &c, None, None, Some(899), None, None).unwrap_err();
         assert!(err.to_string().contains("900"), "{err}");
         let none = cx(CredentialsEnv::empty());
         assert!(RoleRequest::new("ram_role_arn", &none, None, None, None, None, None).is_err());
@@ -318,15 +345,27 @@ mod tests {
     #[test]
     fn assume_role_is_signed_and_carries_the_source_token() {
         let c = cx(CredentialsEnv::empty());
-        let r = RoleRequest::new("x", &c, Some("acs:ram::1:role/r"), Some("s"), None, None, Some("ext"))
-            .unwrap();
+        let r = RoleRequest::new(
+            "x",
+            &c,
+            Some("acs:ram::1:role/r"),
+            Some("s"),
+            None,
+            None,
+            Some("ext"),
+        )
+        .unwrap();
         let source = Credentials::new("src-id", "src-secret").with_security_token("src-token");
         let q = r.assume_role_query(&c, &source);
         let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
         assert_eq!(get("Action"), Some("AssumeRole"));
         assert_eq!(get("SecurityToken"), Some("src-token"));
         assert_eq!(get("ExternalId"), Some("ext"));
-        let unsigned: Vec<_> = q.iter().filter(|(n, _)| n != "Signature").cloned().collect();
+        let unsigned: Vec<_> = q
+            .iter()
+            .filter(|(n, _)| n != "Signature")
+            .cloned()
+            .collect();
         let expected = dataworks_signer::v1::sign(
             "GET",
             &unsigned,
@@ -335,7 +374,10 @@ mod tests {
         );
         assert_eq!(get("Signature"), Some(expected.signature.as_str()));
         let oidc = r.assume_role_with_oidc_query(&c, "acs:ram::1:oidc-provider/p", "tok\n");
-        assert!(oidc.iter().all(|(n, _)| n != "Signature" && n != "AccessKeyId"));
+        assert!(
+            oidc.iter()
+                .all(|(n, _)| n != "Signature" && n != "AccessKeyId")
+        );
         assert!(oidc.contains(&("OIDCToken".to_owned(), "tok\n".to_owned())));
     }
 
@@ -343,7 +385,10 @@ mod tests {
     fn answers_name_missing_fields_without_values() {
         let v: Value = serde_json::json!({"AccessKeyId": "a", "AccessKeySecret": "very-secret"});
         let err = read_credentials(&v).unwrap_err();
-        assert!(err.contains("SecurityToken") && !err.contains("very-secret"), "{err}");
+        assert!(
+            err.contains("SecurityToken") && !err.contains("very-secret"),
+            "{err}"
+        );
         let v = serde_json::json!({"AccessKeyId": "a", "AccessKeySecret": "b", "SecurityToken": "c", "Expiration": "2026-01-01T00:00:00Z"});
         let c = read_credentials(&v).unwrap();
         assert_eq!(c.expiration().unwrap().unix_timestamp(), 1_767_225_600);

@@ -47,7 +47,11 @@ impl UriProvider {
             )
         })?;
         Ok(UriProvider {
-            cache: Refreshing::new(Fetch { cx: cx.clone(), uri }).clock(Arc::clone(&cx.clock)),
+            cache: Refreshing::new(Fetch {
+                cx: cx.clone(),
+                uri,
+            })
+            .clock(Arc::clone(&cx.clock)),
         })
     }
 }
@@ -55,9 +59,15 @@ impl UriProvider {
 impl ProvideCredentials for Fetch {
     fn provide(&self) -> BoxFuture<'_, Result<Provided, CredentialsError>> {
         Box::pin(async move {
-            let answer =
-                http::send(&self.cx.env, NAME, Method::GET, &self.uri, &[], SERVICE_TIMEOUTS)
-                    .await?;
+            let answer = http::send(
+                &self.cx.env,
+                NAME,
+                Method::GET,
+                &self.uri,
+                &[],
+                SERVICE_TIMEOUTS,
+            )
+            .await?;
             let response = |detail: String| CredentialsError::Response {
                 provider: NAME.to_owned(),
                 url: http::shown(&self.uri),

@@ -79,7 +79,11 @@ fn credentials(fake: &Fake, id: String) -> serde_json::Value {
 }
 
 fn error(status: StatusCode, code: &str) -> Response {
-    (status, serde_json::json!({"Code": code, "Message": code}).to_string()).into_response()
+    (
+        status,
+        serde_json::json!({"Code": code, "Message": code}).to_string(),
+    )
+        .into_response()
 }
 
 async fn handle(
@@ -91,7 +95,10 @@ async fn handle(
 ) -> Response {
     let path = uri.path().to_owned();
     let action = query.get("Action").cloned().unwrap_or_default();
-    fake.seen.lock().unwrap().push(format!("{method} {path} {action}").trim().to_owned());
+    fake.seen
+        .lock()
+        .unwrap()
+        .push(format!("{method} {path} {action}").trim().to_owned());
     if fake.down.load(Ordering::SeqCst) {
         return error(StatusCode::INTERNAL_SERVER_ERROR, "ServiceUnavailable");
     }
@@ -104,7 +111,9 @@ async fn handle(
                 return error(StatusCode::FORBIDDEN, "Forbidden");
             }
             assert_eq!(
-                headers.get("x-aliyun-ecs-metadata-token-ttl-seconds").unwrap(),
+                headers
+                    .get("x-aliyun-ecs-metadata-token-ttl-seconds")
+                    .unwrap(),
                 "21600"
             );
             IMDS_TOKEN.into_response()
@@ -161,7 +170,10 @@ async fn handle(
             if query.get("OIDCToken").map(String::as_str) != Some(OIDC_TOKEN)
                 || query.get("OIDCProviderArn").map(String::as_str) != Some(OIDC_PROVIDER)
             {
-                return error(StatusCode::BAD_REQUEST, "AuthenticationFail.OIDCToken.Invalid");
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "AuthenticationFail.OIDCToken.Invalid",
+                );
             }
             let role = query["RoleArn"].rsplit('/').next().unwrap_or("").to_owned();
             serde_json::json!({"RequestId": "r", "Credentials": credentials(&fake, format!("oidc-{role}"))})
@@ -184,7 +196,13 @@ pub fn write(path: &Path, text: &str) {
 
 /// Panics when `text` contains a secret.
 pub fn assert_no_secret(text: &str) {
-    for s in [SOURCE_SECRET, ISSUED_SECRET, ISSUED_TOKEN, OIDC_TOKEN, "env-secret"] {
+    for s in [
+        SOURCE_SECRET,
+        ISSUED_SECRET,
+        ISSUED_TOKEN,
+        OIDC_TOKEN,
+        "env-secret",
+    ] {
         assert!(!text.contains(s), "secret {s:?} leaked in {text}");
     }
 }
