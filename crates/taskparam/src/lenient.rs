@@ -304,6 +304,57 @@ impl JsonSchema for BoolOrString {
     }
 }
 
+/// A string or a list of strings: the pages write `table`, `object`, `path` and `partition`
+/// either way (`"table": "t"` beside `"table": ["t"]`). Written back as read.
+///
+/// ```
+/// use dataworks_taskparam::StringOrList;
+/// let one: StringOrList = serde_json::from_str("\"t\"").unwrap();
+/// let many: StringOrList = serde_json::from_str("[\"a\", \"b\"]").unwrap();
+/// assert_eq!(one.items(), ["t"]);
+/// assert_eq!(many.items(), ["a", "b"]);
+/// assert_eq!(serde_json::to_string(&one).unwrap(), "\"t\"");
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum StringOrList {
+    /// Written as one string.
+    One(String),
+    /// Written as a list of strings.
+    Many(Vec<String>),
+}
+
+impl StringOrList {
+    /// The strings, in order (one for [`Self::One`]).
+    pub fn items(&self) -> Vec<&str> {
+        match self {
+            Self::One(s) => vec![s.as_str()],
+            Self::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+impl From<&str> for StringOrList {
+    fn from(value: &str) -> Self {
+        Self::One(value.to_owned())
+    }
+}
+
+impl JsonSchema for StringOrList {
+    fn schema_name() -> Cow<'static, str> {
+        "StringOrList".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A string, or a list of strings.",
+            "anyOf": [
+                { "type": "string" },
+                { "type": "array", "items": { "type": "string" } }
+            ]
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

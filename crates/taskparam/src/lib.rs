@@ -57,8 +57,9 @@ pub use builder::{
 pub use diff::{ContentDiff, PathChange, RuleChange, RuleKey, diff, diff_documents, diff_values};
 pub use error::{ApplyError, BuildError, ParseError};
 pub use kind::{DocumentKind, UnknownKind};
-pub use lenient::{BoolOrString, IntOrString, NumberOrString};
+pub use lenient::{BoolOrString, IntOrString, NumberOrString, StringOrList};
 pub use model::Document;
+pub use model::catalogue::{PluginInfo, PluginName, Role};
 pub use model::documents::{
     BatchJob, BatchSetting, ErrorLimit, Extend, RealtimeSetting, RealtimeSyncConfig,
     RealtimeTaskParam, SolutionProcess, Speed, TaskContent, TaskMeta, UpdateTaskParam,
@@ -69,6 +70,10 @@ pub use model::mapping::{
 };
 pub use model::mysql::{
     Connection, MysqlReaderParams, SchemaTables, SelectedDatabase, TableInfo, TableSelection,
+};
+pub use model::plugins::{
+    DocumentParams, FileParams, HiveParams, OdpsReaderParams, RdbmsReaderParams, RdbmsWriterParams,
+    StreamParams,
 };
 pub use model::step::{Hop, Order, Step, StepParams};
 pub use model::writers::{HoloWriterParams, KafkaWriterParams, OdpsWriterParams};

@@ -1,10 +1,13 @@
 //! The typed documents: every kind the service takes or returns, typed where the docs define
 //! the fields and lossless everywhere (unknown fields are kept in `extra` and written back).
 
+pub mod catalogue;
 pub mod documents;
 pub mod enums;
 pub mod mapping;
 pub mod mysql;
+pub mod param_spec;
+pub mod plugins;
 pub mod step;
 pub mod writers;
 

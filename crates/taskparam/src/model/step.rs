@@ -9,13 +9,40 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
+use super::catalogue::{self, Role, Shape};
 use super::enums::StepCategory;
 use super::mapping::TableMappingRule;
 use super::mysql::MysqlReaderParams;
+use super::plugins::{
+    DocumentParams, FileParams, HiveParams, OdpsReaderParams, RdbmsWriterParams, StreamParams,
+};
 use super::writers::{HoloWriterParams, KafkaWriterParams, OdpsWriterParams};
 
-/// The step types whose parameters this crate types.
-pub const TYPED_STEP_TYPES: &[&str] = &["mysql", "odps", "kafka", "holo"];
+/// The step types whose parameters this crate types (the typed plugins of
+/// [`catalogue::PLUGINS`], with their documented spellings).
+pub const TYPED_STEP_TYPES: &[&str] = &[
+    "mysql",
+    "postgresql",
+    "oracle",
+    "sqlserver",
+    "polardb",
+    "analyticdb_for_mysql",
+    "clickhouse",
+    "starrocks",
+    "doris",
+    "odps",
+    "holo",
+    "oss",
+    "hdfs",
+    "ftp",
+    "hive",
+    "kafka",
+    "datahub",
+    "LogHub",
+    "loghub",
+    "elasticsearch",
+    "mongodb",
+];
 
 /// One step of a job: a reader or a writer.
 ///
@@ -48,6 +75,22 @@ pub enum StepParams {
     KafkaWriter(KafkaWriterParams),
     /// A Hologres writer (`stepType: "holo"`).
     HoloWriter(HoloWriterParams),
+    /// Another relational reader (postgresql, oracle, sqlserver, polardb,
+    /// analyticdb_for_mysql, clickhouse, starrocks, doris, holo): the MySQL reader's shape.
+    RdbmsReader(MysqlReaderParams),
+    /// A relational writer (mysql, postgresql, oracle, sqlserver, polardb,
+    /// analyticdb_for_mysql, clickhouse, starrocks, doris).
+    RdbmsWriter(RdbmsWriterParams),
+    /// A MaxCompute reader (`stepType: "odps"`, reader).
+    OdpsReader(OdpsReaderParams),
+    /// A file plugin (oss, hdfs, ftp), reader or writer.
+    File(FileParams),
+    /// A Hive reader or writer.
+    Hive(HiveParams),
+    /// The Kafka reader, or a DataHub or LogHub reader or writer.
+    Stream(StreamParams),
+    /// An Elasticsearch or MongoDB reader or writer.
+    Document(DocumentParams),
     /// Any other step's parameters, kept as written.
     Other(Map<String, Value>),
 }
@@ -73,10 +116,60 @@ impl StepParams {
             (Some("holo"), StepCategory::Writer) => {
                 Self::HoloWriter(serde_json::from_value(value)?)
             }
-            _ => match value {
-                Value::Object(map) => Self::Other(map),
-                _ => Self::Other(Map::new()),
-            },
+            (Some(name), category) => {
+                let role = match category {
+                    StepCategory::Reader => Some(Role::Reader),
+                    StepCategory::Writer => Some(Role::Writer),
+                    StepCategory::Other(_) => None,
+                };
+                let shape = catalogue::plugin(name)
+                    .filter(|p| role.is_some_and(|r| p.has_role(r)))
+                    .map(|p| p.shape);
+                match (shape, role) {
+                    (Some(Shape::Relational | Shape::Holo), Some(Role::Reader)) => {
+                        Self::RdbmsReader(serde_json::from_value(value)?)
+                    }
+                    (Some(Shape::Relational), Some(Role::Writer)) => {
+                        Self::RdbmsWriter(serde_json::from_value(value)?)
+                    }
+                    (Some(Shape::Odps), Some(Role::Reader)) => {
+                        Self::OdpsReader(serde_json::from_value(value)?)
+                    }
+                    (Some(Shape::File), Some(_)) => Self::File(serde_json::from_value(value)?),
+                    (Some(Shape::Hive), Some(_)) => Self::Hive(serde_json::from_value(value)?),
+                    (Some(Shape::Stream), Some(_)) => Self::Stream(serde_json::from_value(value)?),
+                    (Some(Shape::Document), Some(_)) => {
+                        Self::Document(serde_json::from_value(value)?)
+                    }
+                    _ => Self::other(value),
+                }
+            }
+            _ => Self::other(value),
+        })
+    }
+
+    fn other(value: Value) -> Self {
+        match value {
+            Value::Object(map) => Self::Other(map),
+            _ => Self::Other(Map::new()),
+        }
+    }
+
+    /// The Rust type a (plugin, role) pair's parameters are read into, as its schema;
+    /// `None` for the MySQL reader and the real-time writers (typed above) and untyped
+    /// plugins.
+    fn shape_schema(generator: &mut SchemaGenerator, shape: Shape, role: Role) -> Option<Schema> {
+        Some(match (shape, role) {
+            (Shape::Relational | Shape::Holo, Role::Reader) => {
+                generator.subschema_for::<MysqlReaderParams>()
+            }
+            (Shape::Relational, Role::Writer) => generator.subschema_for::<RdbmsWriterParams>(),
+            (Shape::Odps, Role::Reader) => generator.subschema_for::<OdpsReaderParams>(),
+            (Shape::File, _) => generator.subschema_for::<FileParams>(),
+            (Shape::Hive, _) => generator.subschema_for::<HiveParams>(),
+            (Shape::Stream, _) => generator.subschema_for::<StreamParams>(),
+            (Shape::Document, _) => generator.subschema_for::<DocumentParams>(),
+            _ => return None,
         })
     }
 
@@ -87,6 +180,13 @@ impl StepParams {
             Self::OdpsWriter(p) => p.datasource.as_deref(),
             Self::KafkaWriter(p) => p.datasource.as_deref(),
             Self::HoloWriter(p) => p.datasource.as_deref(),
+            Self::RdbmsReader(p) => p.datasource.as_deref(),
+            Self::RdbmsWriter(p) => p.datasource.as_deref(),
+            Self::OdpsReader(p) => p.datasource.as_deref(),
+            Self::File(p) => p.datasource.as_deref(),
+            Self::Hive(p) => p.datasource.as_deref(),
+            Self::Stream(p) => p.datasource.as_deref(),
+            Self::Document(p) => p.datasource.as_deref(),
             Self::Other(map) => map.get("datasource").and_then(Value::as_str),
         }
     }
@@ -97,7 +197,7 @@ impl StepParams {
             Self::OdpsWriter(p) => p.table_mapping_rule.as_ref(),
             Self::KafkaWriter(p) => p.table_mapping_rule.as_ref(),
             Self::HoloWriter(p) => p.table_mapping_rule.as_ref(),
-            Self::MysqlReader(_) | Self::Other(_) => None,
+            _ => None,
         }
     }
 
@@ -107,7 +207,7 @@ impl StepParams {
             Self::OdpsWriter(p) => Some(&mut p.table_mapping_rule),
             Self::KafkaWriter(p) => Some(&mut p.table_mapping_rule),
             Self::HoloWriter(p) => Some(&mut p.table_mapping_rule),
-            Self::MysqlReader(_) | Self::Other(_) => None,
+            _ => None,
         }
     }
 
@@ -117,6 +217,13 @@ impl StepParams {
             Self::OdpsWriter(p) => serde_json::to_value(p),
             Self::KafkaWriter(p) => serde_json::to_value(p),
             Self::HoloWriter(p) => serde_json::to_value(p),
+            Self::RdbmsReader(p) => serde_json::to_value(p),
+            Self::RdbmsWriter(p) => serde_json::to_value(p),
+            Self::OdpsReader(p) => serde_json::to_value(p),
+            Self::File(p) => serde_json::to_value(p),
+            Self::Hive(p) => serde_json::to_value(p),
+            Self::Stream(p) => serde_json::to_value(p),
+            Self::Document(p) => serde_json::to_value(p),
             Self::Other(map) => Ok(Value::Object(map.clone())),
         }
     }
@@ -253,13 +360,39 @@ impl JsonSchema for Step {
         let kafka = generator.subschema_for::<KafkaWriterParams>();
         let holo = generator.subschema_for::<HoloWriterParams>();
         let category = generator.subschema_for::<StepCategory>();
+        let mut branches = vec![
+            typed_branch(Some("mysql"), "reader", mysql.clone()),
+            typed_branch(None, "reader", mysql),
+            typed_branch(Some("odps"), "writer", odps),
+            typed_branch(Some("kafka"), "writer", kafka),
+            typed_branch(Some("holo"), "writer", holo),
+        ];
+        for plugin in catalogue::PLUGINS {
+            for role in [Role::Reader, Role::Writer] {
+                if !plugin.has_role(role) {
+                    continue;
+                }
+                let Some(params) = StepParams::shape_schema(generator, plugin.shape, role) else {
+                    continue;
+                };
+                for name in std::iter::once(&plugin.name).chain(plugin.also) {
+                    let typed_above = matches!(
+                        (*name, role),
+                        ("mysql", Role::Reader) | ("odps" | "kafka" | "holo", Role::Writer)
+                    );
+                    if !typed_above {
+                        branches.push(typed_branch(Some(name), role.as_str(), params.clone()));
+                    }
+                }
+            }
+        }
         json_schema!({
             "type": "object",
-            "description": "One step of a job: a reader or a writer. `parameter` is typed by stepType and category: a mysql reader (also a reader without stepType, as in the update TaskParam), an odps, kafka or holo writer; any other step type is kept as it is.",
+            "description": "One step of a job: a reader or a writer. `parameter` is typed by stepType and category: a mysql reader (also a reader without stepType, as in the update TaskParam), the odps, kafka and holo writers, and the batch readers and writers of the plugin catalogue; any other step type is kept as it is.",
             "properties": {
                 "stepType": {
                     "type": "string",
-                    "description": "The plugin: mysql, odps, kafka, holo, or any other DataWorks plugin id.",
+                    "description": "The plugin: mysql, odps, holo, oss, ... (the typed ones are listed in examples), or any other DataWorks plugin id.",
                     "examples": TYPED_STEP_TYPES
                 },
                 "name": {
@@ -273,13 +406,7 @@ impl JsonSchema for Step {
                 }
             },
             "required": ["name", "category", "parameter"],
-            "allOf": [
-                typed_branch(Some("mysql"), "reader", mysql.clone()),
-                typed_branch(None, "reader", mysql),
-                typed_branch(Some("odps"), "writer", odps),
-                typed_branch(Some("kafka"), "writer", kafka),
-                typed_branch(Some("holo"), "writer", holo)
-            ]
+            "allOf": branches
         })
     }
 }

@@ -4,6 +4,7 @@
 //! message and a one-line fix. Values of secret-like fields are never printed.
 
 mod locate;
+mod plugins;
 mod rules;
 mod schema_errors;
 

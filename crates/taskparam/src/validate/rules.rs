@@ -7,10 +7,11 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value};
 
 use super::Problem;
+use super::plugins::{self, Columns};
 use crate::kind::DocumentKind;
 use crate::lenient::{is_int_text, is_number_text};
+use crate::model::catalogue::{self, PluginName, Role};
 use crate::model::enums::{Mode, TaskType};
-use crate::model::step::TYPED_STEP_TYPES;
 use crate::util::join_pointer;
 
 /// Errors and warnings found by the rules.
@@ -21,10 +22,10 @@ pub(crate) struct Sink {
 }
 
 impl Sink {
-    fn error(&mut self, pointer: &str, rule: &str, message: String, hint: &str) {
+    pub(super) fn error(&mut self, pointer: &str, rule: &str, message: String, hint: &str) {
         self.errors.push(Problem::new(pointer, rule, message, hint));
     }
-    fn warn(&mut self, pointer: &str, rule: &str, message: String, hint: &str) {
+    pub(super) fn warn(&mut self, pointer: &str, rule: &str, message: String, hint: &str) {
         self.warnings
             .push(Problem::new(pointer, rule, message, hint));
     }
@@ -109,7 +110,7 @@ const WRITER_KEYS: &[&str] = &[
 
 /// `keys.case`: a key that differs from a known key only in letter case is silently ignored
 /// by the service (`splitPK`, `Column`, `Steps`).
-fn keys_case(obj: &Map<String, Value>, ptr: &str, known: &[&str], sink: &mut Sink) {
+pub(super) fn keys_case(obj: &Map<String, Value>, ptr: &str, known: &[&str], sink: &mut Sink) {
     for key in obj.keys() {
         if known.contains(&key.as_str()) {
             continue;
@@ -126,12 +127,12 @@ fn keys_case(obj: &Map<String, Value>, ptr: &str, known: &[&str], sink: &mut Sin
 }
 
 /// A step as the rules see it.
-struct StepView<'a> {
-    ptr: String,
-    name: Option<&'a str>,
-    category: Option<&'a str>,
-    step_type: Option<&'a str>,
-    parameter: Option<&'a Map<String, Value>>,
+pub(super) struct StepView<'a> {
+    pub(super) ptr: String,
+    pub(super) name: Option<&'a str>,
+    pub(super) category: Option<&'a str>,
+    pub(super) step_type: Option<&'a str>,
+    pub(super) parameter: Option<&'a Map<String, Value>>,
 }
 
 impl StepView<'_> {
@@ -141,7 +142,7 @@ impl StepView<'_> {
     fn is_writer(&self) -> bool {
         self.category == Some("writer")
     }
-    fn param_ptr(&self) -> String {
+    pub(super) fn param_ptr(&self) -> String {
         join_pointer(&self.ptr, "parameter")
     }
     /// Whether the step's parameters are typed as a MySQL reader.
@@ -209,19 +210,8 @@ fn common_steps(doc: &Map<String, Value>, steps: &[StepView<'_>], update: bool, 
                 "the step has no `stepType`".to_owned(),
                 "add the plugin id, such as \"stepType\": \"mysql\"",
             ),
-            Some(t) if !TYPED_STEP_TYPES.contains(&t) => sink.warn(
-                &join_pointer(&step.ptr, "stepType"),
-                "step.unknown-type",
-                format!("step type `{t}` is not typed by this tool; it is kept as it is and its parameters are not checked"),
-                "nothing to fix if the plugin id is right; typed: mysql reader, odps/kafka/holo writers",
-            ),
-            Some(t) if (t == "mysql") != step.is_reader() && step.category.is_some() => sink.warn(
-                &join_pointer(&step.ptr, "stepType"),
-                "step.untyped",
-                format!("a `{t}` {} is not typed by this tool; its parameters are not checked", step.category.unwrap_or("step")),
-                "nothing to fix if intended; typed: mysql reader, odps/kafka/holo writers",
-            ),
-            _ => {}
+            Some(t) => step_type(step, t, sink),
+            None => {}
         }
         if let Some(param) = step.parameter {
             if step.is_mysql_reader() {
@@ -230,6 +220,54 @@ fn common_steps(doc: &Map<String, Value>, steps: &[StepView<'_>], update: bool, 
                 keys_case(param, &step.param_ptr(), WRITER_KEYS, sink);
             }
         }
+    }
+}
+
+/// `stepType` against the plugin catalogue: exact names, aliases and case slips, DataX
+/// names, roles, untyped and unknown plugins.
+fn step_type(step: &StepView<'_>, t: &str, sink: &mut Sink) {
+    let ptr = join_pointer(&step.ptr, "stepType");
+    let role = step.category.and_then(Role::from_category);
+    match catalogue::resolve(t) {
+        PluginName::Known(plugin) => {
+            if let Some(role) = role.filter(|r| !plugin.has_role(*r)) {
+                sink.error(
+                    &ptr,
+                    "step.role",
+                    format!("the {} plugin `{t}` has no batch {role}", plugin.title),
+                    "use the plugin in the role its page documents, or another plugin",
+                );
+            } else if !plugin.is_typed() {
+                sink.warn(
+                    &ptr,
+                    "step.untyped",
+                    format!("the `{t}` plugin is known but not typed by this tool; its parameters are kept and not checked"),
+                    "nothing to fix if the parameters are right",
+                );
+            }
+        }
+        PluginName::Alias { plugin, case_only } => sink.error(
+            &ptr,
+            "step.type-name",
+            if case_only {
+                format!("`{t}` differs from the plugin id `{}` in letter case; the service matches ids exactly", plugin.name)
+            } else {
+                format!("`{t}` is not a plugin id the service takes; the {} plugin is `{}`", plugin.title, plugin.name)
+            },
+            &format!("set \"stepType\": \"{}\"", plugin.name),
+        ),
+        PluginName::DataX { plugin, role: datax_role } => sink.error(
+            &ptr,
+            "step.type-datax",
+            format!("`{t}` is an open-source DataX plugin name; in DataWorks the {} {datax_role} is `{}`", plugin.title, plugin.name),
+            &format!("set \"stepType\": \"{}\" with \"category\": \"{datax_role}\" (or convert a whole DataX job with `dwdi convert datax`)", plugin.name),
+        ),
+        PluginName::Unknown => sink.warn(
+            &ptr,
+            "step.unknown-type",
+            format!("step type `{t}` is not in this tool's plugin catalogue; it is kept as it is and its parameters are not checked"),
+            &format!("nothing to fix if the plugin id is right; typed: {}", catalogue::typed_names().collect::<Vec<_>>().join(", ")),
+        ),
     }
 }
 
@@ -289,11 +327,11 @@ fn hops(
             to.and_then(|n| by_name.get(n)),
         ) {
             if !f.is_reader() || !t.is_writer() || f.name == t.name {
-                sink.warn(
+                sink.error(
                     &hop_ptr,
                     "hops.direction",
                     format!(
-                        "hop `{}` → `{}` does not lead from a reader to a writer",
+                        "hop `{}` → `{}` does not lead from a reader to a writer, so the job has no valid data flow",
                         f.name.unwrap_or(""),
                         t.name.unwrap_or("")
                     ),
@@ -306,17 +344,17 @@ fn hops(
 
 /// How strict the table rules are.
 #[derive(Clone, Copy)]
-struct TableOpts {
+pub(super) struct TableOpts {
     /// Real-time documents need `table` or `selectedTables` (batch may use `querySql`).
-    realtime: bool,
+    pub(super) realtime: bool,
     /// Templates (solution process) may have empty lists.
-    template: bool,
+    pub(super) template: bool,
 }
 
 /// The tables a reader selects: (database, table) pairs; the database is `None` for the
 /// `table` form.
 #[derive(Default)]
-struct Selected<'a> {
+pub(super) struct Selected<'a> {
     pairs: HashSet<(Option<&'a str>, &'a str)>,
     uses_table_form: bool,
 }
@@ -484,7 +522,7 @@ fn table_name<'a>(
 }
 
 /// The connections of a MySQL reader step.
-fn reader_connections<'a>(
+pub(super) fn reader_connections<'a>(
     step: &StepView<'a>,
     opts: TableOpts,
     require_datasource: bool,
@@ -661,7 +699,18 @@ fn realtime_param(doc: &Map<String, Value>, sink: &mut Sink) {
     {
         let task_type = TaskType::from(task_type);
         match (task_type.writer_step_type(), writers.first().and_then(|w| w.step_type)) {
-            (None, _) => sink.warn("/setting/taskType", "tasktype.unknown", format!("task type `{task_type}` is not one of {}", TaskType::KNOWN.join(", ")), "use oneclick_to_odps, oneclick_to_kafka or oneclick_to_holo"),
+            (None, writer) => {
+                let matching = writer.and_then(|w| {
+                    TaskType::KNOWN
+                        .iter()
+                        .find(|k| TaskType::from(**k).writer_step_type() == Some(w))
+                });
+                let hint = match (matching, writer) {
+                    (Some(m), Some(w)) => format!("the writer is `{w}`: set \"taskType\": \"{m}\""),
+                    _ => "use oneclick_to_odps, oneclick_to_kafka or oneclick_to_holo (odps, kafka, holo writer)".to_owned(),
+                };
+                sink.error("/setting/taskType", "tasktype.unknown", format!("task type `{task_type}` is not one of the {} the API documents; the service cannot create it", TaskType::KNOWN.join(", ")), &hint);
+            }
             (Some(needed), Some(actual)) if needed != actual => sink.error("/setting/taskType", "tasktype.writer", format!("task type `{task_type}` needs a `{needed}` writer, but the writer is `{actual}`"), "make `setting.taskType` agree with the writer's stepType (odps → oneclick_to_odps, kafka → oneclick_to_kafka, holo → oneclick_to_holo)"),
             _ => {}
         }
@@ -945,66 +994,28 @@ fn batch(doc: &Map<String, Value>, sink: &mut Sink) {
             "keep one reader step and one writer step",
         );
     }
-    let mut reader_columns = None;
-    for reader in readers.iter().filter(|r| r.is_mysql_reader()) {
-        let Some(param) = reader.parameter else {
-            continue;
+    let mut reader_columns = Columns::Unknown;
+    for reader in &readers {
+        let plugin = match reader.step_type {
+            None => catalogue::plugin("mysql"),
+            Some(t) => catalogue::plugin(t),
         };
-        let conns = param.get("connection").and_then(Value::as_array);
-        let uses_query = conns.is_some_and(|c| c.iter().any(|c| c.get("querySql").is_some()));
-        if conns.is_some() {
-            reader_connections(
-                reader,
-                TableOpts {
-                    realtime: false,
-                    template: false,
-                },
-                true,
-                sink,
-            );
-        } else if !param.contains_key("table") {
-            sink.error(
-                &reader.param_ptr(),
-                "conn.table-or-querysql",
-                "the MySQL reader has neither `connection` nor `table`".to_owned(),
-                "add \"connection\": [{\"datasource\": ..., \"table\": [...]}]",
-            );
-        } else if !param.contains_key("datasource") {
-            sink.error(
-                &reader.param_ptr(),
-                "datasource.required",
-                "the MySQL reader names no `datasource`".to_owned(),
-                "add \"datasource\": <the MySQL data source name>",
-            );
-        }
-        match param.get("column").and_then(Value::as_array) {
-            Some(cols) if cols.is_empty() => sink.error(
-                &join_pointer(&reader.param_ptr(), "column"),
-                "column.non-empty",
-                "the reader's `column` list is empty".to_owned(),
-                "list the columns to read, or [\"*\"]",
-            ),
-            None if !uses_query => sink.error(
-                &reader.param_ptr(),
-                "column.non-empty",
-                "the MySQL reader has no `column` list".to_owned(),
-                "add \"column\": [...] (or [\"*\"])",
-            ),
-            Some(cols) if !uses_query => {
-                reader_columns = Some(cols.len()).filter(|_| !is_star(cols))
-            }
-            _ => {}
+        if let Some(plugin) = plugin.filter(|p| p.is_typed() && p.reader) {
+            reader_columns = plugins::check_step(reader, plugin, Role::Reader, sink);
         }
     }
-    for writer in writers.iter().filter(|w| w.is_typed_writer()) {
-        writer_datasource(writer, sink);
-        let cols = writer
-            .parameter
-            .and_then(|p| p.get("column"))
-            .and_then(Value::as_array);
-        if let (Some(r), Some(cols)) = (reader_columns, cols) {
-            if !is_star(cols) && cols.len() != r {
-                sink.error(&join_pointer(&writer.param_ptr(), "column"), "column.count", format!("the writer lists {} columns but the reader reads {r}; columns map by position", cols.len()), "list as many writer columns as reader columns, in the same order");
+    for writer in &writers {
+        let Some(plugin) = writer
+            .step_type
+            .and_then(catalogue::plugin)
+            .filter(|p| p.is_typed() && p.writer)
+        else {
+            continue;
+        };
+        let columns = plugins::check_step(writer, plugin, Role::Writer, sink);
+        if let (Columns::Count(r), Columns::Count(w)) = (reader_columns, columns) {
+            if r != w {
+                sink.error(&join_pointer(&writer.param_ptr(), "column"), "column.count", format!("the writer lists {w} columns but the reader reads {r}; columns map by position"), "list as many writer columns as reader columns, in the same order");
             }
         }
     }
@@ -1062,10 +1073,6 @@ fn batch(doc: &Map<String, Value>, sink: &mut Sink) {
         }
     }
     hops(doc, "", &steps, true, sink);
-}
-
-fn is_star(cols: &[Value]) -> bool {
-    cols.iter().any(|c| c.as_str() == Some("*"))
 }
 
 fn task_meta(doc: &Map<String, Value>, sink: &mut Sink) {

@@ -1,0 +1,484 @@
+//! What each typed plugin's parameter table says, as data: which keys exist, which are
+//! required, and the allowed values or ranges. The validator checks these generically
+//! (rules `param.required`, `param.enum`, `param.range`, `param.non-empty`); the rules a
+//! table cannot say (`table` vs `querySql`, partitions, offsets, ...) live beside it in
+//! `validate/plugins.rs`. Sources: the page of each plugin in [`super::catalogue::PLUGINS`];
+//! `docs/taskparam.md` lists them with what the pages left unclear.
+
+use super::catalogue::Role;
+
+/// What a parameter's value must be, beyond its JSON type (which the schema checks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// Nothing beyond the type.
+    Any,
+    /// A list that is not empty.
+    NonEmptyList,
+    /// One of these values (compared ignoring ASCII case; the pages mix cases).
+    OneOf(&'static [&'static str]),
+    /// An integer (number or digits in a string; `""` = not set) in `[min, max]`.
+    Range(i64, i64),
+}
+
+/// One row of a plugin's parameter table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamSpec {
+    /// The key, as the page spells it.
+    pub key: &'static str,
+    /// Whether the page marks it required. Required means present: the demos themselves
+    /// leave placeholders empty (`"datasource": ""`), so an empty value is not an error.
+    pub required: bool,
+    /// What its value must be.
+    pub check: Check,
+    /// A secret (password, access key): carried, never printed.
+    pub secret: bool,
+}
+
+const fn req(key: &'static str) -> ParamSpec {
+    ParamSpec {
+        key,
+        required: true,
+        check: Check::Any,
+        secret: false,
+    }
+}
+
+const fn opt(key: &'static str) -> ParamSpec {
+    ParamSpec {
+        key,
+        required: false,
+        check: Check::Any,
+        secret: false,
+    }
+}
+
+const fn cols(required: bool) -> ParamSpec {
+    ParamSpec {
+        key: "column",
+        required,
+        check: Check::NonEmptyList,
+        secret: false,
+    }
+}
+
+const fn one_of(key: &'static str, required: bool, values: &'static [&'static str]) -> ParamSpec {
+    ParamSpec {
+        key,
+        required,
+        check: Check::OneOf(values),
+        secret: false,
+    }
+}
+
+const fn range(key: &'static str, min: i64, max: i64) -> ParamSpec {
+    ParamSpec {
+        key,
+        required: false,
+        check: Check::Range(min, max),
+        secret: false,
+    }
+}
+
+const fn secret(key: &'static str) -> ParamSpec {
+    ParamSpec {
+        key,
+        required: false,
+        check: Check::Any,
+        secret: true,
+    }
+}
+
+/// Relational reader (mysql, postgresql, oracle, sqlserver, polardb, analyticdb_for_mysql,
+/// clickhouse, starrocks, doris; hologres reads the same way). `table` and `querySql` are
+/// checked by the relational rule (one of them, in the flat or the `connection` form).
+const RDBMS_READER: &[ParamSpec] = &[
+    opt("datasource"),
+    opt("table"),
+    opt("connection"),
+    cols(true),
+    opt("splitPk"),
+    opt("where"),
+    opt("querySql"),
+    range("fetchSize", 1, i64::MAX),
+    opt("encoding"),
+    opt("singleOrMulti"),
+    opt("splitFactor"),
+    opt("partition"),
+];
+
+const MYSQL_WRITER_MODES: &[&str] = &["insert", "replace", "update"];
+
+macro_rules! rdbms_writer {
+    ($modes:expr) => {
+        &[
+            opt("datasource"),
+            opt("table"),
+            opt("connection"),
+            cols(true),
+            opt("preSql"),
+            opt("postSql"),
+            one_of("writeMode", false, $modes),
+            range("batchSize", 1, i64::MAX),
+            opt("encoding"),
+        ]
+    };
+}
+
+const MYSQL_WRITER: &[ParamSpec] = rdbms_writer!(MYSQL_WRITER_MODES);
+const POSTGRESQL_WRITER: &[ParamSpec] = rdbms_writer!(&["insert", "copy"]);
+const INSERT_ONLY_WRITER: &[ParamSpec] = rdbms_writer!(&["insert"]);
+const CLICKHOUSE_WRITER: &[ParamSpec] = &[
+    opt("datasource"),
+    opt("table"),
+    opt("connection"),
+    cols(true),
+    opt("preSql"),
+    opt("postSql"),
+    one_of("writeMode", false, &["insert"]),
+    range("batchSize", 1, i64::MAX),
+    range("batchByteSize", 1, i64::MAX),
+    one_of(
+        "strategyOnError",
+        false,
+        &["singleInsert", "exit", "batchDirtyData"],
+    ),
+    opt("encoding"),
+];
+const LOAD_WRITER: &[ParamSpec] = &[
+    opt("datasource"),
+    opt("table"),
+    opt("connection"),
+    cols(true),
+    opt("preSql"),
+    opt("postSql"),
+    opt("loadProps"),
+    range("maxBatchRows", 1, i64::MAX),
+    range("maxBatchSize", 1, i64::MAX),
+];
+
+const ODPS_READER: &[ParamSpec] = &[
+    req("datasource"),
+    req("table"),
+    opt("partition"),
+    cols(true),
+    opt("isCompress"),
+    opt("where"),
+];
+const ODPS_WRITER: &[ParamSpec] = &[
+    req("datasource"),
+    req("table"),
+    opt("partition"),
+    cols(true),
+    opt("truncate"),
+    opt("emptyAsNull"),
+    opt("isCompress"),
+    opt("consistencyCommit"),
+    secret("accessId"),
+    secret("accessKey"),
+];
+
+const HOLO_WRITER: &[ParamSpec] = &[
+    req("datasource"),
+    req("table"),
+    cols(true),
+    one_of("conflictMode", false, &["replace", "update", "ignore"]),
+    one_of("writeMode", false, &["insert", "sdk", "replay", "copy"]),
+    opt("truncate"),
+    opt("partition"),
+    opt("preSql"),
+    opt("postSql"),
+    range("maxConnectionCount", 1, i64::MAX),
+];
+
+const FILE_FORMATS: &[&str] = &["csv", "text", "orc", "parquet", "json"];
+const COMPRESS: &[&str] = &["gzip", "bzip2", "zip", "none", "snappy", "lzo", "deflate"];
+const FILE_WRITE_MODES: &[&str] = &["truncate", "append", "nonConflict"];
+
+const OSS_READER: &[ParamSpec] = &[
+    req("datasource"),
+    req("object"),
+    cols(true),
+    opt("fieldDelimiter"),
+    one_of("fileFormat", false, FILE_FORMATS),
+    opt("encoding"),
+    opt("nullFormat"),
+    one_of("compress", false, COMPRESS),
+    opt("skipHeader"),
+];
+const OSS_WRITER: &[ParamSpec] = &[
+    req("datasource"),
+    req("object"),
+    one_of("writeMode", true, FILE_WRITE_MODES),
+    one_of("fileFormat", false, FILE_FORMATS),
+    opt("fieldDelimiter"),
+    opt("encoding"),
+    opt("nullFormat"),
+    opt("header"),
+    opt("dateFormat"),
+    range("maxFileSize", 1, i64::MAX),
+    opt("writeSingleObject"),
+    one_of("compress", false, COMPRESS),
+];
+const HDFS_READER: &[ParamSpec] = &[
+    req("datasource"),
+    req("path"),
+    one_of(
+        "fileType",
+        true,
+        &["text", "orc", "rc", "seq", "csv", "parquet"],
+    ),
+    cols(true),
+    opt("fieldDelimiter"),
+    opt("encoding"),
+    opt("nullFormat"),
+    one_of("compress", false, COMPRESS),
+];
+const HDFS_WRITER: &[ParamSpec] = &[
+    req("datasource"),
+    req("path"),
+    req("fileName"),
+    one_of("fileType", true, &["text", "orc", "parquet"]),
+    one_of("writeMode", true, FILE_WRITE_MODES),
+    cols(true),
+    opt("fieldDelimiter"),
+    opt("encoding"),
+    one_of("compress", false, COMPRESS),
+];
+const FTP_READER: &[ParamSpec] = &[
+    req("datasource"),
+    req("path"),
+    cols(true),
+    opt("fieldDelimiter"),
+    one_of("fileFormat", false, FILE_FORMATS),
+    opt("encoding"),
+    opt("nullFormat"),
+    one_of("compress", false, COMPRESS),
+    opt("skipHeader"),
+];
+const FTP_WRITER: &[ParamSpec] = &[
+    req("datasource"),
+    req("path"),
+    req("fileName"),
+    one_of("writeMode", true, FILE_WRITE_MODES),
+    one_of("fileFormat", false, FILE_FORMATS),
+    opt("fieldDelimiter"),
+    opt("encoding"),
+    opt("nullFormat"),
+    opt("header"),
+    opt("dateFormat"),
+];
+
+const HIVE_READER: &[ParamSpec] = &[
+    req("datasource"),
+    req("table"),
+    one_of("readMode", false, &["hdfs", "jdbc"]),
+    cols(true),
+    opt("partition"),
+    opt("where"),
+    opt("querySql"),
+];
+const HIVE_WRITER: &[ParamSpec] = &[
+    req("datasource"),
+    req("table"),
+    cols(true),
+    opt("partition"),
+    one_of("writeMode", true, FILE_WRITE_MODES),
+    opt("hiveConfig"),
+];
+
+const KAFKA_TYPES: &[&str] = &[
+    "BYTEARRAY",
+    "DOUBLE",
+    "FLOAT",
+    "INTEGER",
+    "LONG",
+    "SHORT",
+    "STRING",
+];
+const KAFKA_READER: &[ParamSpec] = &[
+    req("datasource"),
+    opt("server"),
+    req("topic"),
+    cols(true),
+    one_of("keyType", false, KAFKA_TYPES),
+    one_of("valueType", false, KAFKA_TYPES),
+    opt("beginDateTime"),
+    opt("endDateTime"),
+    opt("beginOffset"),
+    opt("endOffset"),
+    opt("skipExceedRecord"),
+    opt("partition"),
+    opt("kafkaConfig"),
+    range("waitTime", 1, i64::MAX),
+    opt("groupId"),
+];
+const KAFKA_WRITER: &[ParamSpec] = &[
+    req("datasource"),
+    req("topic"),
+    opt("column"),
+    opt("keyIndex"),
+    opt("valueIndex"),
+    one_of("writeMode", false, &["text", "json"]),
+    opt("fieldDelimiter"),
+    opt("nullKeyFormat"),
+    opt("nullValueFormat"),
+    range("batchSize", 1, i64::MAX),
+    opt("kafkaConfig"),
+];
+const DATAHUB_READER: &[ParamSpec] = &[
+    req("datasource"),
+    req("topic"),
+    cols(true),
+    req("beginDateTime"),
+    req("endDateTime"),
+    range("batchSize", 1, i64::MAX),
+];
+const DATAHUB_WRITER: &[ParamSpec] = &[
+    req("datasource"),
+    req("topic"),
+    range("maxCommitSize", 1, i64::MAX),
+    range("batchSize", 1, i64::MAX),
+    range("maxRetryCount", 0, i64::MAX),
+    opt("mode"),
+    opt("shardId"),
+    opt("column"),
+];
+const LOGHUB_READER: &[ParamSpec] = &[
+    req("datasource"),
+    req("logstore"),
+    req("beginDateTime"),
+    req("endDateTime"),
+    cols(true),
+    range("batchSize", 1, 1000),
+    opt("query"),
+    range("maxRetryTimes", 1, i64::MAX),
+    range("retryIntervalSeconds", 1, i64::MAX),
+    opt("fieldDelimiter"),
+];
+const LOGHUB_WRITER: &[ParamSpec] = &[
+    req("datasource"),
+    req("logstore"),
+    opt("topic"),
+    range("batchSize", 1, 4096),
+    cols(true),
+];
+
+const ES_READER: &[ParamSpec] = &[
+    req("datasource"),
+    req("index"),
+    opt("type"),
+    opt("search"),
+    cols(true),
+    range("pageSize", 1, i64::MAX),
+    opt("scroll"),
+    opt("full"),
+    opt("multi"),
+];
+const ES_WRITER: &[ParamSpec] = &[
+    req("datasource"),
+    req("index"),
+    opt("indexType"),
+    cols(true),
+    opt("cleanup"),
+    range("batchSize", 1, i64::MAX),
+    opt("splitter"),
+    opt("dynamic"),
+    one_of(
+        "actionType",
+        false,
+        &["index", "update", "create", "upsert", "delete"],
+    ),
+    opt("settings"),
+    opt("primaryKeyInfo"),
+];
+const MONGO_READER: &[ParamSpec] = &[
+    req("datasource"),
+    req("collectionName"),
+    cols(true),
+    opt("query"),
+    range("batchSize", 1, i64::MAX),
+];
+const MONGO_WRITER: &[ParamSpec] = &[
+    req("datasource"),
+    req("collectionName"),
+    cols(true),
+    opt("writeMode"),
+    opt("preSql"),
+];
+
+/// The parameter table of `plugin` (a catalogue name) in `role`; empty for plugins this crate
+/// does not type.
+pub fn params(plugin: &str, role: Role) -> &'static [ParamSpec] {
+    use Role::{Reader, Writer};
+    match (plugin, role) {
+        (
+            "mysql"
+            | "postgresql"
+            | "oracle"
+            | "sqlserver"
+            | "polardb"
+            | "analyticdb_for_mysql"
+            | "clickhouse"
+            | "starrocks"
+            | "doris"
+            | "holo",
+            Reader,
+        ) => RDBMS_READER,
+        ("mysql" | "polardb" | "analyticdb_for_mysql", Writer) => MYSQL_WRITER,
+        ("postgresql", Writer) => POSTGRESQL_WRITER,
+        ("oracle" | "sqlserver", Writer) => INSERT_ONLY_WRITER,
+        ("clickhouse", Writer) => CLICKHOUSE_WRITER,
+        ("starrocks" | "doris", Writer) => LOAD_WRITER,
+        ("odps", Reader) => ODPS_READER,
+        ("odps", Writer) => ODPS_WRITER,
+        ("holo", Writer) => HOLO_WRITER,
+        ("oss", Reader) => OSS_READER,
+        ("oss", Writer) => OSS_WRITER,
+        ("hdfs", Reader) => HDFS_READER,
+        ("hdfs", Writer) => HDFS_WRITER,
+        ("ftp", Reader) => FTP_READER,
+        ("ftp", Writer) => FTP_WRITER,
+        ("hive", Reader) => HIVE_READER,
+        ("hive", Writer) => HIVE_WRITER,
+        ("kafka", Reader) => KAFKA_READER,
+        ("kafka", Writer) => KAFKA_WRITER,
+        ("datahub", Reader) => DATAHUB_READER,
+        ("datahub", Writer) => DATAHUB_WRITER,
+        ("LogHub" | "loghub", Reader) => LOGHUB_READER,
+        ("LogHub" | "loghub", Writer) => LOGHUB_WRITER,
+        ("elasticsearch", Reader) => ES_READER,
+        ("elasticsearch", Writer) => ES_WRITER,
+        ("mongodb", Reader) => MONGO_READER,
+        ("mongodb", Writer) => MONGO_WRITER,
+        _ => &[],
+    }
+}
+
+/// Whether `key` is in the parameter table of `plugin` in `role`.
+pub fn is_documented(plugin: &str, role: Role, key: &str) -> bool {
+    params(plugin, role).iter().any(|p| p.key == key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::catalogue::PLUGINS;
+
+    #[test]
+    fn every_typed_plugin_role_has_a_table_with_datasource() {
+        for p in PLUGINS.iter().filter(|p| p.is_typed()) {
+            for role in [Role::Reader, Role::Writer] {
+                if p.has_role(role) {
+                    let table = params(p.name, role);
+                    // Relational steps may name it per connection (checked by their rule).
+                    assert!(
+                        table.iter().any(|s| s.key == "datasource"),
+                        "{} {role}",
+                        p.name
+                    );
+                }
+            }
+        }
+        assert!(params("stream", Role::Reader).is_empty());
+    }
+}

@@ -1,0 +1,532 @@
+//! The batch plugins' rules: each typed plugin's parameter table
+//! ([`crate::model::param_spec`]) checked generically, and the rules of each parameter
+//! shape that a table cannot say. Every rule has an id listed in `docs/taskparam.md`.
+
+use serde_json::{Map, Value};
+
+use super::rules::{Sink, StepView, TableOpts, keys_case, reader_connections};
+use crate::lenient::is_int_text;
+use crate::model::catalogue::{PluginInfo, Role, Shape};
+use crate::model::param_spec::{Check, params};
+use crate::util::join_pointer;
+
+/// What a reader's or writer's `column` list says for the reader/writer agreement rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Columns {
+    /// An explicit list of this many columns.
+    Count(usize),
+    /// No usable count (`*`, `querySql`, absent).
+    Unknown,
+}
+
+/// Runs the rules of `plugin` in `role` on a batch step; returns what its columns say.
+pub(super) fn check_step(
+    step: &StepView<'_>,
+    plugin: &PluginInfo,
+    role: Role,
+    sink: &mut Sink,
+) -> Columns {
+    let Some(param) = step.parameter else {
+        return Columns::Unknown;
+    };
+    let ptr = step.param_ptr();
+    let table = params(plugin.name, role);
+    let keys: Vec<&str> = table.iter().map(|p| p.key).collect();
+    keys_case(param, &ptr, &keys, sink);
+    let uses_query = uses_query_sql(param);
+    for spec in table {
+        let key_ptr = join_pointer(&ptr, spec.key);
+        match param.get(spec.key) {
+            None if spec.key == "column" && spec.required && !uses_query => sink.error(
+                &ptr,
+                "column.non-empty",
+                format!("the {} {role} has no `column` list", plugin.title),
+                "add \"column\": [...] (the fields to read or write)",
+            ),
+            None if spec.required && spec.key != "column" => sink.error(
+                &ptr,
+                "param.required",
+                format!(
+                    "the {} {role} has no `{}`, which its page marks required",
+                    plugin.title, spec.key
+                ),
+                &format!("add \"{}\": ... (see {})", spec.key, plugin.source),
+            ),
+            None => {}
+            Some(value) => check_value(spec.key, spec.check, value, &key_ptr, plugin, sink),
+        }
+    }
+    match (plugin.shape, role) {
+        (Shape::Relational | Shape::Holo, Role::Reader) => relational_reader(step, param, sink),
+        (Shape::Relational, Role::Writer) => relational_writer(plugin, param, &ptr, sink),
+        (Shape::Odps, _) => odps(role, param, &ptr, sink),
+        (Shape::File, _) => file(plugin, role, param, &ptr, sink),
+        (Shape::Stream, Role::Reader) => stream_reader(plugin, param, &ptr, sink),
+        (Shape::Document, _) => document(plugin, role, param, &ptr, sink),
+        _ => {}
+    }
+    for key in ["preSql", "postSql"] {
+        if let Some(Value::Array(statements)) = param.get(key) {
+            sql_list(statements, &join_pointer(&ptr, key), key, sink);
+        }
+    }
+    if uses_query {
+        return Columns::Unknown;
+    }
+    match param.get("column").and_then(Value::as_array) {
+        Some(cols) if !cols.is_empty() && !cols.iter().any(|c| c.as_str() == Some("*")) => {
+            Columns::Count(cols.len())
+        }
+        _ => Columns::Unknown,
+    }
+}
+
+fn check_value(
+    key: &str,
+    check: Check,
+    value: &Value,
+    ptr: &str,
+    plugin: &PluginInfo,
+    sink: &mut Sink,
+) {
+    match check {
+        Check::Any => {}
+        Check::NonEmptyList => {
+            if value.as_array().is_some_and(Vec::is_empty) {
+                sink.error(
+                    ptr,
+                    if key == "column" {
+                        "column.non-empty"
+                    } else {
+                        "param.non-empty"
+                    },
+                    format!("`{key}` of the {} step is an empty list", plugin.title),
+                    "list at least one entry",
+                );
+            }
+        }
+        Check::OneOf(allowed) => {
+            if let Some(text) = value.as_str() {
+                if !text.is_empty() && !allowed.iter().any(|a| a.eq_ignore_ascii_case(text)) {
+                    sink.error(
+                        ptr,
+                        "param.enum",
+                        format!(
+                            "`{key}` is `{text}`; the {} step takes {}",
+                            plugin.title,
+                            allowed.join(", ")
+                        ),
+                        &format!("use one of: {}", allowed.join(", ")),
+                    );
+                }
+            }
+        }
+        Check::Range(min, max) => {
+            let n = match value {
+                Value::Number(n) => n.as_i64(),
+                Value::String(s) if !s.is_empty() && is_int_text(s) => s.parse().ok(),
+                _ => None,
+            };
+            if let Some(n) = n.filter(|n| *n < min || *n > max) {
+                let bounds = if max == i64::MAX {
+                    format!("at least {min}")
+                } else {
+                    format!("between {min} and {max}")
+                };
+                sink.error(
+                    ptr,
+                    "param.range",
+                    format!("`{key}` is {n}; it must be {bounds}"),
+                    &format!("set `{key}` {bounds}"),
+                );
+            }
+        }
+    }
+}
+
+/// Whether a reader takes its rows from `querySql` (flat or in a connection).
+fn uses_query_sql(param: &Map<String, Value>) -> bool {
+    param.contains_key("querySql")
+        || param
+            .get("connection")
+            .and_then(Value::as_array)
+            .is_some_and(|c| c.iter().any(|c| c.get("querySql").is_some()))
+}
+
+fn relational_reader(step: &StepView<'_>, param: &Map<String, Value>, sink: &mut Sink) {
+    let ptr = step.param_ptr();
+    if param.contains_key("connection") {
+        reader_connections(
+            step,
+            TableOpts {
+                realtime: false,
+                template: false,
+            },
+            true,
+            sink,
+        );
+    } else if !param.contains_key("datasource") {
+        sink.error(
+            &ptr,
+            "datasource.required",
+            "the reader names no `datasource`".to_owned(),
+            "add \"datasource\": <the data source name>",
+        );
+    }
+    if param.contains_key("connection") {
+    } else if !param.contains_key("table") && !param.contains_key("querySql") {
+        sink.error(
+            &ptr,
+            "conn.table-or-querysql",
+            "the reader has neither `table` nor `querySql` (nor a `connection` list)".to_owned(),
+            "add \"table\": \"<table>\" (or \"connection\": [{\"table\": [...]}], or \"querySql\")",
+        );
+    } else if param.contains_key("table") && param.contains_key("querySql") {
+        sink.warn(
+            &ptr,
+            "conn.querysql-overrides",
+            "the reader has both `table` and `querySql`; `querySql` wins and `table`, `column`, `where` are ignored".to_owned(),
+            "remove `table` (or `querySql`)",
+        );
+    }
+    if let Some(split) = param.get("splitPk").and_then(Value::as_str) {
+        let names: Vec<&str> = split
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|s| !s.is_empty())
+            .collect();
+        if names.len() > 1 {
+            sink.error(
+                &join_pointer(&ptr, "splitPk"),
+                "splitpk.single",
+                format!(
+                    "`splitPk` names {} columns; it takes one (integer) column",
+                    names.len()
+                ),
+                "name one integer column, usually the primary key",
+            );
+        }
+    }
+    if let Some(cols) = param.get("column").and_then(Value::as_array) {
+        let stars = cols.iter().filter(|c| c.as_str() == Some("*")).count();
+        if stars > 0 && cols.len() > 1 {
+            sink.error(
+                &join_pointer(&ptr, "column"),
+                "column.star",
+                "`*` (every column) is listed with other columns".to_owned(),
+                "use [\"*\"] alone, or list the columns",
+            );
+        }
+    }
+    if let Some(filter) = param.get("where").and_then(Value::as_str) {
+        if filter
+            .split_whitespace()
+            .any(|w| w.eq_ignore_ascii_case("limit"))
+        {
+            sink.warn(
+                &join_pointer(&ptr, "where"),
+                "where.limit",
+                "`where` contains `limit`, which the pages say is not supported there".to_owned(),
+                "keep `where` a filter; use `querySql` for a LIMIT",
+            );
+        }
+    }
+    if let Some(Value::Array(queries)) = param.get("querySql") {
+        sql_list(queries, &join_pointer(&ptr, "querySql"), "querySql", sink);
+    }
+    let conn_ptr = join_pointer(&ptr, "connection");
+    for (i, conn) in param
+        .get("connection")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        if let Some(Value::Array(queries)) = conn.get("querySql") {
+            let p = join_pointer(&join_pointer(&conn_ptr, &i.to_string()), "querySql");
+            sql_list(queries, &p, "querySql", sink);
+        }
+    }
+}
+
+fn relational_writer(plugin: &PluginInfo, param: &Map<String, Value>, ptr: &str, sink: &mut Sink) {
+    let conns: Vec<&Value> = param
+        .get("connection")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .collect();
+    let conn_tables: Vec<&Value> = conns.iter().filter_map(|c| c.get("table")).collect();
+    let conn_names_source = conns
+        .iter()
+        .any(|c| c.get("datasource").is_some() || c.get("jdbcUrl").is_some());
+    if !param.contains_key("datasource") && !conn_names_source {
+        sink.error(
+            ptr,
+            "datasource.required",
+            format!("the {} writer names no `datasource`", plugin.title),
+            "add \"datasource\": <the target data source name>",
+        );
+    }
+    match param.get("table") {
+        None if conn_tables.is_empty() => sink.error(
+            ptr,
+            "param.required",
+            format!("the {} writer names no `table`", plugin.title),
+            "add \"table\": \"<target table>\"",
+        ),
+        Some(Value::Array(tables)) if tables.len() > 1 => sink.error(
+            &join_pointer(ptr, "table"),
+            "writer.one-table",
+            format!("the writer lists {} tables; it writes one", tables.len()),
+            "name one target table (one job per table)",
+        ),
+        _ => {}
+    }
+}
+
+fn odps(role: Role, param: &Map<String, Value>, ptr: &str, sink: &mut Sink) {
+    let partition_ptr = join_pointer(ptr, "partition");
+    let specs: Vec<(String, &str)> = match param.get("partition") {
+        Some(Value::String(s)) => vec![(partition_ptr.clone(), s.as_str())],
+        Some(Value::Array(list)) => list
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| Some((join_pointer(&partition_ptr, &i.to_string()), v.as_str()?)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    for (p, spec) in &specs {
+        let spec = spec.trim();
+        if spec.is_empty() || spec.starts_with("/*query*/") {
+            continue;
+        }
+        let pairs_ok = spec
+            .split([',', '/'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .all(|kv| {
+                kv.split_once('=')
+                    .is_some_and(|(k, _)| !k.trim().is_empty())
+            });
+        if !pairs_ok {
+            sink.error(
+                p,
+                "odps.partition",
+                "the partition is not written as `key=value` pairs".to_owned(),
+                "write it like pt=${bizdate} or pt=1,ds=hangzhou",
+            );
+        }
+        if role == Role::Writer && (spec.contains('*') || spec.contains('?')) {
+            sink.error(
+                p,
+                "odps.partition-single",
+                "a writer partition has a wildcard; the writer writes one partition".to_owned(),
+                "name the one (last-level) partition to write, such as pt=${bizdate}",
+            );
+        }
+    }
+    if role == Role::Writer && specs.len() > 1 {
+        sink.error(
+            &partition_ptr,
+            "odps.partition-single",
+            format!("the writer lists {} partitions; it writes one", specs.len()),
+            "name the one (last-level) partition to write",
+        );
+    }
+}
+
+fn file(plugin: &PluginInfo, role: Role, param: &Map<String, Value>, ptr: &str, sink: &mut Sink) {
+    let cols_ptr = join_pointer(ptr, "column");
+    for (i, col) in param
+        .get("column")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let ok = match (col, role) {
+            (Value::String(_), _) => true,
+            (Value::Object(o), Role::Reader) => {
+                o.contains_key("type") && (o.contains_key("index") ^ o.contains_key("value"))
+            }
+            (Value::Object(o), Role::Writer) => o.contains_key("name") || o.contains_key("type"),
+            _ => false,
+        };
+        if !ok {
+            let hint = match role {
+                Role::Reader => {
+                    "give each column {\"index\": <position>, \"type\": ...} or {\"value\": <constant>, \"type\": ...}"
+                }
+                Role::Writer => "give each column {\"name\": ..., \"type\": ...}",
+            };
+            sink.error(
+                &join_pointer(&cols_ptr, &i.to_string()),
+                "file.column",
+                format!(
+                    "column {i} of the {} {role} is not a valid column entry",
+                    plugin.title
+                ),
+                hint,
+            );
+        }
+    }
+    let text_file = param
+        .get("fileType")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.eq_ignore_ascii_case("text"));
+    if plugin.name == "hdfs"
+        && role == Role::Writer
+        && text_file
+        && !param.contains_key("fieldDelimiter")
+    {
+        sink.error(
+            ptr,
+            "hdfs.delimiter",
+            "a text-file HDFS writer has no `fieldDelimiter`".to_owned(),
+            "add \"fieldDelimiter\": \",\" (the delimiter of the Hive table)",
+        );
+    }
+}
+
+/// `yyyyMMddHHmmss`, a scheduling parameter (`${...}`, `$[...]`) or empty (not set).
+fn date_time_ok(text: &str) -> bool {
+    text.is_empty()
+        || text.contains("${")
+        || text.contains("$[")
+        || (text.len() == 14 && text.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn stream_reader(plugin: &PluginInfo, param: &Map<String, Value>, ptr: &str, sink: &mut Sink) {
+    for key in ["beginDateTime", "endDateTime"] {
+        if let Some(text) = param.get(key).and_then(Value::as_str) {
+            if !date_time_ok(text) {
+                sink.error(
+                    &join_pointer(ptr, key),
+                    "datetime.format",
+                    format!("`{key}` is not written as yyyyMMddHHmmss"),
+                    "write 14 digits (20240101000000) or a scheduling parameter (${startTime})",
+                );
+            }
+        }
+    }
+    let begin = param.get("beginDateTime").and_then(Value::as_str);
+    let end = param.get("endDateTime").and_then(Value::as_str);
+    if let (Some(b), Some(e)) = (begin, end) {
+        let literal = |t: &str| t.len() == 14 && t.bytes().all(|c| c.is_ascii_digit());
+        if literal(b) && literal(e) && b > e {
+            sink.error(
+                &join_pointer(ptr, "endDateTime"),
+                "datetime.order",
+                "`endDateTime` is before `beginDateTime`".to_owned(),
+                "make the range end after it begins",
+            );
+        }
+    }
+    if plugin.name != "kafka" {
+        return;
+    }
+    let has = |k: &str| param.contains_key(k);
+    match (has("beginDateTime"), has("beginOffset")) {
+        (true, true) => sink.error(
+            ptr,
+            "kafka.begin",
+            "the Kafka reader has both `beginDateTime` and `beginOffset`".to_owned(),
+            "keep one: a time (beginDateTime) or an offset (beginOffset)",
+        ),
+        (false, false) => sink.error(
+            ptr,
+            "kafka.begin",
+            "the Kafka reader says neither where to begin (`beginDateTime`) nor from which offset (`beginOffset`)".to_owned(),
+            "add \"beginDateTime\": \"${startTime}\" or \"beginOffset\": \"seekToBeginning\"",
+        ),
+        _ => {}
+    }
+    if has("endDateTime") && has("endOffset") {
+        sink.error(
+            ptr,
+            "kafka.end",
+            "the Kafka reader has both `endDateTime` and `endOffset`".to_owned(),
+            "keep one: a time (endDateTime) or an offset (endOffset)",
+        );
+    }
+    for key in ["beginOffset", "endOffset"] {
+        let ok = match param.get(key) {
+            None | Some(Value::Number(_)) => true,
+            Some(Value::String(s)) => {
+                is_int_text(s)
+                    || s.contains("${")
+                    || ["seekToBeginning", "seekToLast", "seekToEnd"].contains(&s.as_str())
+            }
+            Some(_) => false,
+        };
+        if !ok {
+            sink.error(
+                &join_pointer(ptr, key),
+                "kafka.offset",
+                format!("`{key}` is neither an offset number nor seekToBeginning, seekToLast or seekToEnd"),
+                "use a number or one of seekToBeginning, seekToLast, seekToEnd",
+            );
+        }
+    }
+}
+
+fn document(
+    plugin: &PluginInfo,
+    role: Role,
+    param: &Map<String, Value>,
+    ptr: &str,
+    sink: &mut Sink,
+) {
+    if plugin.name != "mongodb" {
+        return;
+    }
+    let cols_ptr = join_pointer(ptr, "column");
+    for (i, col) in param
+        .get("column")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        if col.get("name").and_then(Value::as_str).is_none() {
+            sink.error(
+                &join_pointer(&cols_ptr, &i.to_string()),
+                "mongodb.column",
+                format!("column {i} of the MongoDB {role} has no `name`"),
+                "give each column {\"name\": <field>, \"type\": <type>}",
+            );
+        }
+    }
+    if role == Role::Writer {
+        if let Some(mode) = param.get("writeMode").and_then(Value::as_object) {
+            let replace = match mode.get("isReplace") {
+                Some(Value::Bool(b)) => *b,
+                Some(Value::String(s)) => s == "true",
+                _ => false,
+            };
+            let key = mode.get("replaceKey").and_then(Value::as_str).unwrap_or("");
+            if replace && key.trim().is_empty() {
+                sink.error(
+                    &join_pointer(ptr, "writeMode"),
+                    "mongodb.replace-key",
+                    "`writeMode.isReplace` is true but no `replaceKey` is given".to_owned(),
+                    "add \"replaceKey\": <the unique business key, such as _id>",
+                );
+            }
+        }
+    }
+}
+
+/// `preSql`, `postSql`, `querySql`: lists of non-empty SQL statements.
+fn sql_list(statements: &[Value], ptr: &str, key: &str, sink: &mut Sink) {
+    for (i, s) in statements.iter().enumerate() {
+        if s.as_str().is_some_and(|s| s.trim().is_empty()) {
+            sink.error(
+                &join_pointer(ptr, &i.to_string()),
+                "sql.shape",
+                format!("statement {i} of `{key}` is empty"),
+                "remove the empty statement",
+            );
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! The typed batch plugins: every demo of `tests/data/plugins/demos.json` validates with no
+//! error and round-trips losslessly; every variant of `variants.json` is refused with its
+//! rule at its pointer.
+
+use dataworks_taskparam::{BatchJob, DocumentKind, StepParams, validate_value};
+use serde_json::{Value, json};
+
+fn load(name: &str) -> Value {
+    let path = format!("{}/tests/data/plugins/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn demos() -> Vec<Value> {
+    load("demos.json")["demos"].as_array().unwrap().clone()
+}
+
+/// The demo step in a job, with a `stream` step as its other end (as the pages do).
+fn job_with(step: &Value, role: &str) -> Value {
+    let reader_is_demo = role == "reader";
+    let stream = |category: &str, name: &str| json!({"stepType": "stream", "parameter": {}, "name": name, "category": category});
+    let mut demo = step.clone();
+    demo["name"] = json!(if reader_is_demo { "Reader" } else { "Writer" });
+    let steps = if reader_is_demo {
+        vec![demo, stream("writer", "Writer")]
+    } else {
+        vec![stream("reader", "Reader"), demo]
+    };
+    json!({
+        "type": "job",
+        "version": "2.0",
+        "steps": steps,
+        "setting": {"errorLimit": {"record": "0"}, "speed": {"throttle": false, "concurrent": 1}},
+        "order": {"hops": [{"from": "Reader", "to": "Writer"}]}
+    })
+}
+
+fn demo_named(name: &str) -> (Value, String) {
+    let (plugin, role) = name.rsplit_once(' ').unwrap();
+    let demo = demos()
+        .into_iter()
+        .find(|d| d["plugin"] == plugin && d["role"] == role)
+        .unwrap_or_else(|| panic!("no demo {name}"));
+    (demo["step"].clone(), role.to_owned())
+}
+
+#[test]
+fn every_demo_validates_and_round_trips() {
+    let demos = demos();
+    assert_eq!(demos.len(), 40, "20 plugins, reader and writer each");
+    for demo in demos {
+        let label = format!("{} {}", demo["plugin"], demo["role"]);
+        assert!(
+            demo["source"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("https://")),
+            "{label}: no source"
+        );
+        let job = job_with(&demo["step"], demo["role"].as_str().unwrap());
+        let report = validate_value(&job, None);
+        assert_eq!(report.kind, Some(DocumentKind::BatchJob), "{label}");
+        assert!(report.errors.is_empty(), "{label}: {:#?}", report.errors);
+        let typed = BatchJob::from_value(job.clone()).unwrap_or_else(|e| panic!("{label}: {e}"));
+        assert_eq!(typed.to_value(), job, "{label}: not lossless");
+        let index = usize::from(demo["role"] == "writer");
+        assert!(
+            !matches!(typed.steps[index].parameter, StepParams::Other(_)),
+            "{label}: not typed"
+        );
+    }
+}
+
+fn set(target: &mut Value, pointer: &str, value: Value) {
+    let (parent, last) = pointer.rsplit_once('/').unwrap();
+    let parent = target
+        .pointer_mut(parent)
+        .unwrap_or_else(|| panic!("{pointer}"));
+    match parent {
+        Value::Object(map) => {
+            map.insert(last.to_owned(), value);
+        }
+        Value::Array(list) => list[last.parse::<usize>().unwrap()] = value,
+        _ => panic!("{pointer}"),
+    }
+}
+
+#[test]
+fn every_variant_is_refused_with_its_rule_and_pointer() {
+    let variants = load("variants.json")["variants"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(variants.len() >= 60);
+    for variant in variants {
+        let demo = variant["demo"].as_str().unwrap();
+        let (mut step, role) = demo_named(demo);
+        for key in variant["remove"].as_array().into_iter().flatten() {
+            step["parameter"]
+                .as_object_mut()
+                .unwrap()
+                .shift_remove(key.as_str().unwrap());
+        }
+        for (pointer, value) in variant["set"].as_object().into_iter().flatten() {
+            set(&mut step["parameter"], pointer, value.clone());
+        }
+        for (key, value) in variant["step"].as_object().into_iter().flatten() {
+            step[key] = value.clone();
+        }
+        let job = job_with(&step, &role);
+        let report = validate_value(&job, Some(DocumentKind::BatchJob));
+        let (rule, pointer) = (
+            variant["rule"].as_str().unwrap(),
+            variant["pointer"].as_str().unwrap(),
+        );
+        assert!(
+            report
+                .errors
+                .iter()
+                .any(|p| p.rule == rule && p.pointer == pointer),
+            "{demo} → {rule} at {pointer}; found {:#?}",
+            report.errors
+        );
+        for p in &report.errors {
+            assert!(!p.message.is_empty() && !p.hint.is_empty(), "{p:?}");
+        }
+    }
+}
+
+#[test]
+fn reader_and_writer_columns_must_agree() {
+    let (reader, _) = demo_named("postgresql reader");
+    let (writer, _) = demo_named("mysql writer");
+    let mut job = job_with(&reader, "reader");
+    job["steps"][1] = writer;
+    job["steps"][1]["name"] = json!("Writer");
+    job["steps"][1]["parameter"]["column"] = json!(["a", "b", "c"]);
+    let report = validate_value(&job, None);
+    assert!(
+        report
+            .errors
+            .iter()
+            .any(|p| p.rule == "column.count" && p.pointer == "/steps/1/parameter/column"),
+        "{:#?}",
+        report.errors
+    );
+}
+
+#[test]
+fn a_hop_from_a_writer_to_a_reader_is_an_error() {
+    let (reader, _) = demo_named("postgresql reader");
+    let mut job = job_with(&reader, "reader");
+    job["order"]["hops"] = json!([{"from": "Writer", "to": "Reader"}]);
+    let report = validate_value(&job, None);
+    assert!(report.errors.iter().any(|p| p.rule == "hops.direction"));
+}
+
+#[test]
+fn loghub_is_taken_in_both_documented_spellings() {
+    for spelling in ["LogHub", "loghub"] {
+        let (mut step, _) = demo_named("LogHub reader");
+        step["stepType"] = json!(spelling);
+        let report = validate_value(&job_with(&step, "reader"), None);
+        assert!(report.errors.is_empty(), "{spelling}: {:#?}", report.errors);
+    }
+    let (mut step, _) = demo_named("LogHub reader");
+    step["stepType"] = json!("Loghub");
+    let report = validate_value(&job_with(&step, "reader"), None);
+    let problem = report
+        .errors
+        .iter()
+        .find(|p| p.rule == "step.type-name")
+        .unwrap();
+    assert!(problem.hint.contains("\"LogHub\""), "{problem:?}");
+}
+
+#[test]
+fn secrets_in_plugin_parameters_are_never_printed() {
+    let (mut step, _) = demo_named("odps writer");
+    step["parameter"]["accessKey"] = json!(12345);
+    step["parameter"]["password"] = json!(["hunter2-secret"]);
+    let report = validate_value(&job_with(&step, "writer"), None);
+    let text = format!("{report:?}");
+    assert!(
+        !text.contains("12345") && !text.contains("hunter2"),
+        "{text}"
+    );
+}
