@@ -38,6 +38,7 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod batch_builder;
 pub mod builder;
 pub mod diff;
 mod error;
@@ -50,6 +51,7 @@ pub mod update;
 mod util;
 pub mod validate;
 
+pub use batch_builder::{BatchBuilder, BatchStep, PluginParams};
 pub use builder::{
     HologresWriter, KafkaWriter, MaxComputeWriter, MysqlReader, RealtimeBuilder, TaskParam,
     UpdateBuilder, Writer,
