@@ -101,7 +101,8 @@ impl Action {
     }
 }
 
-/// A lifecycle step, in the order they run after the action.
+/// A lifecycle step. Leading `stop` steps run before the action (a running task is stopped
+/// before it is updated, replaced or deleted); the others after it, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Step {
@@ -219,7 +220,11 @@ pub fn plan(desired: &Desired, observed: &[ObservedTask], options: PlanOptions) 
                     folder: o.folder.clone(),
                     task_type: o.task_type,
                     action: Action::Delete,
-                    lifecycle: Vec::new(),
+                    lifecycle: if o.run_state == RunState::Running {
+                        vec![Step::Stop]
+                    } else {
+                        Vec::new()
+                    },
                     diff: None,
                     reason: None,
                     file_id: Some(o.file_id),
@@ -299,6 +304,9 @@ fn plan_task(task: &DesiredTask, live: Option<&ObservedTask>) -> Change {
             change.diff = d;
             change.reason = Some(reason);
             change.lifecycle = fresh(wants_running);
+            if running {
+                change.lifecycle.insert(0, Step::Stop);
+            }
         }
     }
     change

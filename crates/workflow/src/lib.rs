@@ -80,6 +80,7 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod apply;
 pub mod client;
 pub mod clock;
 pub mod credentials;

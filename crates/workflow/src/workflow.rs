@@ -366,6 +366,47 @@ impl Workflow {
         .await
     }
 
+    /// Starts a generation process alone (no poll, no apply) and returns its id: for a new
+    /// task (`file_id` `None`) or an update of `file_id`. The `client_token` is sent as given, so
+    /// a caller that derives it from the content gets the same process back when it asks again
+    /// (`apply` resumes processes in flight this way); follow with [`Workflow::resume`].
+    pub async fn generate(
+        &self,
+        project_id: i64,
+        task_type: TaskType,
+        file_id: Option<i64>,
+        param: &str,
+        client_token: &str,
+    ) -> Result<i64, WorkflowError> {
+        let answer = match file_id {
+            None => {
+                self.client
+                    .call(&GenerateDISyncTaskConfigForCreating {
+                        project_id,
+                        task_type,
+                        task_param: param.to_owned(),
+                        client_token: Some(client_token.to_owned()),
+                    })
+                    .await
+            }
+            Some(task_id) => {
+                self.client
+                    .call(&GenerateDISyncTaskConfigForUpdating {
+                        project_id,
+                        task_type,
+                        task_id,
+                        task_param: param.to_owned(),
+                        client_token: Some(client_token.to_owned()),
+                    })
+                    .await
+            }
+        }
+        .map_err(|source| WorkflowError::Generate {
+            source: Box::new(source),
+        })?;
+        process_id_of(answer).map_err(|source| WorkflowError::Generate { source })
+    }
+
     /// Resumes after an interruption: polls `process_id` until it ends (within the wait
     /// limit), then applies its content as `then` says.
     ///
