@@ -1,5 +1,5 @@
-//! The global flags of `dwdi` (`--region`, `--endpoint`, `--profile`, `--signature`,
-//! `--output`, `-v`) and what they build: logging, the client, the async runtime.
+//! The global flags of `dwdi` (`--region`, `--endpoint`, `--allow-insecure-http`,
+//! `--profile`, `--signature`, `--output`, `-v`) and what they build: logging, the client, the async runtime.
 
 use std::future::Future;
 use std::str::FromStr;
@@ -34,6 +34,10 @@ pub struct GlobalArgs {
     /// for the emulator.
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint: Option<String>,
+    /// Allow a plain http:// --endpoint whose host is not loopback (refused by default:
+    /// signed requests, tokens and task contents would cross the network unencrypted).
+    #[arg(long, global = true)]
+    pub allow_insecure_http: bool,
     /// Profile of ~/.aliyun/config.json or section of the credentials file
     /// (default: $ALIBABA_CLOUD_PROFILE, then the file's current profile / `default`).
     #[arg(long, global = true, value_name = "NAME")]
@@ -87,7 +91,9 @@ impl Context {
         if let Some(profile) = &self.global.profile {
             chain = chain.profile(profile.clone());
         }
-        let mut builder = Client::builder().credentials_chain(chain);
+        let mut builder = Client::builder()
+            .credentials_chain(chain)
+            .allow_insecure_http(self.global.allow_insecure_http);
         if let Some(endpoint) = &self.global.endpoint {
             builder = builder.endpoint(endpoint.clone());
         }

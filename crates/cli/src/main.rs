@@ -5,6 +5,7 @@
 //! [`exit`].
 #![forbid(unsafe_code)]
 
+mod broken_pipe;
 mod commands;
 mod exit;
 mod global;
@@ -60,6 +61,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    broken_pipe::exit_quietly_on_broken_pipe();
     let cli = Cli::parse();
     global::init_logging(cli.global.verbose);
     let (g, out) = (&cli.global, cli.output);

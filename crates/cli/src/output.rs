@@ -6,6 +6,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use dataworks_workflow::endpoint::EndpointError;
 use dataworks_workflow::{BuildError, CallError, WorkflowError};
 
 use crate::exit::Exit;
@@ -116,7 +117,14 @@ pub fn call_error(ctx: &Context, error: &CallError) -> Exit {
 
 /// Reports a client that could not be built (no credentials, bad endpoint): exit 2.
 pub fn build_error(ctx: &Context, error: &BuildError) -> Exit {
-    usage_error(ctx, &error.to_string())
+    let mut message = error.to_string();
+    if matches!(
+        error,
+        BuildError::Endpoint(EndpointError::InsecureHttp { .. })
+    ) {
+        message.push_str(" (dwdi: pass --allow-insecure-http)");
+    }
+    usage_error(ctx, &message)
 }
 
 /// Reports a usage problem (bad input file, bad flag combination): exit 2.

@@ -21,6 +21,11 @@ struct Running {
 }
 
 fn start(extra: &[&str]) -> Running {
+    start_with_env(extra, &[])
+}
+
+/// [`start`] with these environment variables set.
+fn start_with_env(extra: &[&str], env: &[(&str, &str)]) -> Running {
     let mut child = Command::new(env!("CARGO_BIN_EXE_dwdi"))
         .args([
             "emulator",
@@ -30,6 +35,7 @@ fn start(extra: &[&str]) -> Running {
             "0s",
         ])
         .args(extra)
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -296,5 +302,83 @@ fn usage_errors_exit_2() {
             "{args:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+    }
+}
+
+#[test]
+fn keys_from_the_environment_and_from_a_file_stay_off_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("keys.json");
+    std::fs::write(
+        &file,
+        r#"{"access_keys": [{"id": "file-id", "secret": "file-secret"}],
+            "sts_access_keys": [{"id": "STS.file-id", "secret": "file-sts-secret", "security_token": "file-token"}]}"#,
+    )
+    .unwrap();
+    let mut emu = start_with_env(
+        &[],
+        &[
+            ("DWDI_EMULATOR_ACCESS_KEY_ID", "env-id"),
+            ("DWDI_EMULATOR_ACCESS_KEY_SECRET", "env-secret"),
+            ("DWDI_EMULATOR_CREDENTIALS_FILE", file.to_str().unwrap()),
+        ],
+    );
+    let banner = emu.banner.join("\n");
+    for id in ["env-id", "file-id", "STS.file-id"] {
+        assert!(banner.contains(id), "{id} is accepted: {banner}");
+    }
+    for secret in [
+        "env-secret",
+        "file-secret",
+        "file-sts-secret",
+        "file-token",
+        dataworks_emulator::DEFAULT_ACCESS_KEY_SECRET,
+    ] {
+        assert!(
+            !banner.contains(secret),
+            "{secret} is not printed: {banner}"
+        );
+    }
+    // The key from the environment signs a call the emulator accepts.
+    let (status, body) = call_as(
+        &Credentials::new("env-id", "env-secret"),
+        &emu.endpoint,
+        "GetDISyncTask",
+        &[
+            ("ProjectId", "10000"),
+            ("TaskType", "DI_OFFLINE"),
+            ("FileId", "1"),
+        ],
+        &[],
+    );
+    assert_ne!(
+        body["Code"], "InvalidAccessKeyId.NotFound",
+        "{status} {body}"
+    );
+    assert_ne!(body["Code"], "SignatureDoesNotMatch", "{status} {body}");
+    emu.child.kill().unwrap();
+    emu.child.wait().unwrap();
+}
+
+#[test]
+fn a_bad_credentials_file_is_a_usage_error_that_echoes_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("keys.json");
+    std::fs::write(
+        &file,
+        r#"{"access_keys": [{"id": "x", "secret": 42424242}]}"#,
+    )
+    .unwrap();
+    let missing = dir.path().join("missing.json");
+    for path in [&file, &missing] {
+        let out = Command::new(env!("CARGO_BIN_EXE_dwdi"))
+            .args(["emulator", "--listen", "127.0.0.1:0", "--credentials-file"])
+            .arg(path)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("--credentials-file"), "{stderr}");
+        assert!(!stderr.contains("42424242"), "{stderr}");
     }
 }

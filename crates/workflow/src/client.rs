@@ -2,6 +2,7 @@
 //! answer, and retries what is safe to retry.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use dataworks_signer::rpc::{RpcRequest, SigningParams, sign_request};
 use dataworks_signer::{Credentials, SignatureAlgorithm};
@@ -20,8 +21,9 @@ use crate::rate_limit::{Access, Limiter, RateLimit, RateLimitError, RateLimitSta
 use crate::retry::{FailureClass, RetryPolicy, Safety, may_retry, safety_of, takes_client_token};
 use crate::signature_mismatch::{SignatureComparison, server_string_to_sign};
 use crate::transport::{
-    HttpRequest, ReqwestTransport, Timeouts, Transport, TransportError, TransportErrorKind,
-    USER_AGENT,
+    AttemptBound, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, HttpRequest,
+    ReqwestTransport, Timeouts, Transport, TransportError, TransportErrorKind, USER_AGENT,
+    send_within,
 };
 
 /// Why a client could not be built.
@@ -59,6 +61,9 @@ pub struct ClientBuilder {
     transport: Option<Arc<dyn Transport>>,
     clock: Option<Arc<dyn Clock>>,
     rate_limit: Option<RateLimit>,
+    allow_insecure_http: bool,
+    max_response_bytes: Option<usize>,
+    attempt_timeout: Option<Duration>,
 }
 
 impl ClientBuilder {
@@ -106,6 +111,29 @@ impl ClientBuilder {
         self
     }
 
+    /// Allows a plain `http://` endpoint whose host is not loopback (default: refused, see
+    /// [`Endpoint::check_plain_http`]). Only for a network you trust: signed requests,
+    /// security tokens and task contents then travel unencrypted.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// The largest response body the default HTTP transport reads (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`]); a larger answer fails the call.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = Some(bytes);
+        self
+    }
+
+    /// The longest one attempt may take as a whole, connect, headers and body together
+    /// (default [`DEFAULT_ATTEMPT_TIMEOUT`]). Every attempt is also bounded by the time left
+    /// before the call's deadline ([`RetryPolicy::deadline`]), whatever the transport.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
     /// A transport instead of the default reqwest one (an in-process service, a fake).
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
         self.transport = Some(transport);
@@ -144,9 +172,15 @@ impl ClientBuilder {
             (None, Some(r)) => Endpoint::for_region(r)?,
             (None, None) => return Err(BuildError::NoEndpoint),
         };
+        endpoint.check_plain_http(self.allow_insecure_http)?;
         let transport: Arc<dyn Transport> = match self.transport {
             Some(t) => t,
-            None => Arc::new(ReqwestTransport::new(self.timeouts)?),
+            None => Arc::new(
+                ReqwestTransport::new(self.timeouts)?.max_response_bytes(
+                    self.max_response_bytes
+                        .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                ),
+            ),
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -158,6 +192,7 @@ impl ClientBuilder {
                 transport,
                 clock: self.clock.unwrap_or_else(|| Arc::new(TokioClock)),
                 limiter: Limiter::new(limit),
+                attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
             }),
         })
     }
@@ -173,6 +208,7 @@ struct Inner {
     transport: Arc<dyn Transport>,
     clock: Arc<dyn Clock>,
     limiter: Limiter,
+    attempt_timeout: Duration,
 }
 
 /// The DataWorks DI client. Cheap to clone (shared inside).
@@ -457,7 +493,14 @@ impl Client {
                 body: signed.body.clone(),
             };
             tracing::debug!(action = Op::ACTION, attempt = budget.attempts, "sending");
-            let (class, kind, hint) = match inner.transport.send(http).await {
+            let left = budget.deadline.saturating_duration_since(inner.clock.now());
+            let (limit, bound) = if left < inner.attempt_timeout {
+                (left, AttemptBound::CallDeadline)
+            } else {
+                (inner.attempt_timeout, AttemptBound::AttemptTimeout)
+            };
+            let sent = send_within(&*inner.transport, http, limit, bound).await;
+            let (class, kind, hint) = match sent {
                 Ok(response) => match decode_response_with_headers::<Op>(
                     response.status,
                     response
@@ -512,7 +555,9 @@ impl Client {
                 Err(e) => {
                     let class = match e.kind {
                         TransportErrorKind::Connect => FailureClass::NotProcessed,
-                        TransportErrorKind::Invalid => FailureClass::Permanent,
+                        TransportErrorKind::Invalid | TransportErrorKind::TooLarge => {
+                            FailureClass::Permanent
+                        }
                         TransportErrorKind::Timeout | TransportErrorKind::Interrupted => {
                             FailureClass::MaybeProcessed
                         }

@@ -4,8 +4,12 @@
 //! `dataworks.<region>.aliyuncs.com`; every other region uses the central
 //! `dataworks.aliyuncs.com`. An explicit endpoint must carry its scheme, so the local
 //! emulator (plain `http` on loopback) and the real service (`https`) are never confused.
+//! Plain `http` to a host that is not loopback is refused unless the caller allows it
+//! ([`Endpoint::check_plain_http`]): keys, tokens and task contents must not cross a network
+//! in clear text by accident.
 
 use std::fmt;
+use std::net::IpAddr;
 
 use reqwest::Url;
 
@@ -95,6 +99,16 @@ pub enum EndpointError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A plain `http://` endpoint whose host is not a loopback address, not allowed.
+    #[error(
+        "refusing plain http:// to {endpoint}: the host is not a loopback address (127.0.0.0/8, ::1, localhost), so \
+         signed requests, security tokens and task contents would cross the network unencrypted; use https://, \
+         or allow plain HTTP explicitly (the client builder's allow_insecure_http) when the network is trusted"
+    )]
+    InsecureHttp {
+        /// The endpoint, as `http://host[:port]`.
+        endpoint: String,
+    },
 }
 
 /// A resolved endpoint: scheme and authority (host with an explicit port when one was given).
@@ -178,6 +192,51 @@ impl Endpoint {
         &self.authority
     }
 
+    /// The host without the port (an IPv6 address keeps its brackets).
+    pub fn host(&self) -> &str {
+        let authority = self.authority.as_str();
+        if authority.starts_with('[') {
+            return authority
+                .find(']')
+                .map_or(authority, |end| &authority[..=end]);
+        }
+        authority
+            .rsplit_once(':')
+            .map_or(authority, |(host, _port)| host)
+    }
+
+    /// Whether the host is a loopback address (`127.0.0.0/8`, `::1`) or `localhost`: a host
+    /// that traffic never leaves the machine for.
+    pub fn is_loopback(&self) -> bool {
+        let host = self.host();
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        match bare.parse::<IpAddr>() {
+            Ok(ip) => ip.is_loopback(),
+            Err(_) => host.eq_ignore_ascii_case("localhost"),
+        }
+    }
+
+    /// Refuses a plain-HTTP endpoint to a host that is not loopback, unless
+    /// `allow_insecure_http`. HTTPS endpoints and loopback ones always pass. Nothing is
+    /// resolved or sent: the check reads the endpoint only.
+    ///
+    /// ```
+    /// use dataworks_workflow::endpoint::Endpoint;
+    /// assert!(Endpoint::parse("http://127.0.0.1:8080")?.check_plain_http(false).is_ok());
+    /// let remote = Endpoint::parse("http://dataworks.example.invalid")?;
+    /// assert!(remote.check_plain_http(false).is_err());
+    /// assert!(remote.check_plain_http(true).is_ok());
+    /// # Ok::<(), dataworks_workflow::endpoint::EndpointError>(())
+    /// ```
+    pub fn check_plain_http(&self, allow_insecure_http: bool) -> Result<(), EndpointError> {
+        if self.scheme == Scheme::Http && !allow_insecure_http && !self.is_loopback() {
+            return Err(EndpointError::InsecureHttp {
+                endpoint: self.to_string(),
+            });
+        }
+        Ok(())
+    }
+
     /// `scheme://authority/`, the URL every call is posted to (before its query).
     pub fn base_url(&self) -> String {
         format!("{}://{}/", self.scheme.as_str(), self.authority)
@@ -247,6 +306,52 @@ mod tests {
             let err = Endpoint::parse(bad).unwrap_err();
             assert!(err.to_string().contains("e.g."), "{err}");
         }
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback_unless_allowed() {
+        for local in [
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "http://[::1]:9000",
+            "http://localhost:8080",
+            "http://LOCALHOST",
+        ] {
+            let e = Endpoint::parse(local).unwrap();
+            assert!(e.is_loopback(), "{local}");
+            assert!(e.check_plain_http(false).is_ok(), "{local}");
+        }
+        for remote in [
+            "http://dataworks.example.invalid",
+            "http://10.0.0.1:8080",
+            "http://[2001:db8::1]:80",
+            "http://localhost.example.invalid",
+            "http://128.0.0.1",
+        ] {
+            let e = Endpoint::parse(remote).unwrap();
+            assert!(!e.is_loopback(), "{remote}");
+            let err = e.check_plain_http(false).unwrap_err();
+            assert!(
+                matches!(err, EndpointError::InsecureHttp { .. }),
+                "{remote}"
+            );
+            let text = err.to_string();
+            assert!(
+                text.contains("https://") && text.contains("allow_insecure_http"),
+                "{text}"
+            );
+            assert!(e.check_plain_http(true).is_ok(), "{remote}");
+        }
+        let secure = Endpoint::parse("https://dataworks.example.invalid").unwrap();
+        assert!(secure.check_plain_http(false).is_ok());
+        assert_eq!(
+            Endpoint::parse("http://[::1]:9000").unwrap().host(),
+            "[::1]"
+        );
+        assert_eq!(
+            Endpoint::parse("http://h.invalid:1").unwrap().host(),
+            "h.invalid"
+        );
     }
 
     proptest! {

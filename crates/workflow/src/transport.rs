@@ -3,13 +3,25 @@
 //! The client signs a request, hands an [`HttpRequest`] to a [`Transport`] and gets an
 //! [`HttpResponse`] or a [`TransportError`] back. The default transport is
 //! [`ReqwestTransport`] (rustls, connect 5 s / read 10 s as the official SDK, a user agent
-//! naming this toolkit); tests use [`crate::testing::FakeTransport`] or any type of their own.
+//! naming this toolkit, answers capped at [`DEFAULT_MAX_RESPONSE_BYTES`]); tests use
+//! [`crate::testing::FakeTransport`] or any type of their own.
+//!
+//! Whatever the transport, the client bounds every attempt as a whole (connect, headers and
+//! body) by [`DEFAULT_ATTEMPT_TIMEOUT`] or the client's own setting, and by the time left
+//! before the call's deadline, so a slow or endless answer cannot hold a call.
 
 use std::error::Error as _;
 use std::fmt;
 use std::time::Duration;
 
 use crate::clock::BoxFuture;
+
+/// The largest response body the default transport reads: 64 MiB. The largest real answer
+/// is a `GetDISyncTask` carrying a task's content, a few MB even for thousands of tables.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+/// The longest one attempt may take as a whole (connect, send, headers and body): 60 s.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The user agent sent with every request: `dataworks-di/<version> (rust)`.
 pub const USER_AGENT: &str = concat!("dataworks-di/", env!("CARGO_PKG_VERSION"), " (rust)");
@@ -102,6 +114,8 @@ pub enum TransportErrorKind {
     Interrupted,
     /// The request could not be built (a bug or a bad URL); retrying will not help.
     Invalid,
+    /// The answer was larger than the transport's limit: it was not read whole.
+    TooLarge,
 }
 
 impl TransportErrorKind {
@@ -109,7 +123,9 @@ impl TransportErrorKind {
     pub fn maybe_delivered(self) -> bool {
         matches!(
             self,
-            TransportErrorKind::Timeout | TransportErrorKind::Interrupted
+            TransportErrorKind::Timeout
+                | TransportErrorKind::Interrupted
+                | TransportErrorKind::TooLarge
         )
     }
 }
@@ -130,6 +146,7 @@ fn kind_text(kind: TransportErrorKind) -> &'static str {
         TransportErrorKind::Timeout => "no response in time",
         TransportErrorKind::Interrupted => "the connection broke before the response was read",
         TransportErrorKind::Invalid => "the request could not be sent",
+        TransportErrorKind::TooLarge => "the response is larger than the limit",
     }
 }
 
@@ -139,6 +156,45 @@ impl TransportError {
         TransportError {
             kind,
             message: message.into(),
+        }
+    }
+}
+
+/// Which bound ended an attempt in [`send_within`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AttemptBound {
+    /// The client's limit on one attempt.
+    AttemptTimeout,
+    /// The time left before the call's deadline.
+    CallDeadline,
+}
+
+/// Sends `request` through `transport`, giving up (a [`TransportErrorKind::Timeout`] that
+/// names the bound) when the whole exchange takes longer than `limit`.
+///
+/// The limit runs on tokio's timer (virtual under tokio's paused time), not on the client's
+/// injectable [`crate::Clock`]: a test clock advances when a sleep is *started*, which would
+/// end every attempt at once. An answer that is ready is taken even when `limit` is zero.
+pub(crate) async fn send_within(
+    transport: &dyn Transport,
+    request: HttpRequest,
+    limit: Duration,
+    bound: AttemptBound,
+) -> Result<HttpResponse, TransportError> {
+    match tokio::time::timeout(limit, transport.send(request)).await {
+        Ok(result) => result,
+        Err(_elapsed) => {
+            let message = match bound {
+                AttemptBound::AttemptTimeout => format!(
+                    "the attempt took longer than its limit of {limit:?} (connect, headers and body together); \
+                     raise the client's attempt timeout if the service is this slow"
+                ),
+                AttemptBound::CallDeadline => format!(
+                    "the call's deadline was reached during the attempt ({limit:?} were left); \
+                     raise the retry policy's deadline if the service is this slow"
+                ),
+            };
+            Err(TransportError::new(TransportErrorKind::Timeout, message))
         }
     }
 }
@@ -168,10 +224,12 @@ impl Default for Timeouts {
     }
 }
 
-/// The HTTP transport: reqwest with rustls.
+/// The HTTP transport: reqwest with rustls. It reads a response body up to a limit
+/// ([`DEFAULT_MAX_RESPONSE_BYTES`] unless set with [`ReqwestTransport::max_response_bytes`]).
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    max_response_bytes: usize,
 }
 
 impl ReqwestTransport {
@@ -183,12 +241,53 @@ impl ReqwestTransport {
             .user_agent(USER_AGENT)
             .build()
             .map_err(|e| TransportError::new(TransportErrorKind::Invalid, describe(&e)))?;
-        Ok(ReqwestTransport { client })
+        Ok(ReqwestTransport::from_client(client))
     }
 
     /// Wraps a reqwest client configured by the caller (proxies, certificates...).
     pub fn from_client(client: reqwest::Client) -> ReqwestTransport {
-        ReqwestTransport { client }
+        ReqwestTransport {
+            client,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+
+    /// The largest response body to read; a larger one ends the attempt with a
+    /// [`TransportErrorKind::TooLarge`] error (builder style).
+    pub fn max_response_bytes(mut self, bytes: usize) -> ReqwestTransport {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Reads the body of `response`, refusing more than the limit (by its declared length
+    /// before reading, and while reading for a body of unknown or untrue length).
+    async fn read_body(&self, mut response: reqwest::Response) -> Result<Vec<u8>, TransportError> {
+        let limit = self.max_response_bytes;
+        let too_large = |what: String| {
+            TransportError::new(
+                TransportErrorKind::TooLarge,
+                format!(
+                    "{what}, more than the limit of {limit} bytes; raise the transport's \
+                     response size limit if answers this large are expected"
+                ),
+            )
+        };
+        if let Some(declared) = response.content_length()
+            && declared > limit as u64
+        {
+            return Err(too_large(format!("the answer declares {declared} bytes")));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| classify(&e))? {
+            if chunk.len() > limit.saturating_sub(body.len()) {
+                return Err(too_large(format!(
+                    "the answer went on past {} bytes",
+                    body.len() + chunk.len()
+                )));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
     }
 }
 
@@ -221,7 +320,7 @@ impl Transport for ReqwestTransport {
                     )
                 })
                 .collect();
-            let body = response.bytes().await.map_err(|e| classify(&e))?.to_vec();
+            let body = self.read_body(response).await?;
             Ok(HttpResponse {
                 status,
                 headers,

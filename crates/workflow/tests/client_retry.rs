@@ -45,7 +45,7 @@ fn policy() -> RetryPolicy {
 
 fn client(fake: &FakeTransport, clock: Arc<VirtualClock>, algorithm: SignatureAlgorithm) -> Client {
     Client::builder()
-        .endpoint("http://fake.invalid:8080")
+        .endpoint("https://fake.invalid:8080")
         .credentials(Credentials::new("test-id", "test-secret"))
         .signature(algorithm)
         .retry(policy())
@@ -444,7 +444,7 @@ async fn malformed_answers_are_errors_not_panics() {
 async fn no_debug_output_or_error_contains_the_secret_or_token() {
     let fake = FakeTransport::new(|_| Ok(err(500, "InternalError.System")));
     let c = Client::builder()
-        .endpoint("http://fake.invalid")
+        .endpoint("https://fake.invalid")
         .credentials(Credentials::new("test-id", "s3cr3t-value").with_security_token("t0k3n-value"))
         .signature(SignatureAlgorithm::RpcV1HmacSha1)
         .retry(RetryPolicy::none())

@@ -1,4 +1,9 @@
 //! `dwdi emulator`: run the local DataWorks DI emulator until Ctrl-C / SIGTERM.
+//!
+//! Accepted keys come from the command line, from environment variables
+//! (`DWDI_EMULATOR_ACCESS_KEY_ID`/`_SECRET`, `DWDI_EMULATOR_STS_*`) or from a JSON file
+//! (`--credentials-file`, `DWDI_EMULATOR_CREDENTIALS_FILE`), so secrets need not be shown by
+//! `ps`; all of them are accepted together.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -22,27 +27,57 @@ pub struct EmulatorArgs {
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// An accepted AccessKey id (repeatable; pairs with --access-key-secret in order).
-    /// Without any, the documented default pair is accepted.
-    #[arg(long = "access-key-id", value_name = "ID")]
+    /// Without any key (here, in the environment or in --credentials-file), the documented
+    /// default pair is accepted.
+    #[arg(
+        long = "access-key-id",
+        value_name = "ID",
+        env = "DWDI_EMULATOR_ACCESS_KEY_ID"
+    )]
     pub access_key_ids: Vec<String>,
-    /// The secret of the --access-key-id at the same position (repeatable).
+    /// The secret of the --access-key-id at the same position (repeatable). Prefer the
+    /// environment variable or --credentials-file: `ps` shows the command line.
     #[arg(
         long = "access-key-secret",
         value_name = "SECRET",
+        env = "DWDI_EMULATOR_ACCESS_KEY_SECRET",
         hide_env_values = true
     )]
     pub access_key_secrets: Vec<String>,
     /// An accepted temporary (STS) AccessKey id (repeatable; pairs with --sts-access-key-secret
     /// and --sts-security-token in order). Requests with it must carry that token
     /// (`SecurityToken` with v1, `x-acs-security-token` with ACS3).
-    #[arg(long = "sts-access-key-id", value_name = "ID")]
+    #[arg(
+        long = "sts-access-key-id",
+        value_name = "ID",
+        env = "DWDI_EMULATOR_STS_ACCESS_KEY_ID"
+    )]
     pub sts_access_key_ids: Vec<String>,
     /// The secret of the --sts-access-key-id at the same position (repeatable).
-    #[arg(long = "sts-access-key-secret", value_name = "SECRET")]
+    #[arg(
+        long = "sts-access-key-secret",
+        value_name = "SECRET",
+        env = "DWDI_EMULATOR_STS_ACCESS_KEY_SECRET",
+        hide_env_values = true
+    )]
     pub sts_access_key_secrets: Vec<String>,
     /// The security token of the --sts-access-key-id at the same position (repeatable).
-    #[arg(long = "sts-security-token", value_name = "TOKEN")]
+    #[arg(
+        long = "sts-security-token",
+        value_name = "TOKEN",
+        env = "DWDI_EMULATOR_STS_SECURITY_TOKEN",
+        hide_env_values = true
+    )]
     pub sts_security_tokens: Vec<String>,
+    /// A JSON file of accepted keys, added to the others:
+    /// `{"access_keys": [{"id": …, "secret": …}], "sts_access_keys": [{"id": …, "secret": …,
+    /// "security_token": …}]}` (both lists optional).
+    #[arg(
+        long = "credentials-file",
+        value_name = "FILE",
+        env = "DWDI_EMULATOR_CREDENTIALS_FILE"
+    )]
+    pub credentials_file: Option<PathBuf>,
     /// How long a generation process (and an instance start/terminate) takes, e.g. 500ms, 2s.
     #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = humantime::parse_duration)]
     pub processing_delay: Duration,
@@ -75,9 +110,63 @@ pub struct EmulatorArgs {
     pub max_url_bytes: usize,
 }
 
+/// The keys of a `--credentials-file`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CredentialsFile {
+    #[serde(default)]
+    access_keys: Vec<FileKey>,
+    #[serde(default)]
+    sts_access_keys: Vec<FileStsKey>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileKey {
+    id: String,
+    secret: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileStsKey {
+    id: String,
+    secret: String,
+    security_token: String,
+}
+
+impl CredentialsFile {
+    /// Reads and parses `path`. Errors name the file and the JSON position, never a value.
+    fn read(path: &std::path::Path) -> Result<CredentialsFile, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read --credentials-file {}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "--credentials-file {}: not the expected JSON at line {} column {} ({:?}); expected \
+                 {{\"access_keys\": [{{\"id\": …, \"secret\": …}}], \"sts_access_keys\": [{{\"id\": …, \
+                 \"secret\": …, \"security_token\": …}}]}}",
+                path.display(),
+                e.line(),
+                e.column(),
+                e.classify()
+            )
+        })
+    }
+}
+
 impl EmulatorArgs {
-    /// The builder these arguments describe, or a usage error.
-    fn builder(&self) -> Result<EmulatorBuilder, String> {
+    /// The keys of `--credentials-file`, or none without one.
+    fn file_keys(&self) -> Result<CredentialsFile, String> {
+        match &self.credentials_file {
+            Some(path) => CredentialsFile::read(path),
+            None => Ok(CredentialsFile::default()),
+        }
+    }
+
+    /// The builder these arguments describe, and whether any key was configured, or a usage
+    /// error.
+    fn builder(&self) -> Result<(EmulatorBuilder, bool), String> {
+        let file = self.file_keys()?;
         if self.access_key_ids.len() != self.access_key_secrets.len() {
             return Err(format!(
                 "give --access-key-id and --access-key-secret in pairs ({} ids, {} secrets)",
@@ -102,6 +191,12 @@ impl EmulatorArgs {
             .chain(&self.sts_access_key_ids)
             .chain(&self.sts_access_key_secrets)
             .chain(&self.sts_security_tokens)
+            .chain(file.access_keys.iter().flat_map(|k| [&k.id, &k.secret]))
+            .chain(
+                file.sts_access_keys
+                    .iter()
+                    .flat_map(|k| [&k.id, &k.secret, &k.security_token]),
+            )
             .position(String::is_empty)
         {
             return Err(format!(
@@ -137,13 +232,23 @@ impl EmulatorArgs {
         {
             builder = builder.sts_credentials(id.clone(), secret.clone(), token.clone());
         }
+        let any_key = !(self.access_key_ids.is_empty()
+            && self.sts_access_key_ids.is_empty()
+            && file.access_keys.is_empty()
+            && file.sts_access_keys.is_empty());
+        for key in file.access_keys {
+            builder = builder.credentials(key.id, key.secret);
+        }
+        for key in file.sts_access_keys {
+            builder = builder.sts_credentials(key.id, key.secret, key.security_token);
+        }
         for project in &self.projects {
             builder = builder.project(*project);
         }
         if let Some(dir) = &self.data_dir {
             builder = builder.data_dir(dir.clone());
         }
-        Ok(builder)
+        Ok((builder, any_key))
     }
 
     fn faults_line(&self) -> String {
@@ -181,7 +286,7 @@ pub fn run(args: EmulatorArgs) -> Exit {
         )
         .with_writer(std::io::stderr)
         .try_init();
-    let builder = match args.builder() {
+    let (builder, any_key) = match args.builder() {
         Ok(b) => b,
         Err(message) => {
             eprintln!("dwdi emulator: {message}");
@@ -198,10 +303,10 @@ pub fn run(args: EmulatorArgs) -> Exit {
             return Exit::Failure;
         }
     };
-    runtime.block_on(serve(args, builder))
+    runtime.block_on(serve(args, builder, any_key))
 }
 
-async fn serve(args: EmulatorArgs, builder: EmulatorBuilder) -> Exit {
+async fn serve(args: EmulatorArgs, builder: EmulatorBuilder, any_key: bool) -> Exit {
     let mut emu = match builder.start().await {
         Ok(emu) => emu,
         Err(err) => {
@@ -221,7 +326,7 @@ async fn serve(args: EmulatorArgs, builder: EmulatorBuilder) -> Exit {
         format!("workspaces: {}", workspaces(&emu.inspect().projects())),
         format!("access key ids: {}", ids.join(", ")),
     ];
-    if args.access_key_ids.is_empty() && args.sts_access_key_ids.is_empty() {
+    if !any_key {
         lines.push(format!(
             "default credentials (documented, for local use only): id {DEFAULT_ACCESS_KEY_ID} secret {DEFAULT_ACCESS_KEY_SECRET}"
         ));
