@@ -145,7 +145,7 @@ async fn a_business_failure_is_an_error_of_the_call() {
         ))
     });
     let client = Client::builder()
-        .endpoint("http://service.invalid")
+        .endpoint("https://service.invalid")
         .credentials(Credentials::new("id", "secret"))
         .transport(Arc::new(fake))
         .rate_limit(RateLimit::unlimited())

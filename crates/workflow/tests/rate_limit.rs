@@ -55,7 +55,7 @@ fn throttling_service(per_second: usize) -> (FakeTransport, Arc<Mutex<Seen>>) {
 
 fn client(fake: &FakeTransport, limit: RateLimit) -> Client {
     Client::builder()
-        .endpoint("http://service.invalid")
+        .endpoint("https://service.invalid")
         .credentials(Credentials::new("id", "secret"))
         .transport(Arc::new(fake.clone()))
         .rate_limit(limit)
@@ -132,7 +132,7 @@ async fn clones_share_one_budget() {
 #[test]
 fn an_invalid_rate_limit_is_a_build_error() {
     let err = Client::builder()
-        .endpoint("http://service.invalid")
+        .endpoint("https://service.invalid")
         .credentials(Credentials::new("id", "secret"))
         .rate_limit(RateLimit::new(0.0, 5.0))
         .build()
