@@ -65,6 +65,9 @@ pub enum StatusKind {
     Outcome,
     /// `Status` is the state of the task the call reads.
     State,
+    /// The `Data` has no `Status` (the file operations): a successful call is the answer.
+    #[serde(rename = "none")]
+    NoStatus,
 }
 
 /// A response structure.
@@ -289,7 +292,7 @@ impl Api {
                 self.parse_type(&f.ty)?;
                 check_format(&f.format, &f.ty, &format!("{}.{}", s.name, f.wire))?;
             }
-            if s.status.is_some() {
+            if matches!(s.status, Some(StatusKind::Outcome | StatusKind::State)) {
                 let has = |name: &str| s.fields.iter().any(|f| f.wire == name && f.ty == "string");
                 if !has("Status") || !has("Message") {
                     return Err(format!(
@@ -325,6 +328,13 @@ impl Api {
                     ));
                 }
                 check_format(&p.format, &p.ty, &format!("{}.{}", op.action, p.wire))?;
+                if p.format.is_some() && p.location != Location::Form {
+                    return Err(format!(
+                        "{API_FILE}: {}.{} carries a JSON document and must travel in the form body \
+                         (\"in\": \"form\"): documents make URLs too long (docs/wire.md, \"Where parameters travel\")",
+                        op.action, p.wire
+                    ));
+                }
                 if let Ty::Enum(name) = &ty {
                     let def = self.enums.iter().find(|e| &e.name == name);
                     for value in &p.allowed {
@@ -420,6 +430,6 @@ mod tests {
     #[test]
     fn the_description_loads_and_is_consistent() {
         let api = Api::load(&crate::workspace_root()).unwrap();
-        assert_eq!(api.operations.len(), 12);
+        assert_eq!(api.operations.len(), 14);
     }
 }

@@ -391,7 +391,12 @@ fn struct_def(out: &mut String, api: &Api, s: &StructDef) -> Result<(), String> 
     }
     out.push_str("            .finish()\n    }\n}\n\n");
 
-    if let Some(kind) = s.status {
+    if s.status == Some(StatusKind::NoStatus) {
+        let _ = writeln!(
+            out,
+            "impl StatusData for {name} {{\n    const STATUS_IS_OUTCOME: bool = false;\n\n    fn status(&self) -> Option<&str> {{\n        None\n    }}\n\n    fn message(&self) -> Option<&str> {{\n        None\n    }}\n}}\n"
+        );
+    } else if let Some(kind) = s.status {
         let outcome = kind == StatusKind::Outcome;
         let _ = writeln!(
             out,
@@ -461,21 +466,20 @@ fn request(out: &mut String, api: &Api, op: &Operation) -> Result<(), String> {
     let name = &op.action;
     let params = param_infos(api, op)?;
     for p in &params {
-        if !matches!(p.ty, Ty::Integer | Ty::String | Ty::Enum(_)) {
+        if !matches!(p.ty, Ty::Integer | Ty::String | Ty::Boolean | Ty::Enum(_)) {
             return Err(format!(
                 "{name}.{}: unsupported request parameter type",
                 p.wire
             ));
         }
     }
-    let has = |wire: &str, ty: &Ty| {
-        params
-            .iter()
-            .any(|p| p.wire == wire && &p.ty == ty && p.required)
-    };
-    if !has("ProjectId", &Ty::Integer) || !has("TaskType", &Ty::Enum("TaskType".into())) {
+    let project_id = params.iter().find(|p| p.wire == "ProjectId");
+    let task_type = params.iter().find(|p| p.wire == "TaskType");
+    if project_id.is_some_and(|p| p.ty != Ty::Integer)
+        || task_type.is_some_and(|p| p.ty != Ty::Enum("TaskType".into()))
+    {
         return Err(format!(
-            "{name}: every operation needs required ProjectId (integer) and TaskType"
+            "{name}: ProjectId must be an integer and TaskType the TaskType enum"
         ));
     }
     let client_token = params.iter().find(|p| p.wire == "ClientToken");
@@ -567,7 +571,7 @@ fn request(out: &mut String, api: &Api, op: &Operation) -> Result<(), String> {
         );
         for p in sorted {
             let value = |expr: &str| match &p.ty {
-                Ty::Integer => format!("{expr}.to_string()"),
+                Ty::Integer | Ty::Boolean => format!("{expr}.to_string()"),
                 Ty::Enum(_) => format!("{expr}.as_str().to_owned()"),
                 _ => format!("{expr}.clone()"),
             };
@@ -600,6 +604,8 @@ fn request(out: &mut String, api: &Api, op: &Operation) -> Result<(), String> {
         let getter = match (&p.ty, p.required) {
             (Ty::Integer, true) => format!("params.required_i64(\"{}\")?", p.wire),
             (Ty::Integer, false) => format!("params.optional_i64(\"{}\")?", p.wire),
+            (Ty::Boolean, true) => format!("params.required_bool(\"{}\")?", p.wire),
+            (Ty::Boolean, false) => format!("params.optional_bool(\"{}\")?", p.wire),
             (Ty::Enum(_), true) => format!("params.required_enum(\"{}\")?", p.wire),
             (Ty::Enum(_), false) => format!("params.optional_enum(\"{}\")?", p.wire),
             (_, true) => format!("params.required_string(\"{}\")?", p.wire),
@@ -620,7 +626,19 @@ fn request(out: &mut String, api: &Api, op: &Operation) -> Result<(), String> {
             token.field
         );
     }
-    out.push_str("    fn project_id(&self) -> i64 {\n        self.project_id\n    }\n\n    fn task_type(&self) -> TaskType {\n        self.task_type\n    }\n\n");
+    let accessor = |param: Option<&ParamInfo>, getter: &str, ty: &str| match param {
+        Some(p) if p.required => format!(
+            "    fn {getter}(&self) -> Option<{ty}> {{\n        Some(self.{})\n    }}\n\n",
+            p.field
+        ),
+        Some(p) => format!(
+            "    fn {getter}(&self) -> Option<{ty}> {{\n        self.{}\n    }}\n\n",
+            p.field
+        ),
+        None => format!("    fn {getter}(&self) -> Option<{ty}> {{\n        None\n    }}\n\n"),
+    };
+    out.push_str(&accessor(project_id, "project_id", "i64"));
+    out.push_str(&accessor(task_type, "task_type", "TaskType"));
     let _ = writeln!(
         out,
         "    fn into_any(self) -> AnyRequest {{\n        AnyRequest::{name}(self)\n    }}\n}}\n"
@@ -701,14 +719,14 @@ fn any_request(out: &mut String, api: &Api) {
     );
     per_variant(
         out,
-        "The workspace id.",
-        "project_id(&self) -> i64",
+        "The workspace id (`ProjectId`), when the operation takes one and it is set.",
+        "project_id(&self) -> Option<i64>",
         "request.project_id()",
     );
     per_variant(
         out,
-        "The task type.",
-        "task_type(&self) -> TaskType",
+        "The task type (`TaskType`), when the operation takes one.",
+        "task_type(&self) -> Option<TaskType>",
         "request.task_type()",
     );
     out.push_str("}\n");

@@ -1,5 +1,5 @@
 //! A local emulator of the DataWorks Data Integration API (2020-05-18), for tests and
-//! development: the twelve DI operations at `POST /` (and `GET /`), both signature
+//! development: the twelve DI operations and ListFiles / GetFile at `POST /` (and `GET /`), both signature
 //! algorithms checked, state in SQLite, `ClientToken` idempotency, and faults on demand.
 //!
 //! Start it in-process on `127.0.0.1:0`, point a client at [`Emulator::endpoint`], look at
@@ -52,6 +52,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use actions::files::EMULATOR_ACCOUNT;
 pub use clock::{Clock, ManualClock, SystemClock, unix_ms};
 pub use config::{
     DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SKEW,

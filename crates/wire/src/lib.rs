@@ -4,7 +4,8 @@
 //! there: no HTTP client, no async runtime, no clock. It gives
 //!
 //! - one request type per operation, named after its action ([`CreateDISyncTask`],
-//!   [`GenerateDISyncTaskConfigForUpdating`], ...), and the [`Operation`] trait that turns a
+//!   [`GenerateDISyncTaskConfigForUpdating`], ..., and the file operations [`ListFiles`] and
+//!   [`GetFile`] that find tasks by name and folder), and the [`Operation`] trait that turns a
 //!   request into the query and form-body parameters the signer signs (and back, for a server:
 //!   [`Operation::from_params`], [`AnyRequest::from_action`]);
 //! - each operation's typed response `Data` ([`GenerateDISyncTaskConfigData`], ...), decoded
@@ -33,10 +34,14 @@
 //!     client_token: Some("ct-1".to_owned()),
 //! };
 //! assert_eq!(GenerateDISyncTaskConfigForUpdating::ACTION, "GenerateDISyncTaskConfigForUpdating");
-//! assert!(request.form_params().is_empty());
+//! // Scalars travel in the query, JSON documents in the form body (docs/wire.md).
 //! assert!(request
 //!     .query_params()
 //!     .contains(&("TaskId".to_owned(), "100".to_owned())));
+//! assert_eq!(
+//!     request.form_params(),
+//!     [("TaskParam".to_owned(), r#"{"steps":[]}"#.to_owned())]
+//! );
 //!
 //! // ... sign and send the request, then decode what came back:
 //! let body = br#"{"RequestId":"0bc1","Success":true,"Data":{"Status":"success","ProcessId":"10"}}"#;
@@ -49,6 +54,7 @@
 #![forbid(unsafe_code)]
 
 mod error;
+pub mod file_type;
 mod generated;
 pub(crate) mod lenient;
 mod operation;

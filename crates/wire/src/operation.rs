@@ -46,8 +46,8 @@ pub trait Operation: Sized + Clone + fmt::Debug + PartialEq {
     /// The parameters that travel in the query string, as (wire name, value).
     fn query_params(&self) -> Vec<(String, String)>;
 
-    /// The parameters that travel in the `application/x-www-form-urlencoded` body (only
-    /// `CreateDISyncTask.TaskContent`), as (wire name, value).
+    /// The parameters that travel in the `application/x-www-form-urlencoded` body (every JSON
+    /// document, and every parameter of the file operations), as (wire name, value).
     fn form_params(&self) -> Vec<(String, String)>;
 
     /// Decodes the request from its wire parameters (query and form body merged); the
@@ -66,11 +66,13 @@ pub trait Operation: Sized + Clone + fmt::Debug + PartialEq {
         false
     }
 
-    /// The workspace id (`ProjectId`).
-    fn project_id(&self) -> i64;
+    /// The workspace id (`ProjectId`): always set for the DI operations; `None` for a file
+    /// operation called with `ProjectIdentifier` instead.
+    fn project_id(&self) -> Option<i64>;
 
-    /// The task type (`TaskType`).
-    fn task_type(&self) -> TaskType;
+    /// The task type (`TaskType`): set for the DI operations, `None` for the file operations
+    /// (ListFiles, GetFile), which take none.
+    fn task_type(&self) -> Option<TaskType>;
 
     /// Wraps the request in [`AnyRequest`].
     fn into_any(self) -> AnyRequest;

@@ -136,6 +136,18 @@ impl Params {
         self.get(name).map(|v| parse_i64(name, v)).transpose()
     }
 
+    /// A required boolean parameter: `true` or `false`, in any case (the official Python SDK
+    /// sends `True` / `False`, the Java and Go SDKs `true` / `false`).
+    pub fn required_bool(&self, name: &str) -> Result<bool, ParamError> {
+        let value = self.get(name).ok_or_else(|| ParamError::missing(name))?;
+        parse_bool(name, value)
+    }
+
+    /// An optional boolean parameter (see [`Params::required_bool`]).
+    pub fn optional_bool(&self, name: &str) -> Result<Option<bool>, ParamError> {
+        self.get(name).map(|v| parse_bool(name, v)).transpose()
+    }
+
     /// A required enumeration parameter.
     pub fn required_enum<T: WireEnum>(&self, name: &str) -> Result<T, ParamError> {
         let value = self.get(name).ok_or_else(|| ParamError::missing(name))?;
@@ -149,6 +161,16 @@ impl Params {
                 T::from_wire(value).ok_or_else(|| ParamError::invalid(name, T::EXPECTED, value))
             })
             .transpose()
+    }
+}
+
+fn parse_bool(name: &str, value: &str) -> Result<bool, ParamError> {
+    if value.eq_ignore_ascii_case("true") {
+        Ok(true)
+    } else if value.eq_ignore_ascii_case("false") {
+        Ok(false)
+    } else {
+        Err(ParamError::invalid(name, "true or false", value))
     }
 }
 
@@ -299,6 +321,29 @@ mod tests {
         }
         assert_eq!(params.required_i64("Z"), Err(ParamError::missing("Z")));
         assert_eq!(params.optional_i64("Z"), Ok(None));
+    }
+
+    #[test]
+    fn booleans_take_either_case_and_nothing_else() {
+        let params = Params::from_pairs([
+            ("A", "true"),
+            ("B", "False"),
+            ("C", "TRUE"),
+            ("D", "1"),
+            ("E", ""),
+            ("F", "yes"),
+        ]);
+        assert_eq!(params.required_bool("A"), Ok(true));
+        assert_eq!(params.required_bool("B"), Ok(false));
+        assert_eq!(params.optional_bool("C"), Ok(Some(true)));
+        for name in ["D", "E", "F"] {
+            assert!(
+                matches!(params.required_bool(name), Err(ParamError::Invalid { .. })),
+                "{name}"
+            );
+        }
+        assert_eq!(params.optional_bool("Z"), Ok(None));
+        assert_eq!(params.required_bool("Z"), Err(ParamError::missing("Z")));
     }
 
     #[test]

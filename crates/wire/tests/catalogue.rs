@@ -94,5 +94,5 @@ fn task_type_parses_and_prints_the_wire_names() {
     }
     let err = "di_offline".parse::<TaskType>().unwrap_err();
     assert!(err.to_string().contains("DI_OFFLINE"), "{err}");
-    assert_eq!(ACTIONS.len(), 12);
+    assert_eq!(ACTIONS.len(), 14);
 }

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use dataworks_wire::{
     ACTIONS, CreateDISyncTask, DeleteDISyncTask, DeployDISyncTask, ErrorCode,
     GenerateDISyncTaskConfigForCreating, GenerateDISyncTaskConfigForUpdating,
-    GetDISyncInstanceInfo, GetDISyncTask, InstanceStatus, Operation, ProcessStatus,
-    QueryDISyncTaskConfigProcessResult, StartDISyncInstance, StatusData, StopDISyncInstance,
-    TerminateDISyncInstance, UpdateDISyncTask, WireError, decode_response,
+    GetDISyncInstanceInfo, GetDISyncTask, GetFile, InstanceStatus, ListFiles, Operation,
+    ProcessStatus, QueryDISyncTaskConfigProcessResult, StartDISyncInstance, StatusData,
+    StopDISyncInstance, TerminateDISyncInstance, UpdateDISyncTask, WireError, decode_response,
 };
 use serde_json::Value;
 
@@ -55,6 +55,8 @@ fn decode(action: &str, status: u16, body: &[u8]) -> Result<Decoded, WireError> 
         "StopDISyncInstance" => decode_as::<StopDISyncInstance>(status, body),
         "TerminateDISyncInstance" => decode_as::<TerminateDISyncInstance>(status, body),
         "GetDISyncInstanceInfo" => decode_as::<GetDISyncInstanceInfo>(status, body),
+        "ListFiles" => decode_as::<ListFiles>(status, body),
+        "GetFile" => decode_as::<GetFile>(status, body),
         other => panic!("unknown action {other} in a test fixture"),
     }
 }

@@ -20,6 +20,17 @@ fn opt_text() -> impl Strategy<Value = Option<String>> {
     option::of(text())
 }
 
+/// The parameters that carry a JSON document.
+const DOCUMENTS: [&str; 3] = ["TaskParam", "TaskContent", "StartParam"];
+
+fn opt_bool() -> impl Strategy<Value = Option<bool>> {
+    option::of(any::<bool>())
+}
+
+fn opt_i64() -> impl Strategy<Value = Option<i64>> {
+    option::of(any::<i64>())
+}
+
 /// Encodes the request as a real query string and form body, decodes them as a server does,
 /// and checks every way back gives the same request.
 fn assert_round_trip<Op: Operation>(request: &Op) -> Result<(), TestCaseError> {
@@ -31,11 +42,24 @@ fn assert_round_trip<Op: Operation>(request: &Op) -> Result<(), TestCaseError> {
             "{name} in both places"
         );
     }
-    let form_names: Vec<&str> = form.iter().map(|(n, _)| n.as_str()).collect();
-    if Op::ACTION == "CreateDISyncTask" {
-        prop_assert_eq!(form_names, vec!["TaskContent"]);
-    } else {
-        prop_assert!(form_names.is_empty());
+    // The rule of docs/wire.md: JSON documents and every file-operation parameter travel in the
+    // form body; the DI operations' scalars in the query.
+    for (name, _) in &query {
+        prop_assert!(
+            !DOCUMENTS.contains(&name.as_str()),
+            "{} sends the document {name} in the query",
+            Op::ACTION
+        );
+    }
+    if matches!(Op::ACTION, "ListFiles" | "GetFile") {
+        prop_assert!(query.is_empty(), "{} has query parameters", Op::ACTION);
+    }
+    for (name, _) in &form {
+        prop_assert!(
+            DOCUMENTS.contains(&name.as_str()) || matches!(Op::ACTION, "ListFiles" | "GetFile"),
+            "{} sends the scalar {name} in the form body",
+            Op::ACTION
+        );
     }
 
     // Straight from the pairs.
@@ -101,6 +125,43 @@ proptest! {
         assert_round_trip(&GetDISyncInstanceInfo { project_id, task_type, file_id })?;
         assert_round_trip(&StartDISyncInstance { project_id, task_type, file_id, start_param })?;
     }
+
+    #[test]
+    fn list_files(
+        (project_id, project_identifier, exact_file_name, file_folder_path, keyword) in (opt_i64(), opt_text(), opt_text(), opt_text(), opt_text()),
+        (file_types, file_id_in, node_id, owner, last_edit_user) in (opt_text(), opt_text(), opt_i64(), opt_text(), opt_text()),
+        (use_type, need_content, need_absolute_folder_path, page_number, page_size) in (opt_text(), opt_bool(), opt_bool(), opt_i64(), opt_i64()),
+    ) {
+        let request = ListFiles {
+            project_id, project_identifier, exact_file_name, file_folder_path, keyword, file_types,
+            file_id_in, node_id, owner, last_edit_user, use_type, need_content,
+            need_absolute_folder_path, page_number, page_size,
+        };
+        prop_assert_eq!(request.project_id(), project_id);
+        prop_assert_eq!(request.task_type(), None);
+        assert_round_trip(&request)?;
+    }
+
+    #[test]
+    fn get_file(project_id in opt_i64(), project_identifier in opt_text(), file_id in opt_i64(), node_id in opt_i64()) {
+        assert_round_trip(&GetFile { project_id, project_identifier, file_id, node_id })?;
+    }
+}
+
+#[test]
+fn booleans_from_the_python_sdk_decode() {
+    // The official Python SDK form-encodes `str(True)`.
+    let params = Params::from_urlencoded(
+        "",
+        b"NeedContent=True&NeedAbsoluteFolderPath=False&ProjectId=10000",
+    );
+    let request = ListFiles::from_params(&params).unwrap();
+    assert_eq!(request.need_content, Some(true));
+    assert_eq!(request.need_absolute_folder_path, Some(false));
+    assert_eq!(request.project_id(), Some(10000));
+    let bad = Params::from_urlencoded("", b"NeedContent=yes");
+    let err = ListFiles::from_params(&bad).unwrap_err();
+    assert_eq!(err.to_api_error().code, "InvalidParameter");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,6 +219,37 @@ prop_compose! {
 prop_compose! {
     fn solution_info()(id in option::of(any::<i64>()), creator_name in opt_text(), status in opt_text(), step_detail in option::of(prop::collection::vec(solution_step(), 0..3))) -> SolutionInfo {
         SolutionInfo { id, creator_name, status, step_detail }
+    }
+}
+
+prop_compose! {
+    fn file()(
+        (file_id, file_name, file_type, file_folder_id, absolute_folder_path, file_description) in (opt_i64(), opt_text(), opt_i64(), opt_text(), opt_text(), opt_text()),
+        (content, commit_status, current_version, node_id, connection_name, owner) in (opt_text(), opt_i64(), opt_i64(), opt_i64(), opt_text(), opt_text()),
+        (create_user, create_time, last_edit_user, last_edit_time, use_type, business_id) in (opt_text(), opt_i64(), opt_text(), opt_i64(), opt_text(), opt_i64()),
+        (biz_id, parent_id, auto_parsing, is_max_compute, deleted_status, advanced_settings) in (opt_i64(), opt_i64(), opt_bool(), opt_bool(), opt_text(), opt_text()),
+    ) -> File {
+        File {
+            file_id, file_name, file_type, file_folder_id, absolute_folder_path, file_description,
+            content, commit_status, current_version, node_id, connection_name, owner, create_user,
+            create_time, last_edit_user, last_edit_time, use_type, business_id, biz_id, parent_id,
+            auto_parsing, is_max_compute, deleted_status, advanced_settings,
+        }
+    }
+}
+
+prop_compose! {
+    fn node_configuration()(
+        (resource_group_id, scheduler_type, cycle_type, cron_express, rerun_mode, auto_rerun_times) in (opt_i64(), opt_text(), opt_text(), opt_text(), opt_text(), opt_i64()),
+        (auto_rerun_interval_millis, dependent_type, dependent_node_id_list, para_value, start_effect_date) in (opt_i64(), opt_text(), opt_text(), opt_text(), opt_i64()),
+        (end_effect_date, stop, start_immediately, apply_schedule_immediately, timeout) in (opt_i64(), opt_bool(), opt_bool(), opt_text(), opt_i64()),
+    ) -> NodeConfiguration {
+        NodeConfiguration {
+            resource_group_id, scheduler_type, cycle_type, cron_express, rerun_mode,
+            auto_rerun_times, auto_rerun_interval_millis, dependent_type, dependent_node_id_list,
+            para_value, start_effect_date, end_effect_date, stop, start_immediately,
+            apply_schedule_immediately, timeout,
+        }
     }
 }
 
@@ -229,6 +321,19 @@ proptest! {
     fn get_task_data(request_id in text(), (status, message) in status_message(), code in opt_text(), alarm_list in option::of(prop::collection::vec(alarm(), 0..3)), solution_detail in option::of(solution_detail())) {
         let data = GetDISyncTaskData { status, message, code, alarm_list, solution_detail };
         assert_data_round_trip::<GetDISyncTask>(&request_id, &data)?;
+    }
+
+    #[test]
+    fn list_files_data(request_id in text(), files in option::of(prop::collection::vec(file(), 0..3)), page_number in opt_i64(), page_size in opt_i64(), total_count in opt_i64()) {
+        let data = ListFilesData { files, page_number, page_size, total_count };
+        assert_data_round_trip::<ListFiles>(&request_id, &data)?;
+        prop_assert!(data.business_failure().is_none());
+    }
+
+    #[test]
+    fn get_file_data(request_id in text(), file in option::of(file()), node_configuration in option::of(node_configuration())) {
+        let data = GetFileData { file, node_configuration };
+        assert_data_round_trip::<GetFile>(&request_id, &data)?;
     }
 
     #[test]

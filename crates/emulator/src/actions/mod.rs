@@ -1,6 +1,7 @@
-//! The twelve operations, executed against the store in one transaction each, with
+//! The fourteen operations, executed against the store in one transaction each, with
 //! `ClientToken` idempotency around the three operations that take one.
 
+pub(crate) mod files;
 mod generate;
 mod instances;
 mod tasks;
@@ -77,6 +78,8 @@ fn run(ctx: &Ctx<'_>, request: &AnyRequest) -> Result<Value, ServiceError> {
         AnyRequest::StopDISyncInstance(r) => instances::stop(ctx, r),
         AnyRequest::TerminateDISyncInstance(r) => instances::terminate(ctx, r),
         AnyRequest::GetDISyncInstanceInfo(r) => instances::info(ctx, r),
+        AnyRequest::ListFiles(r) => files::list(ctx, r),
+        AnyRequest::GetFile(r) => files::get(ctx, r),
     }
 }
 

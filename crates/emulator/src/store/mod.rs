@@ -24,8 +24,8 @@ pub use processes::{ProcessKind, ProcessRecord, ProcessState};
 pub(crate) use projects::{add_project, list_projects, project_exists};
 pub use tasks::TaskRecord;
 pub(crate) use tasks::{
-    InstanceUpdate, NewTask, delete_task, find_task_by_name, get_task, insert_task, list_tasks,
-    set_instance, update_task,
+    FileFilter, InstanceUpdate, NewTask, delete_task, find_task_by_name, get_task, insert_task,
+    list_task_page, list_tasks, set_instance, update_task,
 };
 
 /// The file name of the database inside the data directory.

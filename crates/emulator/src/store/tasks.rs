@@ -195,3 +195,102 @@ pub(crate) fn delete_task(conn: &Connection, file_id: i64) -> Result<bool, Store
         .ctx("deleting a task")?;
     Ok(n > 0)
 }
+
+/// The filters of ListFiles that the store applies (the others are the caller's).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct FileFilter {
+    pub project_id: i64,
+    /// Exact name.
+    pub exact_name: Option<String>,
+    /// Exact folder.
+    pub folder: Option<String>,
+    /// Substring of the name (case-sensitive).
+    pub keyword: Option<String>,
+    /// Only these task types (wire names); `None` = every type.
+    pub task_types: Option<Vec<String>>,
+    /// Only these FileIds; `None` = every id.
+    pub file_ids: Option<Vec<i64>>,
+    /// Only deployed tasks whose node id (= FileId in the emulator) is this.
+    pub node_id: Option<i64>,
+}
+
+impl FileFilter {
+    fn where_clause(&self) -> (String, Vec<rusqlite::types::Value>) {
+        use rusqlite::types::Value;
+        let mut sql = String::from("project_id = ?");
+        let mut args = vec![Value::Integer(self.project_id)];
+        if let Some(name) = &self.exact_name {
+            sql.push_str(" AND name = ?");
+            args.push(Value::Text(name.clone()));
+        }
+        if let Some(folder) = &self.folder {
+            sql.push_str(" AND folder = ?");
+            args.push(Value::Text(folder.clone()));
+        }
+        if let Some(keyword) = &self.keyword {
+            sql.push_str(" AND instr(name, ?) > 0");
+            args.push(Value::Text(keyword.clone()));
+        }
+        if let Some(types) = &self.task_types {
+            sql.push_str(&format!(
+                " AND task_type IN ({})",
+                placeholders(types.len())
+            ));
+            args.extend(types.iter().cloned().map(Value::Text));
+        }
+        if let Some(ids) = &self.file_ids {
+            sql.push_str(&format!(" AND file_id IN ({})", placeholders(ids.len())));
+            args.extend(ids.iter().copied().map(Value::Integer));
+        }
+        if let Some(node_id) = self.node_id {
+            sql.push_str(" AND deployed_version IS NOT NULL AND file_id = ?");
+            args.push(Value::Integer(node_id));
+        }
+        (sql, args)
+    }
+}
+
+/// `?, ?, ?` (at least one, so an empty list matches nothing: `IN (NULL)`).
+fn placeholders(n: usize) -> String {
+    if n == 0 {
+        return "NULL".to_string();
+    }
+    vec!["?"; n].join(", ")
+}
+
+/// One page of the tasks that match `filter`, by FileId, and the number of matches. Without
+/// `with_content` the records' `content` is empty (it is not read).
+pub(crate) fn list_task_page(
+    conn: &Connection,
+    filter: &FileFilter,
+    offset: i64,
+    limit: i64,
+    with_content: bool,
+) -> Result<(Vec<TaskRecord>, i64), StoreError> {
+    let (clause, args) = filter.where_clause();
+    let total: i64 = conn
+        .query_row(
+            &format!("SELECT COUNT(*) FROM tasks WHERE {clause}"),
+            rusqlite::params_from_iter(args.iter()),
+            |row| row.get(0),
+        )
+        .ctx("counting files")?;
+    let columns = if with_content {
+        COLUMNS.to_string()
+    } else {
+        COLUMNS.replace("content,", "'' AS content,")
+    };
+    let mut stmt = conn
+        .prepare(&format!(
+            "SELECT {columns} FROM tasks WHERE {clause} ORDER BY file_id LIMIT ? OFFSET ?"
+        ))
+        .ctx("listing files")?;
+    let mut page_args = args;
+    page_args.push(rusqlite::types::Value::Integer(limit));
+    page_args.push(rusqlite::types::Value::Integer(offset));
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(page_args.iter()), from_row)
+        .ctx("listing files")?;
+    let tasks = rows.collect::<Result<Vec<_>, _>>().ctx("listing files")?;
+    Ok((tasks, total))
+}

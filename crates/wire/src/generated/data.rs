@@ -1085,3 +1085,617 @@ impl fmt::Debug for SolutionStep {
             .finish()
     }
 }
+
+/// The `Data` of ListFiles: one page of the files that match the filters.
+///
+/// Returned by [`ListFiles`](crate::ListFiles).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListFilesData {
+    /// The files of this page, in ascending `FileId` order in the emulator (the service documents no order).
+    ///
+    /// Wire `Files`, array of object.
+    #[serde(
+        rename = "Files",
+        alias = "files",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub files: Option<Vec<File>>,
+    /// The number of this page, from 1.
+    ///
+    /// Wire `PageNumber`, integer. Example: `1`.
+    #[serde(
+        rename = "PageNumber",
+        alias = "pageNumber",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_i64"
+    )]
+    pub page_number: Option<i64>,
+    /// The largest number of files on a page.
+    ///
+    /// Wire `PageSize`, integer. Example: `10`.
+    #[serde(
+        rename = "PageSize",
+        alias = "pageSize",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_i64"
+    )]
+    pub page_size: Option<i64>,
+    /// How many files match the filters in total, over every page.
+    ///
+    /// Wire `TotalCount`, integer. Example: `13`.
+    #[serde(
+        rename = "TotalCount",
+        alias = "totalCount",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_i64"
+    )]
+    pub total_count: Option<i64>,
+}
+
+impl fmt::Debug for ListFilesData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ListFilesData")
+            .field("files", &self.files)
+            .field("page_number", &self.page_number)
+            .field("page_size", &self.page_size)
+            .field("total_count", &self.total_count)
+            .finish()
+    }
+}
+
+impl StatusData for ListFilesData {
+    const STATUS_IS_OUTCOME: bool = false;
+
+    fn status(&self) -> Option<&str> {
+        None
+    }
+
+    fn message(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// A file of DataStudio: an item of ListFiles' `Files`, or GetFile's `File`. A Data Integration task is a file of type 23 (batch) or 900 (real-time); its `FileId` is the id the DI operations take.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct File {
+    /// The id of the file (the `FileId` of the DI operations).
+    ///
+    /// Wire `FileId`, integer. Example: `100000001`.
+    #[serde(
+        rename = "FileId",
+        alias = "fileId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_i64"
+    )]
+    pub file_id: Option<i64>,
+    /// The name of the file (the task's name).
+    ///
+    /// Wire `FileName`, string. Example: `ods_user_info_d`.
+    #[serde(
+        rename = "FileName",
+        alias = "fileName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub file_name: Option<String>,
+    /// The type of the file's code: 23 Data Integration (batch synchronization), 900 real-time synchronization; 6 Shell, 10 ODPS SQL, 24 ODPS Script and others for the other node types.
+    ///
+    /// Wire `FileType`, integer. Example: `900`.
+    #[serde(
+        rename = "FileType",
+        alias = "fileType",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_i64"
+    )]
+    pub file_type: Option<i64>,
+    /// The id of the folder the file is in.
+    ///
+    /// Wire `FileFolderId`, string. Example: `2735c2****`.
+    #[serde(
+        rename = "FileFolderId",
+        alias = "fileFolderId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub file_folder_id: Option<String>,
+    /// The path of the folder the file is in; only when `NeedAbsoluteFolderPath` was true.
+    ///
+    /// Wire `AbsoluteFolderPath`, string. Example: `Business Flow/sales/Data Integration`.
+    #[serde(
+        rename = "AbsoluteFolderPath",
+        alias = "absoluteFolderPath",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub absolute_folder_path: Option<String>,
+    /// The description of the file.
+    ///
+    /// Wire `FileDescription`, string. Example: `synchronizes the user table`.
+    #[serde(
+        rename = "FileDescription",
+        alias = "fileDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub file_description: Option<String>,
+    /// The file's code: for the Data Integration files this toolkit handles, the task's script (a JSON document carried as a string). In ListFiles only when `NeedContent` was true (deprecated there in favour of GetFile).
+    ///
+    /// Wire `Content`, string. Example: `{"type":"job","version":"2.0","steps":[]}`.
+    #[serde(
+        rename = "Content",
+        alias = "content",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content: Option<String>,
+    /// Whether the latest version of the file is committed (deployed): 1 yes, 0 no.
+    ///
+    /// Wire `CommitStatus`, integer. Example: `1`.
+    #[serde(
+        rename = "CommitStatus",
+        alias = "commitStatus",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_i64"
+    )]
+    pub commit_status: Option<i64>,
+    /// The latest version number of the file.
+    ///
+    /// Wire `CurrentVersion`, integer. Example: `3`.
+    #[serde(
+        rename = "CurrentVersion",
+        alias = "currentVersion",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_i64"
+    )]
+    pub current_version: Option<i64>,
+    /// The id of the scheduling node the file became when it was committed.
+    ///
+    /// Wire `NodeId`, integer. Example: `300001`.
+    #[serde(
+        rename = "NodeId",
+        alias = "nodeId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_i64"
+    )]
+    pub node_id: Option<i64>,
+    /// The compute engine instance (or data source) the node runs on.
+    ///
+    /// Wire `ConnectionName`, string. Example: `odps_first`.
+    #[serde(
+        rename = "ConnectionName",
+        alias = "connectionName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub connection_name: Option<String>,
+    /// The Alibaba Cloud account id of the file's owner.
+    ///
+    /// Wire `Owner`, string. Example: `7775674356****`.
+    #[serde(
+        rename = "Owner",
+        alias = "owner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub owner: Option<String>,
+    /// The Alibaba Cloud account id that created the file.
+    ///
+    /// Wire `CreateUser`, string. Example: `7775674356****`.
+    #[serde(
+        rename = "CreateUser",
+        alias = "createUser",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub create_user: Option<String>,
+    /// When the file was created, in milliseconds since the Unix epoch.
+    ///
+    /// Wire `CreateTime`, integer. Example: `1593879116000`.
+    #[serde(
+        rename = "CreateTime",
+        alias = "createTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_i64"
+    )]
+    pub create_time: Option<i64>,
+    /// The Alibaba Cloud account id that last changed the file.
+    ///
+    /// Wire `LastEditUser`, string. Example: `7775674356****`.
+    #[serde(
+        rename = "LastEditUser",
+        alias = "lastEditUser",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_edit_user: Option<String>,
+    /// When the file was last changed, in milliseconds since the Unix epoch.
+    ///
+    /// Wire `LastEditTime`, integer. Example: `1593879116000`.
+    #[serde(
+        rename = "LastEditTime",
+        alias = "lastEditTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_i64"
+    )]
+    pub last_edit_time: Option<i64>,
+    /// The module the file belongs to: `NORMAL` (DataStudio), `MANUAL`, `MANUAL_BIZ`, `SKIP`, `ADHOCQUERY` or `COMPONENT`.
+    ///
+    /// Wire `UseType`, string. Example: `NORMAL`.
+    #[serde(
+        rename = "UseType",
+        alias = "useType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_type: Option<String>,
+    /// The id of the workflow the file belongs to.
+    ///
+    /// Wire `BusinessId`, integer. Example: `74328`.
+    #[serde(
+        rename = "BusinessId",
+        alias = "businessId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_i64"
+    )]
+    pub business_id: Option<i64>,
+    /// Deprecated spelling of `BusinessId`.
+    ///
+    /// Wire `BizId`, integer. Example: `74328`.
+    #[serde(
+        rename = "BizId",
+        alias = "bizId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_i64"
+    )]
+    pub biz_id: Option<i64>,
+    /// For a file inside a node group: the id of the group's file.
+    ///
+    /// Wire `ParentId`, integer. Example: `-1`.
+    #[serde(
+        rename = "ParentId",
+        alias = "parentId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_i64"
+    )]
+    pub parent_id: Option<i64>,
+    /// Whether the file's dependencies are parsed from its code.
+    ///
+    /// Wire `AutoParsing`, boolean. Example: `true`.
+    #[serde(
+        rename = "AutoParsing",
+        alias = "autoParsing",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_bool"
+    )]
+    pub auto_parsing: Option<bool>,
+    /// For a MaxCompute resource file: whether it is uploaded to MaxCompute.
+    ///
+    /// Wire `IsMaxCompute`, boolean. Example: `false`.
+    #[serde(
+        rename = "IsMaxCompute",
+        alias = "isMaxCompute",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_bool"
+    )]
+    pub is_max_compute: Option<bool>,
+    /// GetFile only: `NORMAL`, `RECYCLE_BIN` (in the recycle bin) or `DELETED`.
+    ///
+    /// Wire `DeletedStatus`, string. Example: `NORMAL`.
+    #[serde(
+        rename = "DeletedStatus",
+        alias = "deletedStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deleted_status: Option<String>,
+    /// GetFile only: the advanced settings of an EMR node (a JSON document carried as a string).
+    ///
+    /// Wire `AdvancedSettings`, string. Example: `{"queue":"default"}`.
+    #[serde(
+        rename = "AdvancedSettings",
+        alias = "advancedSettings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub advanced_settings: Option<String>,
+}
+
+impl fmt::Debug for File {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("File")
+            .field("file_id", &self.file_id)
+            .field("file_name", &self.file_name)
+            .field("file_type", &self.file_type)
+            .field("file_folder_id", &self.file_folder_id)
+            .field("absolute_folder_path", &self.absolute_folder_path)
+            .field("file_description", &self.file_description)
+            .field("content", &self.content.as_deref().map(JsonDoc))
+            .field("commit_status", &self.commit_status)
+            .field("current_version", &self.current_version)
+            .field("node_id", &self.node_id)
+            .field("connection_name", &self.connection_name)
+            .field("owner", &self.owner)
+            .field("create_user", &self.create_user)
+            .field("create_time", &self.create_time)
+            .field("last_edit_user", &self.last_edit_user)
+            .field("last_edit_time", &self.last_edit_time)
+            .field("use_type", &self.use_type)
+            .field("business_id", &self.business_id)
+            .field("biz_id", &self.biz_id)
+            .field("parent_id", &self.parent_id)
+            .field("auto_parsing", &self.auto_parsing)
+            .field("is_max_compute", &self.is_max_compute)
+            .field("deleted_status", &self.deleted_status)
+            .field(
+                "advanced_settings",
+                &self.advanced_settings.as_deref().map(JsonDoc),
+            )
+            .finish()
+    }
+}
+
+/// The `Data` of GetFile: the file and its scheduling configuration.
+///
+/// Returned by [`GetFile`](crate::GetFile).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetFileData {
+    /// The file, with its `Content` and `DeletedStatus`.
+    ///
+    /// Wire `File`, object.
+    #[serde(
+        rename = "File",
+        alias = "file",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub file: Option<File>,
+    /// The scheduling properties of the file's node.
+    ///
+    /// Wire `NodeConfiguration`, object.
+    #[serde(
+        rename = "NodeConfiguration",
+        alias = "nodeConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub node_configuration: Option<NodeConfiguration>,
+}
+
+impl fmt::Debug for GetFileData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GetFileData")
+            .field("file", &self.file)
+            .field("node_configuration", &self.node_configuration)
+            .finish()
+    }
+}
+
+impl StatusData for GetFileData {
+    const STATUS_IS_OUTCOME: bool = false;
+
+    fn status(&self) -> Option<&str> {
+        None
+    }
+
+    fn message(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// The scheduling properties of a file's node (GetFile's `NodeConfiguration`). The service also returns the node's input and output lists and parameters; this description keeps the scalar properties (unknown fields are ignored when decoding).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeConfiguration {
+    /// The id of the resource group the node runs on.
+    ///
+    /// Wire `ResourceGroupId`, integer. Example: `375827434852437`.
+    #[serde(
+        rename = "ResourceGroupId",
+        alias = "resourceGroupId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_i64"
+    )]
+    pub resource_group_id: Option<i64>,
+    /// `NORMAL` (auto triggered), `MANUAL`, `PAUSE` or `SKIP` (dry run).
+    ///
+    /// Wire `SchedulerType`, string. Example: `NORMAL`.
+    #[serde(
+        rename = "SchedulerType",
+        alias = "schedulerType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scheduler_type: Option<String>,
+    /// `DAY` (scheduled by day, week or month) or `NOT_DAY` (by minute or hour).
+    ///
+    /// Wire `CycleType`, string. Example: `DAY`.
+    #[serde(
+        rename = "CycleType",
+        alias = "cycleType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cycle_type: Option<String>,
+    /// The cron expression of the schedule.
+    ///
+    /// Wire `CronExpress`, string. Example: `00 05 00 * * ?`.
+    #[serde(
+        rename = "CronExpress",
+        alias = "cronExpress",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cron_express: Option<String>,
+    /// `ALL_ALLOWED`, `FAILURE_ALLOWED` or `ALL_DENIED`.
+    ///
+    /// Wire `RerunMode`, string. Example: `ALL_ALLOWED`.
+    #[serde(
+        rename = "RerunMode",
+        alias = "rerunMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rerun_mode: Option<String>,
+    /// How many automatic reruns are allowed after an error.
+    ///
+    /// Wire `AutoRerunTimes`, integer. Example: `3`.
+    #[serde(
+        rename = "AutoRerunTimes",
+        alias = "autoRerunTimes",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_i64"
+    )]
+    pub auto_rerun_times: Option<i64>,
+    /// The interval between automatic reruns, in milliseconds.
+    ///
+    /// Wire `AutoRerunIntervalMillis`, integer. Example: `120000`.
+    #[serde(
+        rename = "AutoRerunIntervalMillis",
+        alias = "autoRerunIntervalMillis",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_i64"
+    )]
+    pub auto_rerun_interval_millis: Option<i64>,
+    /// The cross-cycle dependency: `SELF`, `CHILD`, `USER_DEFINE` or `NONE`.
+    ///
+    /// Wire `DependentType`, string. Example: `NONE`.
+    #[serde(
+        rename = "DependentType",
+        alias = "dependentType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dependent_type: Option<String>,
+    /// With `USER_DEFINE`: the ids of the nodes depended on, comma-separated.
+    ///
+    /// Wire `DependentNodeIdList`, string. Example: `5,10,15,20`.
+    #[serde(
+        rename = "DependentNodeIdList",
+        alias = "dependentNodeIdList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dependent_node_id_list: Option<String>,
+    /// The scheduling parameters.
+    ///
+    /// Wire `ParaValue`, string. Example: `a=x b=y`.
+    #[serde(
+        rename = "ParaValue",
+        alias = "paraValue",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub para_value: Option<String>,
+    /// When automatic scheduling starts, in milliseconds since the Unix epoch.
+    ///
+    /// Wire `StartEffectDate`, integer. Example: `936923400000`.
+    #[serde(
+        rename = "StartEffectDate",
+        alias = "startEffectDate",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_i64"
+    )]
+    pub start_effect_date: Option<i64>,
+    /// When automatic scheduling ends, in milliseconds since the Unix epoch.
+    ///
+    /// Wire `EndEffectDate`, integer. Example: `4155787800000`.
+    #[serde(
+        rename = "EndEffectDate",
+        alias = "endEffectDate",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_i64"
+    )]
+    pub end_effect_date: Option<i64>,
+    /// Whether the node's scheduling is suspended.
+    ///
+    /// Wire `Stop`, boolean. Example: `false`.
+    #[serde(
+        rename = "Stop",
+        alias = "stop",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_bool"
+    )]
+    pub stop: Option<bool>,
+    /// For EMR streaming nodes: whether the node runs as soon as it is deployed.
+    ///
+    /// Wire `StartImmediately`, boolean. Example: `true`.
+    #[serde(
+        rename = "StartImmediately",
+        alias = "startImmediately",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_bool"
+    )]
+    pub start_immediately: Option<bool>,
+    /// Whether the schedule takes effect right after deployment (`true` / `false`).
+    ///
+    /// Wire `ApplyScheduleImmediately`, string. Example: `true`.
+    #[serde(
+        rename = "ApplyScheduleImmediately",
+        alias = "applyScheduleImmediately",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub apply_schedule_immediately: Option<String>,
+    /// The timeout of a run, in hours.
+    ///
+    /// Wire `Timeout`, integer. Example: `1`.
+    #[serde(
+        rename = "Timeout",
+        alias = "timeout",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_i64"
+    )]
+    pub timeout: Option<i64>,
+}
+
+impl fmt::Debug for NodeConfiguration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NodeConfiguration")
+            .field("resource_group_id", &self.resource_group_id)
+            .field("scheduler_type", &self.scheduler_type)
+            .field("cycle_type", &self.cycle_type)
+            .field("cron_express", &self.cron_express)
+            .field("rerun_mode", &self.rerun_mode)
+            .field("auto_rerun_times", &self.auto_rerun_times)
+            .field(
+                "auto_rerun_interval_millis",
+                &self.auto_rerun_interval_millis,
+            )
+            .field("dependent_type", &self.dependent_type)
+            .field("dependent_node_id_list", &self.dependent_node_id_list)
+            .field("para_value", &self.para_value)
+            .field("start_effect_date", &self.start_effect_date)
+            .field("end_effect_date", &self.end_effect_date)
+            .field("stop", &self.stop)
+            .field("start_immediately", &self.start_immediately)
+            .field(
+                "apply_schedule_immediately",
+                &self.apply_schedule_immediately,
+            )
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}

@@ -11,13 +11,13 @@ use crate::params::{ParamError, Params};
 use crate::redact::JsonDoc;
 use crate::{
     CreateDISyncTaskData, DeleteDISyncTaskData, DeployDISyncTaskData, GenerateDISyncTaskConfigData,
-    GetDISyncInstanceInfoData, GetDISyncTaskData, QueryDISyncTaskConfigProcessResultData,
-    StartDISyncInstanceData, StopDISyncInstanceData, TerminateDISyncInstanceData,
-    UpdateDISyncTaskData,
+    GetDISyncInstanceInfoData, GetDISyncTaskData, GetFileData, ListFilesData,
+    QueryDISyncTaskConfigProcessResultData, StartDISyncInstanceData, StopDISyncInstanceData,
+    TerminateDISyncInstanceData, UpdateDISyncTaskData,
 };
 
 /// Every action this crate knows, in the order of the API description.
-pub const ACTIONS: [&str; 12] = [
+pub const ACTIONS: [&str; 14] = [
     "GenerateDISyncTaskConfigForCreating",
     "GenerateDISyncTaskConfigForUpdating",
     "QueryDISyncTaskConfigProcessResult",
@@ -30,6 +30,8 @@ pub const ACTIONS: [&str; 12] = [
     "StopDISyncInstance",
     "TerminateDISyncInstance",
     "GetDISyncInstanceInfo",
+    "ListFiles",
+    "GetFile",
 ];
 
 /// Starts the asynchronous generation of the configuration for a new real-time synchronization task or synchronization solution.
@@ -49,7 +51,7 @@ pub struct GenerateDISyncTaskConfigForCreating {
     pub task_type: TaskType,
     /// The creation script (a JSON document carried as a string): the source and target of the task and the tables to synchronize.
     ///
-    /// Wire `TaskParam`, query, required. Example: `{"type":"job","version":"2.0","steps":[],"extend":{"resourceGroup":"S_res_group_XXX_XXXX","name":"rt_task"}}`.
+    /// Wire `TaskParam`, form body, required. Example: `{"type":"job","version":"2.0","steps":[],"extend":{"resourceGroup":"S_res_group_XXX_XXXX","name":"rt_task"}}`.
     pub task_param: String,
     /// A token that makes the request idempotent: a retry with the same token does not start a second process.
     ///
@@ -80,7 +82,6 @@ impl Operation for GenerateDISyncTaskConfigForCreating {
                 .as_ref()
                 .map(|value| ("ClientToken".to_owned(), value.clone())),
             Some(("ProjectId".to_owned(), self.project_id.to_string())),
-            Some(("TaskParam".to_owned(), self.task_param.clone())),
             Some(("TaskType".to_owned(), self.task_type.as_str().to_owned())),
         ]
         .into_iter()
@@ -89,7 +90,10 @@ impl Operation for GenerateDISyncTaskConfigForCreating {
     }
 
     fn form_params(&self) -> Vec<(String, String)> {
-        Vec::new()
+        [Some(("TaskParam".to_owned(), self.task_param.clone()))]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 
     fn from_params(params: &Params) -> Result<Self, ParamError> {
@@ -110,12 +114,12 @@ impl Operation for GenerateDISyncTaskConfigForCreating {
         true
     }
 
-    fn project_id(&self) -> i64 {
-        self.project_id
+    fn project_id(&self) -> Option<i64> {
+        Some(self.project_id)
     }
 
-    fn task_type(&self) -> TaskType {
-        self.task_type
+    fn task_type(&self) -> Option<TaskType> {
+        Some(self.task_type)
     }
 
     fn into_any(self) -> AnyRequest {
@@ -146,7 +150,7 @@ pub struct GenerateDISyncTaskConfigForUpdating {
     pub task_type: TaskType,
     /// The update script (a JSON document carried as a string). Supported for MySQL to MaxCompute, Kafka or Hologres real-time tasks; `SelectedTables` chooses tables across databases, `Tables` within one database.
     ///
-    /// Wire `TaskParam`, query, required. Example: `{"steps":[{"parameter":{"connection":[{"table":["xyx"]}]},"name":"Reader","category":"reader"}]}`.
+    /// Wire `TaskParam`, form body, required. Example: `{"steps":[{"parameter":{"connection":[{"table":["xyx"]}]},"name":"Reader","category":"reader"}]}`.
     pub task_param: String,
     /// The `FileId` of the real-time task (for `DI_REALTIME`) or of the solution (for `DI_SOLUTION`). The wire name is `TaskId` although the value is a file id.
     ///
@@ -183,7 +187,6 @@ impl Operation for GenerateDISyncTaskConfigForUpdating {
                 .map(|value| ("ClientToken".to_owned(), value.clone())),
             Some(("ProjectId".to_owned(), self.project_id.to_string())),
             Some(("TaskId".to_owned(), self.task_id.to_string())),
-            Some(("TaskParam".to_owned(), self.task_param.clone())),
             Some(("TaskType".to_owned(), self.task_type.as_str().to_owned())),
         ]
         .into_iter()
@@ -192,7 +195,10 @@ impl Operation for GenerateDISyncTaskConfigForUpdating {
     }
 
     fn form_params(&self) -> Vec<(String, String)> {
-        Vec::new()
+        [Some(("TaskParam".to_owned(), self.task_param.clone()))]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 
     fn from_params(params: &Params) -> Result<Self, ParamError> {
@@ -214,12 +220,12 @@ impl Operation for GenerateDISyncTaskConfigForUpdating {
         true
     }
 
-    fn project_id(&self) -> i64 {
-        self.project_id
+    fn project_id(&self) -> Option<i64> {
+        Some(self.project_id)
     }
 
-    fn task_type(&self) -> TaskType {
-        self.task_type
+    fn task_type(&self) -> Option<TaskType> {
+        Some(self.task_type)
     }
 
     fn into_any(self) -> AnyRequest {
@@ -296,12 +302,12 @@ impl Operation for QueryDISyncTaskConfigProcessResult {
         })
     }
 
-    fn project_id(&self) -> i64 {
-        self.project_id
+    fn project_id(&self) -> Option<i64> {
+        Some(self.project_id)
     }
 
-    fn task_type(&self) -> TaskType {
-        self.task_type
+    fn task_type(&self) -> Option<TaskType> {
+        Some(self.task_type)
     }
 
     fn into_any(self) -> AnyRequest {
@@ -317,7 +323,7 @@ impl From<QueryDISyncTaskConfigProcessResult> for AnyRequest {
 
 /// Creates a data synchronization task.
 ///
-/// Creates a batch task directly from its script, or a real-time task or solution from the `TaskContent` produced by the GenerateDISyncTaskConfigForCreating / QueryDISyncTaskConfigProcessResult pair. Scheduling properties cannot be set here (use UpdateFile). `TaskContent` travels in the form body; every other parameter in the query.
+/// Creates a batch task directly from its script, or a real-time task or solution from the `TaskContent` produced by the GenerateDISyncTaskConfigForCreating / QueryDISyncTaskConfigProcessResult pair. Scheduling properties cannot be set here (use UpdateFile). The JSON documents (`TaskContent`, `TaskParam`) travel in the form body, the other parameters in the query (docs/wire.md, "Where parameters travel").
 ///
 /// Wire: `POST /`, action `CreateDISyncTask`, version `2020-05-18`; the response `Data` is [`CreateDISyncTaskData`]. Reference: <https://www.alibabacloud.com/help/en/dataworks/developer-reference/api-dataworks-public-2020-05-18-createdisynctask>
 #[derive(Clone, PartialEq, Eq)]
@@ -340,7 +346,7 @@ pub struct CreateDISyncTask {
     pub task_name: Option<String>,
     /// Placement settings (a JSON document carried as a string): `FileFolderPath` (the folder of the task), `ResourceGroup` (the Data Integration resource group identifier) and `Cu` (serverless resource group specification, a multiple of 0.5).
     ///
-    /// Wire `TaskParam`, query, optional. Example: `{"FileFolderPath":"Business Flow/XXX/Data Integration","ResourceGroup":"S_res_group_XXX_XXXX"}`.
+    /// Wire `TaskParam`, form body, optional. Example: `{"FileFolderPath":"Business Flow/XXX/Data Integration","ResourceGroup":"S_res_group_XXX_XXXX"}`.
     pub task_param: Option<String>,
     /// A token that makes the request idempotent: a retry with the same token does not create a second task.
     ///
@@ -376,9 +382,6 @@ impl Operation for CreateDISyncTask {
             self.task_name
                 .as_ref()
                 .map(|value| ("TaskName".to_owned(), value.clone())),
-            self.task_param
-                .as_ref()
-                .map(|value| ("TaskParam".to_owned(), value.clone())),
             Some(("TaskType".to_owned(), self.task_type.as_str().to_owned())),
         ]
         .into_iter()
@@ -387,10 +390,15 @@ impl Operation for CreateDISyncTask {
     }
 
     fn form_params(&self) -> Vec<(String, String)> {
-        [Some(("TaskContent".to_owned(), self.task_content.clone()))]
-            .into_iter()
-            .flatten()
-            .collect()
+        [
+            Some(("TaskContent".to_owned(), self.task_content.clone())),
+            self.task_param
+                .as_ref()
+                .map(|value| ("TaskParam".to_owned(), value.clone())),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
     fn from_params(params: &Params) -> Result<Self, ParamError> {
@@ -413,12 +421,12 @@ impl Operation for CreateDISyncTask {
         true
     }
 
-    fn project_id(&self) -> i64 {
-        self.project_id
+    fn project_id(&self) -> Option<i64> {
+        Some(self.project_id)
     }
 
-    fn task_type(&self) -> TaskType {
-        self.task_type
+    fn task_type(&self) -> Option<TaskType> {
+        Some(self.task_type)
     }
 
     fn into_any(self) -> AnyRequest {
@@ -434,7 +442,7 @@ impl From<CreateDISyncTask> for AnyRequest {
 
 /// Updates a data synchronization task.
 ///
-/// Updates a batch task directly from its script, or a real-time task or solution with the `TaskContent` produced by the GenerateDISyncTaskConfigForUpdating / QueryDISyncTaskConfigProcessResult pair. Unlike CreateDISyncTask, `TaskContent` travels in the query string (so large scripts make long URLs), as in both official SDKs.
+/// Updates a batch task directly from its script, or a real-time task or solution with the `TaskContent` produced by the GenerateDISyncTaskConfigForUpdating / QueryDISyncTaskConfigProcessResult pair. The official SDKs send `TaskContent` in the query string, which makes a URL too long for a task of a few hundred tables; here the JSON documents (`TaskContent`, `TaskParam`) travel in the form body, which the service reads as well (docs/wire.md, "Where parameters travel").
 ///
 /// Wire: `POST /`, action `UpdateDISyncTask`, version `2020-05-18`; the response `Data` is [`UpdateDISyncTaskData`]. Reference: <https://www.alibabacloud.com/help/en/dataworks/developer-reference/api-dataworks-public-2020-05-18-updatedisynctask>
 #[derive(Clone, PartialEq, Eq)]
@@ -453,11 +461,11 @@ pub struct UpdateDISyncTask {
     pub file_id: i64,
     /// The new script of the task (a JSON document carried as a string). Leave it out to keep the current script.
     ///
-    /// Wire `TaskContent`, query, optional. Example: `{"type":"job","version":"2.0","steps":[],"order":{"hops":[{"from":"Reader","to":"Writer"}]}}`.
+    /// Wire `TaskContent`, form body, optional. Example: `{"type":"job","version":"2.0","steps":[],"order":{"hops":[{"from":"Reader","to":"Writer"}]}}`.
     pub task_content: Option<String>,
     /// Settings (a JSON document carried as a string): `ResourceGroup` (the Data Integration resource group identifier) and `Cu` (serverless resource group specification, a multiple of 0.5).
     ///
-    /// Wire `TaskParam`, query, optional. Example: `{"ResourceGroup":"S_res_group_XXX_XXXX"}`.
+    /// Wire `TaskParam`, form body, optional. Example: `{"ResourceGroup":"S_res_group_XXX_XXXX"}`.
     pub task_param: Option<String>,
 }
 
@@ -483,12 +491,6 @@ impl Operation for UpdateDISyncTask {
         [
             Some(("FileId".to_owned(), self.file_id.to_string())),
             Some(("ProjectId".to_owned(), self.project_id.to_string())),
-            self.task_content
-                .as_ref()
-                .map(|value| ("TaskContent".to_owned(), value.clone())),
-            self.task_param
-                .as_ref()
-                .map(|value| ("TaskParam".to_owned(), value.clone())),
             Some(("TaskType".to_owned(), self.task_type.as_str().to_owned())),
         ]
         .into_iter()
@@ -497,7 +499,17 @@ impl Operation for UpdateDISyncTask {
     }
 
     fn form_params(&self) -> Vec<(String, String)> {
-        Vec::new()
+        [
+            self.task_content
+                .as_ref()
+                .map(|value| ("TaskContent".to_owned(), value.clone())),
+            self.task_param
+                .as_ref()
+                .map(|value| ("TaskParam".to_owned(), value.clone())),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
     fn from_params(params: &Params) -> Result<Self, ParamError> {
@@ -510,12 +522,12 @@ impl Operation for UpdateDISyncTask {
         })
     }
 
-    fn project_id(&self) -> i64 {
-        self.project_id
+    fn project_id(&self) -> Option<i64> {
+        Some(self.project_id)
     }
 
-    fn task_type(&self) -> TaskType {
-        self.task_type
+    fn task_type(&self) -> Option<TaskType> {
+        Some(self.task_type)
     }
 
     fn into_any(self) -> AnyRequest {
@@ -589,12 +601,12 @@ impl Operation for GetDISyncTask {
         })
     }
 
-    fn project_id(&self) -> i64 {
-        self.project_id
+    fn project_id(&self) -> Option<i64> {
+        Some(self.project_id)
     }
 
-    fn task_type(&self) -> TaskType {
-        self.task_type
+    fn task_type(&self) -> Option<TaskType> {
+        Some(self.task_type)
     }
 
     fn into_any(self) -> AnyRequest {
@@ -668,12 +680,12 @@ impl Operation for DeleteDISyncTask {
         })
     }
 
-    fn project_id(&self) -> i64 {
-        self.project_id
+    fn project_id(&self) -> Option<i64> {
+        Some(self.project_id)
     }
 
-    fn task_type(&self) -> TaskType {
-        self.task_type
+    fn task_type(&self) -> Option<TaskType> {
+        Some(self.task_type)
     }
 
     fn into_any(self) -> AnyRequest {
@@ -747,12 +759,12 @@ impl Operation for DeployDISyncTask {
         })
     }
 
-    fn project_id(&self) -> i64 {
-        self.project_id
+    fn project_id(&self) -> Option<i64> {
+        Some(self.project_id)
     }
 
-    fn task_type(&self) -> TaskType {
-        self.task_type
+    fn task_type(&self) -> Option<TaskType> {
+        Some(self.task_type)
     }
 
     fn into_any(self) -> AnyRequest {
@@ -787,7 +799,7 @@ pub struct StartDISyncInstance {
     pub file_id: i64,
     /// For `DI_REALTIME`: start-up options (a JSON document carried as a string) such as `failoverLimit`, `errorLimit` and `ddlMarkMap`. Ignored for `DI_SOLUTION`.
     ///
-    /// Wire `StartParam`, query, optional. Example: `{"failoverLimit":{"count":10,"interval":30},"errorLimit":{"record":0},"ddlMarkMap":{"ADDCOLUMN":"NORMAL","DROPTABLE":"WARNING"}}`.
+    /// Wire `StartParam`, form body, optional. Example: `{"failoverLimit":{"count":10,"interval":30},"errorLimit":{"record":0},"ddlMarkMap":{"ADDCOLUMN":"NORMAL","DROPTABLE":"WARNING"}}`.
     pub start_param: Option<String>,
 }
 
@@ -812,9 +824,6 @@ impl Operation for StartDISyncInstance {
         [
             Some(("FileId".to_owned(), self.file_id.to_string())),
             Some(("ProjectId".to_owned(), self.project_id.to_string())),
-            self.start_param
-                .as_ref()
-                .map(|value| ("StartParam".to_owned(), value.clone())),
             Some(("TaskType".to_owned(), self.task_type.as_str().to_owned())),
         ]
         .into_iter()
@@ -823,7 +832,13 @@ impl Operation for StartDISyncInstance {
     }
 
     fn form_params(&self) -> Vec<(String, String)> {
-        Vec::new()
+        [self
+            .start_param
+            .as_ref()
+            .map(|value| ("StartParam".to_owned(), value.clone()))]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
     fn from_params(params: &Params) -> Result<Self, ParamError> {
@@ -835,12 +850,12 @@ impl Operation for StartDISyncInstance {
         })
     }
 
-    fn project_id(&self) -> i64 {
-        self.project_id
+    fn project_id(&self) -> Option<i64> {
+        Some(self.project_id)
     }
 
-    fn task_type(&self) -> TaskType {
-        self.task_type
+    fn task_type(&self) -> Option<TaskType> {
+        Some(self.task_type)
     }
 
     fn into_any(self) -> AnyRequest {
@@ -914,12 +929,12 @@ impl Operation for StopDISyncInstance {
         })
     }
 
-    fn project_id(&self) -> i64 {
-        self.project_id
+    fn project_id(&self) -> Option<i64> {
+        Some(self.project_id)
     }
 
-    fn task_type(&self) -> TaskType {
-        self.task_type
+    fn task_type(&self) -> Option<TaskType> {
+        Some(self.task_type)
     }
 
     fn into_any(self) -> AnyRequest {
@@ -993,12 +1008,12 @@ impl Operation for TerminateDISyncInstance {
         })
     }
 
-    fn project_id(&self) -> i64 {
-        self.project_id
+    fn project_id(&self) -> Option<i64> {
+        Some(self.project_id)
     }
 
-    fn task_type(&self) -> TaskType {
-        self.task_type
+    fn task_type(&self) -> Option<TaskType> {
+        Some(self.task_type)
     }
 
     fn into_any(self) -> AnyRequest {
@@ -1072,12 +1087,12 @@ impl Operation for GetDISyncInstanceInfo {
         })
     }
 
-    fn project_id(&self) -> i64 {
-        self.project_id
+    fn project_id(&self) -> Option<i64> {
+        Some(self.project_id)
     }
 
-    fn task_type(&self) -> TaskType {
-        self.task_type
+    fn task_type(&self) -> Option<TaskType> {
+        Some(self.task_type)
     }
 
     fn into_any(self) -> AnyRequest {
@@ -1088,6 +1103,293 @@ impl Operation for GetDISyncInstanceInfo {
 impl From<GetDISyncInstanceInfo> for AnyRequest {
     fn from(request: GetDISyncInstanceInfo) -> Self {
         AnyRequest::GetDISyncInstanceInfo(request)
+    }
+}
+
+/// Lists the files of a workspace's DataStudio, filtered by name, folder, type or id, one page at a time.
+///
+/// This is how a task is found by name and folder (its identity in a workspace): `ExactFileName` with `FileFolderPath` and `FileTypes` `23,900`. Pages start at 1; `TotalCount` counts every match. Every parameter travels in the form body, as the official SDK sends them.
+///
+/// Wire: `POST /`, action `ListFiles`, version `2020-05-18`; the response `Data` is [`ListFilesData`]. Reference: <https://www.alibabacloud.com/help/en/dataworks/developer-reference/api-dataworks-public-2020-05-18-listfiles>
+#[derive(Clone, PartialEq, Eq)]
+pub struct ListFiles {
+    /// The DataWorks workspace id. Give it or `ProjectIdentifier`.
+    ///
+    /// Wire `ProjectId`, form body, optional. Example: `10000`.
+    pub project_id: Option<i64>,
+    /// The name of the workspace, instead of `ProjectId`.
+    ///
+    /// Wire `ProjectIdentifier`, form body, optional. Example: `dw_project`.
+    pub project_identifier: Option<String>,
+    /// Only the files with exactly this name.
+    ///
+    /// Wire `ExactFileName`, form body, optional. Example: `ods_user_info_d`.
+    pub exact_file_name: Option<String>,
+    /// Only the files in this folder.
+    ///
+    /// Wire `FileFolderPath`, form body, optional. Example: `Business Flow/sales/Data Integration`.
+    pub file_folder_path: Option<String>,
+    /// Only the files whose name contains this text.
+    ///
+    /// Wire `Keyword`, form body, optional. Example: `ods`.
+    pub keyword: Option<String>,
+    /// Only the files of these types, comma-separated (23 batch synchronization, 900 real-time synchronization; see `File.FileType`).
+    ///
+    /// Wire `FileTypes`, form body, optional. Example: `23,900`.
+    pub file_types: Option<String>,
+    /// Only the files with these ids, comma-separated (at most 50).
+    ///
+    /// Wire `FileIdIn`, form body, optional. Example: `100000001,100000002`.
+    pub file_id_in: Option<String>,
+    /// Only the file of this scheduling node.
+    ///
+    /// Wire `NodeId`, form body, optional. Example: `300001`.
+    pub node_id: Option<i64>,
+    /// Only the files of this owner (Alibaba Cloud account id).
+    ///
+    /// Wire `Owner`, form body, optional. Example: `7775674356****`.
+    pub owner: Option<String>,
+    /// Only the files last changed by this account id.
+    ///
+    /// Wire `LastEditUser`, form body, optional. Example: `7775674356****`.
+    pub last_edit_user: Option<String>,
+    /// Only the files of this module: `NORMAL`, `MANUAL`, `MANUAL_BIZ`, `SKIP`, `ADHOCQUERY` or `COMPONENT`.
+    ///
+    /// Wire `UseType`, form body, optional. Example: `NORMAL`.
+    pub use_type: Option<String>,
+    /// Whether each file's `Content` is returned (slow for large files; GetFile is the documented way).
+    ///
+    /// Wire `NeedContent`, form body, optional. Example: `false`.
+    pub need_content: Option<bool>,
+    /// Whether each file's `AbsoluteFolderPath` is returned.
+    ///
+    /// Wire `NeedAbsoluteFolderPath`, form body, optional. Example: `true`.
+    pub need_absolute_folder_path: Option<bool>,
+    /// The page to return, from 1 (default 1).
+    ///
+    /// Wire `PageNumber`, form body, optional. Example: `1`.
+    pub page_number: Option<i64>,
+    /// The number of files per page: default 10, at most 100.
+    ///
+    /// Wire `PageSize`, form body, optional. Example: `10`.
+    pub page_size: Option<i64>,
+}
+
+impl fmt::Debug for ListFiles {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ListFiles")
+            .field("project_id", &self.project_id)
+            .field("project_identifier", &self.project_identifier)
+            .field("exact_file_name", &self.exact_file_name)
+            .field("file_folder_path", &self.file_folder_path)
+            .field("keyword", &self.keyword)
+            .field("file_types", &self.file_types)
+            .field("file_id_in", &self.file_id_in)
+            .field("node_id", &self.node_id)
+            .field("owner", &self.owner)
+            .field("last_edit_user", &self.last_edit_user)
+            .field("use_type", &self.use_type)
+            .field("need_content", &self.need_content)
+            .field("need_absolute_folder_path", &self.need_absolute_folder_path)
+            .field("page_number", &self.page_number)
+            .field("page_size", &self.page_size)
+            .finish()
+    }
+}
+
+impl Operation for ListFiles {
+    const ACTION: &'static str = "ListFiles";
+    const READ_ONLY: bool = true;
+    const SUPPORTS_CLIENT_TOKEN: bool = false;
+    type Data = ListFilesData;
+
+    fn query_params(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
+
+    fn form_params(&self) -> Vec<(String, String)> {
+        [
+            self.exact_file_name
+                .as_ref()
+                .map(|value| ("ExactFileName".to_owned(), value.clone())),
+            self.file_folder_path
+                .as_ref()
+                .map(|value| ("FileFolderPath".to_owned(), value.clone())),
+            self.file_id_in
+                .as_ref()
+                .map(|value| ("FileIdIn".to_owned(), value.clone())),
+            self.file_types
+                .as_ref()
+                .map(|value| ("FileTypes".to_owned(), value.clone())),
+            self.keyword
+                .as_ref()
+                .map(|value| ("Keyword".to_owned(), value.clone())),
+            self.last_edit_user
+                .as_ref()
+                .map(|value| ("LastEditUser".to_owned(), value.clone())),
+            self.need_absolute_folder_path
+                .as_ref()
+                .map(|value| ("NeedAbsoluteFolderPath".to_owned(), value.to_string())),
+            self.need_content
+                .as_ref()
+                .map(|value| ("NeedContent".to_owned(), value.to_string())),
+            self.node_id
+                .as_ref()
+                .map(|value| ("NodeId".to_owned(), value.to_string())),
+            self.owner
+                .as_ref()
+                .map(|value| ("Owner".to_owned(), value.clone())),
+            self.page_number
+                .as_ref()
+                .map(|value| ("PageNumber".to_owned(), value.to_string())),
+            self.page_size
+                .as_ref()
+                .map(|value| ("PageSize".to_owned(), value.to_string())),
+            self.project_id
+                .as_ref()
+                .map(|value| ("ProjectId".to_owned(), value.to_string())),
+            self.project_identifier
+                .as_ref()
+                .map(|value| ("ProjectIdentifier".to_owned(), value.clone())),
+            self.use_type
+                .as_ref()
+                .map(|value| ("UseType".to_owned(), value.clone())),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    fn from_params(params: &Params) -> Result<Self, ParamError> {
+        Ok(ListFiles {
+            project_id: params.optional_i64("ProjectId")?,
+            project_identifier: params.optional_string("ProjectIdentifier"),
+            exact_file_name: params.optional_string("ExactFileName"),
+            file_folder_path: params.optional_string("FileFolderPath"),
+            keyword: params.optional_string("Keyword"),
+            file_types: params.optional_string("FileTypes"),
+            file_id_in: params.optional_string("FileIdIn"),
+            node_id: params.optional_i64("NodeId")?,
+            owner: params.optional_string("Owner"),
+            last_edit_user: params.optional_string("LastEditUser"),
+            use_type: params.optional_string("UseType"),
+            need_content: params.optional_bool("NeedContent")?,
+            need_absolute_folder_path: params.optional_bool("NeedAbsoluteFolderPath")?,
+            page_number: params.optional_i64("PageNumber")?,
+            page_size: params.optional_i64("PageSize")?,
+        })
+    }
+
+    fn project_id(&self) -> Option<i64> {
+        self.project_id
+    }
+
+    fn task_type(&self) -> Option<TaskType> {
+        None
+    }
+
+    fn into_any(self) -> AnyRequest {
+        AnyRequest::ListFiles(self)
+    }
+}
+
+impl From<ListFiles> for AnyRequest {
+    fn from(request: ListFiles) -> Self {
+        AnyRequest::ListFiles(request)
+    }
+}
+
+/// Reads one file of DataStudio with its code and scheduling properties.
+///
+/// Give `FileId` (or `NodeId`) and the workspace. For a Data Integration task `File.Content` is its script and `File.CommitStatus` says whether the latest version is committed. Every parameter travels in the form body, as the official SDK sends them.
+///
+/// Wire: `POST /`, action `GetFile`, version `2020-05-18`; the response `Data` is [`GetFileData`]. Reference: <https://www.alibabacloud.com/help/en/dataworks/developer-reference/api-dataworks-public-2020-05-18-getfile>
+#[derive(Clone, PartialEq, Eq)]
+pub struct GetFile {
+    /// The DataWorks workspace id. Give it or `ProjectIdentifier`.
+    ///
+    /// Wire `ProjectId`, form body, optional. Example: `10000`.
+    pub project_id: Option<i64>,
+    /// The name of the workspace, instead of `ProjectId`.
+    ///
+    /// Wire `ProjectIdentifier`, form body, optional. Example: `dw_project`.
+    pub project_identifier: Option<String>,
+    /// The id of the file (see ListFiles). Give it or `NodeId`.
+    ///
+    /// Wire `FileId`, form body, optional. Example: `100000001`.
+    pub file_id: Option<i64>,
+    /// The id of the file's scheduling node, instead of `FileId`.
+    ///
+    /// Wire `NodeId`, form body, optional. Example: `300001`.
+    pub node_id: Option<i64>,
+}
+
+impl fmt::Debug for GetFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GetFile")
+            .field("project_id", &self.project_id)
+            .field("project_identifier", &self.project_identifier)
+            .field("file_id", &self.file_id)
+            .field("node_id", &self.node_id)
+            .finish()
+    }
+}
+
+impl Operation for GetFile {
+    const ACTION: &'static str = "GetFile";
+    const READ_ONLY: bool = true;
+    const SUPPORTS_CLIENT_TOKEN: bool = false;
+    type Data = GetFileData;
+
+    fn query_params(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
+
+    fn form_params(&self) -> Vec<(String, String)> {
+        [
+            self.file_id
+                .as_ref()
+                .map(|value| ("FileId".to_owned(), value.to_string())),
+            self.node_id
+                .as_ref()
+                .map(|value| ("NodeId".to_owned(), value.to_string())),
+            self.project_id
+                .as_ref()
+                .map(|value| ("ProjectId".to_owned(), value.to_string())),
+            self.project_identifier
+                .as_ref()
+                .map(|value| ("ProjectIdentifier".to_owned(), value.clone())),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    fn from_params(params: &Params) -> Result<Self, ParamError> {
+        Ok(GetFile {
+            project_id: params.optional_i64("ProjectId")?,
+            project_identifier: params.optional_string("ProjectIdentifier"),
+            file_id: params.optional_i64("FileId")?,
+            node_id: params.optional_i64("NodeId")?,
+        })
+    }
+
+    fn project_id(&self) -> Option<i64> {
+        self.project_id
+    }
+
+    fn task_type(&self) -> Option<TaskType> {
+        None
+    }
+
+    fn into_any(self) -> AnyRequest {
+        AnyRequest::GetFile(self)
+    }
+}
+
+impl From<GetFile> for AnyRequest {
+    fn from(request: GetFile) -> Self {
+        AnyRequest::GetFile(request)
     }
 }
 
@@ -1118,6 +1420,10 @@ pub enum AnyRequest {
     TerminateDISyncInstance(TerminateDISyncInstance),
     /// [`GetDISyncInstanceInfo`]: Reads the running state of a real-time synchronization task or of a synchronization solution.
     GetDISyncInstanceInfo(GetDISyncInstanceInfo),
+    /// [`ListFiles`]: Lists the files of a workspace's DataStudio, filtered by name, folder, type or id, one page at a time.
+    ListFiles(ListFiles),
+    /// [`GetFile`]: Reads one file of DataStudio with its code and scheduling properties.
+    GetFile(GetFile),
 }
 
 impl AnyRequest {
@@ -1161,6 +1467,8 @@ impl AnyRequest {
             "GetDISyncInstanceInfo" => {
                 GetDISyncInstanceInfo::from_params(params).map(AnyRequest::GetDISyncInstanceInfo)
             }
+            "ListFiles" => ListFiles::from_params(params).map(AnyRequest::ListFiles),
+            "GetFile" => GetFile::from_params(params).map(AnyRequest::GetFile),
             other => Err(ParamError::UnknownAction {
                 action: crate::params::truncate(other),
             }),
@@ -1218,6 +1526,14 @@ impl AnyRequest {
                 let _ = request;
                 <GetDISyncInstanceInfo as Operation>::ACTION
             }
+            AnyRequest::ListFiles(request) => {
+                let _ = request;
+                <ListFiles as Operation>::ACTION
+            }
+            AnyRequest::GetFile(request) => {
+                let _ = request;
+                <GetFile as Operation>::ACTION
+            }
         }
     }
 
@@ -1272,6 +1588,14 @@ impl AnyRequest {
                 let _ = request;
                 <GetDISyncInstanceInfo as Operation>::READ_ONLY
             }
+            AnyRequest::ListFiles(request) => {
+                let _ = request;
+                <ListFiles as Operation>::READ_ONLY
+            }
+            AnyRequest::GetFile(request) => {
+                let _ = request;
+                <GetFile as Operation>::READ_ONLY
+            }
         }
     }
 
@@ -1290,6 +1614,8 @@ impl AnyRequest {
             AnyRequest::StopDISyncInstance(request) => request.query_params(),
             AnyRequest::TerminateDISyncInstance(request) => request.query_params(),
             AnyRequest::GetDISyncInstanceInfo(request) => request.query_params(),
+            AnyRequest::ListFiles(request) => request.query_params(),
+            AnyRequest::GetFile(request) => request.query_params(),
         }
     }
 
@@ -1308,6 +1634,8 @@ impl AnyRequest {
             AnyRequest::StopDISyncInstance(request) => request.form_params(),
             AnyRequest::TerminateDISyncInstance(request) => request.form_params(),
             AnyRequest::GetDISyncInstanceInfo(request) => request.form_params(),
+            AnyRequest::ListFiles(request) => request.form_params(),
+            AnyRequest::GetFile(request) => request.form_params(),
         }
     }
 
@@ -1326,11 +1654,13 @@ impl AnyRequest {
             AnyRequest::StopDISyncInstance(request) => request.client_token(),
             AnyRequest::TerminateDISyncInstance(request) => request.client_token(),
             AnyRequest::GetDISyncInstanceInfo(request) => request.client_token(),
+            AnyRequest::ListFiles(request) => request.client_token(),
+            AnyRequest::GetFile(request) => request.client_token(),
         }
     }
 
-    /// The workspace id.
-    pub fn project_id(&self) -> i64 {
+    /// The workspace id (`ProjectId`), when the operation takes one and it is set.
+    pub fn project_id(&self) -> Option<i64> {
         match self {
             AnyRequest::GenerateDISyncTaskConfigForCreating(request) => request.project_id(),
             AnyRequest::GenerateDISyncTaskConfigForUpdating(request) => request.project_id(),
@@ -1344,11 +1674,13 @@ impl AnyRequest {
             AnyRequest::StopDISyncInstance(request) => request.project_id(),
             AnyRequest::TerminateDISyncInstance(request) => request.project_id(),
             AnyRequest::GetDISyncInstanceInfo(request) => request.project_id(),
+            AnyRequest::ListFiles(request) => request.project_id(),
+            AnyRequest::GetFile(request) => request.project_id(),
         }
     }
 
-    /// The task type.
-    pub fn task_type(&self) -> TaskType {
+    /// The task type (`TaskType`), when the operation takes one.
+    pub fn task_type(&self) -> Option<TaskType> {
         match self {
             AnyRequest::GenerateDISyncTaskConfigForCreating(request) => request.task_type(),
             AnyRequest::GenerateDISyncTaskConfigForUpdating(request) => request.task_type(),
@@ -1362,6 +1694,8 @@ impl AnyRequest {
             AnyRequest::StopDISyncInstance(request) => request.task_type(),
             AnyRequest::TerminateDISyncInstance(request) => request.task_type(),
             AnyRequest::GetDISyncInstanceInfo(request) => request.task_type(),
+            AnyRequest::ListFiles(request) => request.task_type(),
+            AnyRequest::GetFile(request) => request.task_type(),
         }
     }
 }
