@@ -58,6 +58,8 @@ enum Command {
     Diff(commands::diff::DiffArgs),
     /// Validate the dataworks.toml manifest and every document for each environment, offline.
     Check(commands::check::CheckArgs),
+    /// Convert a job from another format (an open-source DataX job) into a DataWorks batch job.
+    Convert(commands::convert::ConvertArgs),
 }
 
 fn main() -> ExitCode {
@@ -78,6 +80,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => commands::schema::run(args),
         Command::Diff(args) => commands::diff::run(args, out),
         Command::Check(args) => commands::check::run(args, out),
+        Command::Convert(args) => commands::convert::run(args, out),
     };
     code.into()
 }

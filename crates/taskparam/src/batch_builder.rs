@@ -176,6 +176,21 @@ impl<R, W> BatchBuilder<R, W> {
 impl BatchBuilder<BatchStep, BatchStep> {
     /// Builds the job and validates it; every problem comes back at once.
     pub fn build(self) -> Result<BatchJob, BuildError> {
+        let (job, mut problems) = self.assemble();
+        let report = validate_value(&job.to_value(), Some(DocumentKind::BatchJob));
+        problems.extend(report.errors);
+        if problems.is_empty() {
+            Ok(job)
+        } else {
+            Err(BuildError::Invalid {
+                kind: DocumentKind::BatchJob,
+                problems,
+            })
+        }
+    }
+
+    /// The job, not validated, and the steps whose parameters did not fit their plugin.
+    pub(crate) fn assemble(self) -> (BatchJob, Vec<Problem>) {
         let reader_name = self.reader.name.clone().unwrap_or_else(|| "Reader".into());
         let writer_name = self.writer.name.clone().unwrap_or_else(|| "Writer".into());
         let mut problems = Vec::new();
@@ -231,15 +246,6 @@ impl BatchBuilder<BatchStep, BatchStep> {
             }),
             extra: Map::new(),
         };
-        let report = validate_value(&job.to_value(), Some(DocumentKind::BatchJob));
-        problems.extend(report.errors);
-        if problems.is_empty() {
-            Ok(job)
-        } else {
-            Err(BuildError::Invalid {
-                kind: DocumentKind::BatchJob,
-                problems,
-            })
-        }
+        (job, problems)
     }
 }

@@ -40,6 +40,7 @@
 
 pub mod batch_builder;
 pub mod builder;
+pub mod datax;
 pub mod diff;
 mod error;
 pub mod kind;

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod common;
+pub mod convert;
 pub mod create;
 pub mod diff;
 pub mod emulator;

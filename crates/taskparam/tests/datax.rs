@@ -1,0 +1,181 @@
+//! The DataX importer on DataX's own sample jobs (`tests/data/datax/`, sources in
+//! `SOURCES.json`): every one converts to a job that validates, credentials are replaced by
+//! the mapped data sources and never appear, and what could not be carried is reported.
+
+use dataworks_taskparam::datax::{Action, DatasourceMap, DataxError, convert_datax};
+use dataworks_taskparam::{BatchJob, validate_str};
+use serde_json::{Value, json};
+
+fn data(name: &str) -> String {
+    let path = format!("{}/tests/data/datax/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn map() -> DatasourceMap {
+    DatasourceMap::from_json(&data("datasource-map.json")).unwrap()
+}
+
+const SAMPLES: &[&str] = &[
+    "stream_stream.json",
+    "mysql_stream.json",
+    "mysql_querysql_stream.json",
+    "stream_mysql.json",
+    "stream_odps.json",
+    "mysql_odps.json",
+    "mysql_mysql.json",
+];
+
+#[test]
+fn every_sample_converts_to_a_valid_job() {
+    let sources: Value = serde_json::from_str(&data("SOURCES.json")).unwrap();
+    for name in SAMPLES {
+        assert!(sources["sources"].get(name).is_some(), "{name}: no source");
+        let datax: Value = serde_json::from_str(&data(name)).unwrap();
+        let out = convert_datax(&datax, &map()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(out.report.is_valid(), "{name}: {:#?}", out.report.errors);
+        // What `dwdi validate` sees: the text.
+        let text = out.job.to_json_pretty();
+        assert!(validate_str(&text, None).is_valid(), "{name}");
+        assert_eq!(BatchJob::from_json(&text).unwrap(), out.job, "{name}");
+        for secret in ["\"root\"", "xxxx", "jdbc:", "accessKey", "password"] {
+            assert!(!text.contains(secret), "{name}: {secret} in {text}");
+        }
+        for note in &out.notes {
+            assert!(datax.pointer(&note.pointer).is_some(), "{name}: {note:?}");
+        }
+    }
+}
+
+#[test]
+fn mysql_to_odps_maps_plugins_connections_and_settings() {
+    let datax: Value = serde_json::from_str(&data("mysql_odps.json")).unwrap();
+    let out = convert_datax(&datax, &map()).unwrap();
+    let job = out.job.to_value();
+    assert_eq!(job["steps"][0]["stepType"], "mysql");
+    assert_eq!(job["steps"][0]["parameter"]["datasource"], "mysql_src");
+    assert_eq!(
+        job["steps"][0]["parameter"]["connection"][0],
+        json!({"table": ["table"], "datasource": "mysql_src"})
+    );
+    assert_eq!(job["steps"][1]["stepType"], "odps");
+    assert_eq!(job["steps"][1]["parameter"]["datasource"], "odps_first");
+    assert_eq!(job["steps"][1]["parameter"]["truncate"], true);
+    assert_eq!(job["setting"]["speed"]["concurrent"], 3);
+    assert_eq!(
+        job["setting"]["errorLimit"],
+        json!({"record": 0, "percentage": 0.02})
+    );
+    assert_eq!(
+        job["order"]["hops"][0],
+        json!({"from": "Reader", "to": "Writer"})
+    );
+    let action = |p: &str| out.notes.iter().find(|n| n.pointer == p).map(|n| n.action);
+    assert_eq!(
+        action("/job/content/0/reader/parameter/password"),
+        Some(Action::ReplacedByDatasource)
+    );
+    assert_eq!(
+        action("/job/content/0/writer/parameter/accessKey"),
+        Some(Action::ReplacedByDatasource)
+    );
+    assert_eq!(
+        action("/job/content/0/reader/parameter/jdbcConfig"),
+        Some(Action::KeptUndocumented)
+    );
+    assert_eq!(
+        action("/job/setting/errorLimit/percentage"),
+        Some(Action::KeptUndocumented)
+    );
+    assert_eq!(
+        action("/job/setting/speed/channel"),
+        Some(Action::Converted)
+    );
+}
+
+#[test]
+fn mysql_writer_takes_the_flat_table_form_and_bytes_become_mbps() {
+    let datax: Value = serde_json::from_str(&data("stream_mysql.json")).unwrap();
+    let out = convert_datax(&datax, &map()).unwrap();
+    let w = &out.job.to_value()["steps"][1]["parameter"];
+    assert_eq!(w["datasource"], "mysql_dst");
+    assert_eq!(w["table"], "test");
+    assert!(w.get("connection").is_none());
+    let datax: Value = serde_json::from_str(&data("stream_odps.json")).unwrap();
+    let speed = convert_datax(&datax, &map()).unwrap().job.to_value()["setting"]["speed"].clone();
+    assert_eq!(speed, json!({"concurrent": 1, "throttle": true, "mbps": 1}));
+}
+
+#[test]
+fn a_connection_without_a_data_source_is_an_error_naming_it() {
+    let datax: Value = serde_json::from_str(&data("mysql_odps.json")).unwrap();
+    let mut partial = DatasourceMap::new();
+    partial.insert("chinan_test", "odps_first");
+    let err = convert_datax(&datax, &partial).unwrap_err();
+    let DataxError::NoDatasource { missing } = &err else {
+        panic!("{err}");
+    };
+    assert_eq!(missing.len(), 1);
+    assert_eq!(
+        missing[0].pointer,
+        "/job/content/0/reader/parameter/connection/0/jdbcUrl"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("jdbc:mysql://127.0.0.1:3306/database"),
+        "{text}"
+    );
+    // Query strings (which may hold credentials) are never printed.
+    let datax: Value = serde_json::from_str(&data("stream_mysql.json")).unwrap();
+    let text = convert_datax(&datax, &DatasourceMap::new())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        text.contains("jdbc:mysql://127.0.0.1:3306/datax?…") && !text.contains("gbk"),
+        "{text}"
+    );
+}
+
+#[test]
+fn what_cannot_be_converted_is_refused_or_reported() {
+    let two = json!({"job": {"content": [{}, {}]}});
+    assert_eq!(
+        convert_datax(&two, &map()).unwrap_err(),
+        DataxError::SeveralContents { count: 2 }
+    );
+    let unknown = json!({"job": {"content": [{"reader": {"name": "nosuchreader"}, "writer": {"name": "streamwriter"}}]}});
+    assert!(matches!(
+        convert_datax(&unknown, &map()),
+        Err(DataxError::UnknownPlugin { .. })
+    ));
+    let swapped = json!({"job": {"content": [{"reader": {"name": "streamwriter"}, "writer": {"name": "streamwriter"}}]}});
+    assert!(matches!(
+        convert_datax(&swapped, &map()),
+        Err(DataxError::UnknownPlugin { .. })
+    ));
+    assert!(matches!(
+        convert_datax(&json!({"steps": []}), &map()),
+        Err(DataxError::NotDatax { .. })
+    ));
+    let extra = json!({"core": {"transport": {}}, "job": {
+        "setting": {"speed": {"channel": 1, "record": 1000}},
+        "content": [{"reader": {"name": "streamreader", "parameter": {"column": [], "sliceRecordCount": 1}},
+                     "writer": {"name": "streamwriter", "parameter": {"print": true}},
+                     "transformer": [{"name": "dx_substr"}]}]}});
+    let out = convert_datax(&extra, &map()).unwrap();
+    let dropped: Vec<&str> = out
+        .notes
+        .iter()
+        .filter(|n| n.action == Action::Dropped)
+        .map(|n| n.pointer.as_str())
+        .collect();
+    assert_eq!(
+        dropped,
+        [
+            "/core",
+            "/job/content/0/transformer",
+            "/job/setting/speed/record"
+        ]
+    );
+    assert!(DatasourceMap::from_json("[1]").is_err());
+    assert!(DatasourceMap::from_json(r#"{"a": ""}"#).is_err());
+}
