@@ -21,6 +21,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "workflow",
         &[
             "dataworks-signer",
+            "dataworks-credentials",
             "dataworks-wire",
             "dataworks-taskparam",
             "dataworks-project",

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::str::FromStr;
 
 use dataworks_signer::SignatureAlgorithm;
-use dataworks_workflow::credentials::CredentialsChain;
+use dataworks_workflow::credentials::{ChainBuilder, CredentialsEnv, DefaultChain};
 use dataworks_workflow::{BuildError, Client};
 
 /// How results are printed on stdout.
@@ -85,14 +85,21 @@ impl Context {
         self.output == OutputFormat::Json
     }
 
-    /// A client from the flags and the credentials chain of the process environment.
-    pub fn client(&self) -> Result<Client, BuildError> {
-        let mut chain = CredentialsChain::from_process();
+    /// The credentials chain of the process environment with `--profile`.
+    pub fn chain(&self) -> ChainBuilder {
+        let mut chain = DefaultChain::builder(CredentialsEnv::from_process());
         if let Some(profile) = &self.global.profile {
             chain = chain.profile(profile.clone());
         }
+        chain
+    }
+
+    /// A client from the flags and the credentials chain of the process environment. The
+    /// credentials are resolved once here (failing early, listing every provider tried;
+    /// `-v` logs the provider used) and renewed by the client's cache afterwards.
+    pub fn client(&self) -> Result<Client, BuildError> {
         let mut builder = Client::builder()
-            .credentials_chain(chain)
+            .credentials_chain(self.chain())
             .allow_insecure_http(self.global.allow_insecure_http);
         if let Some(endpoint) = &self.global.endpoint {
             builder = builder.endpoint(endpoint.clone());
@@ -103,7 +110,22 @@ impl Context {
         if let Some(signature) = self.global.signature {
             builder = builder.signature(signature);
         }
-        builder.build()
+        let client = builder.build()?;
+        if tokio::runtime::Handle::try_current().is_ok() {
+            // Inside a runtime already: the first call resolves them.
+            return Ok(client);
+        }
+        let probe = client.clone();
+        match block_on(async move { probe.credentials().await }) {
+            Ok(Ok(_)) => Ok(client),
+            Ok(Err(e)) => Err(BuildError::Credentials(e)),
+            Err(e) => Err(BuildError::Credentials(
+                dataworks_workflow::credentials::CredentialsError::config(
+                    "runtime",
+                    format!("cannot start the async runtime: {e}"),
+                ),
+            )),
+        }
     }
 }
 

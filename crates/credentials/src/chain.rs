@@ -71,6 +71,12 @@ impl ChainBuilder {
         self
     }
 
+    /// The `region_id` of the CLI profile this chain would read (read synchronously; for
+    /// building a client outside async code). `None` when anything is missing.
+    pub fn cli_profile_region(&self) -> Option<String> {
+        crate::cli_profile::profile_region(&self.cx.env, self.profile.as_deref())
+    }
+
     /// The chain.
     pub fn build(self) -> DefaultChain {
         let cx = &self.cx;

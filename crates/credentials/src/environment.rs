@@ -21,7 +21,10 @@ impl EnvProvider {
 
     fn credentials(&self) -> Result<Provided, CredentialsError> {
         let id = self.env.var(env::ACCESS_KEY_ID).ok_or_else(|| {
-            CredentialsError::config("env", "ALIBABA_CLOUD_ACCESS_KEY_ID is not set")
+            CredentialsError::config(
+                "env",
+                "environment variable ALIBABA_CLOUD_ACCESS_KEY_ID is not set",
+            )
         })?;
         let secret = self.env.var(env::ACCESS_KEY_SECRET).ok_or_else(|| {
             CredentialsError::config(

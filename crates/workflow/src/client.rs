@@ -4,6 +4,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use dataworks_credentials::{
+    ChainBuilder, CredentialsEnv, DefaultChain, ProvideCredentials, Provided,
+};
 use dataworks_signer::rpc::{RpcRequest, SigningParams, sign_request};
 use dataworks_signer::{Credentials, SignatureAlgorithm};
 use dataworks_wire::{
@@ -13,8 +16,8 @@ use dataworks_wire::{
 use rand::Rng;
 use tokio::time::Instant;
 
-use crate::clock::{Clock, TokioClock};
-use crate::credentials::{CredentialSource, CredentialsChain, CredentialsError};
+use crate::clock::{Clock, ClockWall, TokioClock};
+use crate::credentials::CredentialsError;
 use crate::endpoint::{Endpoint, EndpointError};
 use crate::error::{CallError, CallErrorKind, StopReason};
 use crate::rate_limit::{Access, Limiter, RateLimit, RateLimitError, RateLimitStats};
@@ -54,7 +57,8 @@ pub struct ClientBuilder {
     region: Option<String>,
     endpoint: Option<String>,
     credentials: Option<Credentials>,
-    chain: Option<CredentialsChain>,
+    chain: Option<ChainBuilder>,
+    provider: Option<Arc<dyn ProvideCredentials>>,
     signature: SignatureAlgorithm,
     retry: RetryPolicy,
     timeouts: Timeouts,
@@ -80,16 +84,23 @@ impl ClientBuilder {
         self
     }
 
-    /// Explicit credentials (first in the chain).
+    /// Explicit credentials (used instead of the chain).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
     }
 
     /// The credentials chain to walk when no explicit credentials are given (default: the
-    /// chain over the process environment).
-    pub fn credentials_chain(mut self, chain: CredentialsChain) -> Self {
+    /// chain over the process environment). The client's clock becomes the chain's clock.
+    pub fn credentials_chain(mut self, chain: ChainBuilder) -> Self {
         self.chain = Some(chain);
+        self
+    }
+
+    /// Your own credentials provider (wins over explicit credentials and the chain). It is
+    /// asked before every attempt, so it should cache (see `dataworks_credentials::Refreshing`).
+    pub fn credentials_provider(mut self, provider: Arc<dyn ProvideCredentials>) -> Self {
+        self.provider = Some(provider);
         self
     }
 
@@ -153,20 +164,31 @@ impl ClientBuilder {
         self
     }
 
-    /// Resolves the credentials and the endpoint and builds the client. Without an
-    /// endpoint or a region, the region named by the credentials' source (the CLI profile's
-    /// `region_id`) is used.
+    /// Resolves the endpoint and builds the client. Credentials are provided per request
+    /// (through the provider's cache, so a long workflow renews them on the way); call
+    /// [`Client::credentials`] to resolve them up front. Without an endpoint or a region,
+    /// the region of the CLI profile the chain would use (`region_id`) is used.
     pub fn build(self) -> Result<Client, BuildError> {
-        let mut chain = self.chain.unwrap_or_else(CredentialsChain::from_process);
-        if let Some(explicit) = self.credentials {
-            chain = chain.explicit(explicit);
-        }
+        let clock = self.clock.unwrap_or_else(|| Arc::new(TokioClock));
+        let mut region_hint = None;
+        let credentials: Arc<dyn ProvideCredentials> = match self.provider {
+            Some(provider) => provider,
+            None => {
+                let mut chain = self
+                    .chain
+                    .unwrap_or_else(|| DefaultChain::builder(CredentialsEnv::from_process()));
+                match self.credentials {
+                    Some(explicit) => chain = chain.explicit(explicit),
+                    None => region_hint = chain.cli_profile_region(),
+                }
+                Arc::new(chain.clock(Arc::new(ClockWall(Arc::clone(&clock)))).build())
+            }
+        };
         let limit = self.rate_limit.unwrap_or_default();
         limit.check()?;
-        let resolved = chain.resolve()?;
         let endpoint = match (
             &self.endpoint,
-            self.region.as_ref().or(resolved.region.as_ref()),
+            self.region.as_ref().or(region_hint.as_ref()),
         ) {
             (Some(e), _) => Endpoint::parse(e)?,
             (None, Some(r)) => Endpoint::for_region(r)?,
@@ -185,12 +207,11 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 endpoint,
-                credentials: resolved.credentials,
-                credential_source: resolved.source,
+                credentials,
                 algorithm: self.signature,
                 retry: self.retry,
                 transport,
-                clock: self.clock.unwrap_or_else(|| Arc::new(TokioClock)),
+                clock,
                 limiter: Limiter::new(limit),
                 attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
             }),
@@ -201,8 +222,7 @@ impl ClientBuilder {
 #[derive(Debug)]
 struct Inner {
     endpoint: Endpoint,
-    credentials: Credentials,
-    credential_source: CredentialSource,
+    credentials: Arc<dyn ProvideCredentials>,
     algorithm: SignatureAlgorithm,
     retry: RetryPolicy,
     transport: Arc<dyn Transport>,
@@ -274,9 +294,15 @@ impl Client {
         &self.inner.endpoint
     }
 
-    /// Where the credentials came from.
-    pub fn credential_source(&self) -> &CredentialSource {
-        &self.inner.credential_source
+    /// The credentials provider asked before every attempt.
+    pub fn credentials_provider(&self) -> &Arc<dyn ProvideCredentials> {
+        &self.inner.credentials
+    }
+
+    /// Resolves the credentials now (cached by the provider), e.g. to fail early or to show
+    /// where they come from.
+    pub async fn credentials(&self) -> Result<Provided, CredentialsError> {
+        self.inner.credentials.provide().await
     }
 
     /// The signature algorithm.
@@ -472,7 +498,17 @@ impl Client {
                 timestamp: inner.clock.utc_now(),
                 nonce: dataworks_signer::system::random_nonce(),
             };
-            let signed = sign_request(&request, &inner.credentials, &params).map_err(|e| {
+            let provided = match inner.credentials.provide().await {
+                Ok(p) => p,
+                Err(e) => {
+                    return Err(fail(
+                        CallErrorKind::Credentials(e),
+                        StopReason::NotRetryable,
+                        budget,
+                    ));
+                }
+            };
+            let signed = sign_request(&request, &provided.credentials, &params).map_err(|e| {
                 fail(
                     CallErrorKind::Sign {
                         detail: e.to_string(),
@@ -517,7 +553,7 @@ impl Client {
                         if api.code == "SignatureDoesNotMatch" {
                             let theirs = server_string_to_sign(&api.message);
                             let secrets: Vec<&str> =
-                                inner.credentials.security_token().into_iter().collect();
+                                provided.credentials.security_token().into_iter().collect();
                             let comparison = SignatureComparison::new(
                                 signed.string_to_sign(),
                                 theirs.as_deref(),

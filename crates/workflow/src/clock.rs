@@ -47,6 +47,16 @@ impl Clock for TokioClock {
     }
 }
 
+/// A [`Clock`] as the wall clock of the credentials caches (so they follow virtual time).
+#[derive(Debug, Clone)]
+pub struct ClockWall(pub std::sync::Arc<dyn Clock>);
+
+impl dataworks_credentials::WallClock for ClockWall {
+    fn now_utc(&self) -> OffsetDateTime {
+        self.0.utc_now()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

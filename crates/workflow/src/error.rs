@@ -32,6 +32,8 @@ pub enum CallErrorKind {
         /// What is wrong with it.
         detail: String,
     },
+    /// No credentials could be provided for the attempt.
+    Credentials(dataworks_credentials::CredentialsError),
     /// The request could not be signed.
     Sign {
         /// Why.
@@ -163,6 +165,7 @@ impl fmt::Display for CallErrorKind {
                 f,
                 "the answer (HTTP {http_status}) could not be decoded: {detail}"
             ),
+            CallErrorKind::Credentials(e) => write!(f, "no credentials: {e}"),
             CallErrorKind::Sign { detail } => {
                 write!(f, "the request could not be signed: {detail}")
             }

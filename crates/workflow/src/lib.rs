@@ -83,7 +83,8 @@
 pub mod apply;
 pub mod client;
 pub mod clock;
-pub mod credentials;
+/// Credentials: the `dataworks-credentials` crate (providers, cache, default chain).
+pub use dataworks_credentials as credentials;
 pub mod discovery;
 pub mod endpoint;
 pub mod error;
