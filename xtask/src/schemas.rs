@@ -1,5 +1,6 @@
 //! `schemas/*.schema.json`, derived by schemars from the taskparam crate's types (one file per
 //! document kind, named by the kind: `schemas/task-content.schema.json`, ...), and the
+//! StartDISyncInstance's `StartParam` (`schemas/start-param.schema.json`), and the
 //! `dataworks.toml` manifest's schema from the project crate (`schemas/dataworks-manifest.schema.json`).
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,10 @@ pub fn files(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
             (path, schema::schema_file_text(kind))
         })
         .collect();
+    files.push((
+        root.join("schemas").join("start-param.schema.json"),
+        dataworks_taskparam::start_param_schema_text(),
+    ));
     files.push((
         root.join("schemas").join("dataworks-manifest.schema.json"),
         dataworks_project::manifest_schema_text(),

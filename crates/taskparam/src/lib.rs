@@ -78,6 +78,10 @@ pub use model::plugins::{
     DocumentParams, FileParams, HiveParams, OdpsReaderParams, RdbmsReaderParams, RdbmsWriterParams,
     StreamParams,
 };
+pub use model::start_param::{
+    DdlKind, DdlMark, DdlMarkMap, FailoverLimit, StartErrorLimit, StartParam, StartParamError,
+    start_param_schema, start_param_schema_text, validate_start_param, validate_start_param_str,
+};
 pub use model::step::{Hop, Order, Step, StepParams};
 pub use model::writers::{HoloWriterParams, KafkaWriterParams, OdpsWriterParams};
 pub use recover::RecoverError;

@@ -8,6 +8,7 @@ pub mod mapping;
 pub mod mysql;
 pub mod param_spec;
 pub mod plugins;
+pub mod start_param;
 pub mod step;
 pub mod writers;
 
