@@ -47,9 +47,9 @@ pub mod problem;
 pub mod render;
 pub mod resolve;
 pub mod saved;
-pub mod start;
 pub mod variables;
 
+pub use dataworks_taskparam::StartParam;
 pub use manifest::{
     DocumentSource, Environment, Lifecycle, MANIFEST_FILE, Manifest, RateLimitDecl, TaskDecl,
     manifest_schema, manifest_schema_text,
@@ -59,4 +59,3 @@ pub use problem::{Location, Problem, Problems};
 pub use render::{render_json, render_text};
 pub use resolve::{Desired, DesiredTask, Sources, Target, document_kind, resolve};
 pub use saved::{SAVED_PLAN_FORMAT, SavedPlan, StalePlan};
-pub use start::StartParam;

@@ -10,7 +10,7 @@ use serde_json::Value;
 use toml::Spanned;
 
 use crate::problem::{Location, Problem};
-use crate::start::StartParam;
+use dataworks_taskparam::StartParam;
 
 /// The name of the manifest file (found as Cargo finds `Cargo.toml`).
 pub const MANIFEST_FILE: &str = "dataworks.toml";

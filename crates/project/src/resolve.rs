@@ -11,8 +11,8 @@ use serde_json::Value;
 
 use crate::manifest::{DocumentSource, Lifecycle, Manifest, RateLimitDecl, TaskDecl};
 use crate::problem::{Location, Problem, Problems};
-use crate::start::StartParam;
 use crate::variables::{Undefined, json_escape, substitute, substitute_value};
+use dataworks_taskparam::StartParam;
 
 /// The documents a manifest names, by path relative to the manifest's directory. The CLI
 /// reads files; tests and other callers can give a map.
@@ -318,6 +318,22 @@ impl Resolver<'_> {
                 "set `lifecycle = \"running\"`, or remove the [tasks.start] table",
             );
         }
+        if let Some(start) = &decl.start {
+            let value = serde_json::to_value(start).unwrap_or(Value::Null);
+            let report = dataworks_taskparam::validate_start_param(&value);
+            for e in report.errors {
+                let location = Location::at_offset(self.file, self.text, offset)
+                    .with_pointer(format!("/start{}", e.pointer));
+                self.problem(
+                    location,
+                    format!(
+                        "the start settings of task `{name}` are not valid: {} ({})",
+                        e.message, e.rule
+                    ),
+                    e.hint,
+                );
+            }
+        }
         let document = self.document(decl, &name, offset, sources);
         if self.problems.len() > before {
             return None;
@@ -480,16 +496,8 @@ start = { failoverLimit = { count = 3, interval = 30 } }
             doc["steps"][0]["parameter"]["connection"][0]["datasource"],
             "mysql_dev"
         );
-        assert_eq!(
-            dev.tasks[0]
-                .start
-                .as_ref()
-                .unwrap()
-                .failover_limit
-                .unwrap()
-                .count,
-            3
-        );
+        let start = serde_json::to_value(dev.tasks[0].start.as_ref().unwrap()).unwrap();
+        assert_eq!(start["failoverLimit"]["count"], 3);
 
         let err = resolve(&m, "dataworks.toml", MANIFEST, Some("prod"), &sources()).unwrap_err();
         assert_eq!(err.0.len(), 1, "{err}");
