@@ -1,12 +1,13 @@
 //! The global flags of `dwdi` (`--region`, `--endpoint`, `--allow-insecure-http`,
-//! `--profile`, `--signature`, `--output`, `-v`) and what they build: logging, the client, the async runtime.
+//! `--profile`, `--signature`, `--edition`, `--api-rate`, `--output`, `-v`) and what they
+//! build: logging, the client, the async runtime.
 
 use std::future::Future;
 use std::str::FromStr;
 
 use dataworks_signer::SignatureAlgorithm;
 use dataworks_workflow::credentials::{ChainBuilder, CredentialsEnv, DefaultChain};
-use dataworks_workflow::{BuildError, Client};
+use dataworks_workflow::{BuildError, Client, Edition, RateLimit};
 
 /// How results are printed on stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -45,6 +46,15 @@ pub struct GlobalArgs {
     /// Signature algorithm: acs3-hmac-sha256 (default) or v1.
     #[arg(long, global = true, value_name = "ALG", value_parser = parse_signature)]
     pub signature: Option<SignatureAlgorithm>,
+    /// The DataWorks edition whose documented API rate limit every call keeps to: basic,
+    /// standard, professional (5 requests/s in all; the default) or enterprise (50 reads/s,
+    /// 20 writes/s). The limit is per region and main account, shared with its RAM users.
+    #[arg(long, global = true, env = "DWDI_EDITION", value_name = "EDITION", value_parser = parse_edition)]
+    pub edition: Option<Edition>,
+    /// An explicit request budget instead of the edition's: READS[,WRITES] per second
+    /// (e.g. 20, or 50,20).
+    #[arg(long = "api-rate", global = true, value_name = "READS[,WRITES]", value_parser = parse_api_rate)]
+    pub api_rate: Option<RateLimit>,
     /// More logging on stderr (-v: info, -vv: debug, -vvv: trace).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -52,6 +62,37 @@ pub struct GlobalArgs {
 
 fn parse_signature(text: &str) -> Result<SignatureAlgorithm, String> {
     SignatureAlgorithm::from_str(text).map_err(|e| e.to_string())
+}
+
+fn parse_edition(text: &str) -> Result<Edition, String> {
+    Edition::from_str(text).map_err(|e| e.to_string())
+}
+
+/// `READS[,WRITES]` requests per second (one number: both budgets).
+fn parse_api_rate(text: &str) -> Result<RateLimit, String> {
+    let number = |part: &str| {
+        part.trim()
+            .parse::<f64>()
+            .map_err(|_| format!("{part:?} is not a number of requests per second"))
+    };
+    let limit = match text.split_once(',') {
+        Some((reads, writes)) => RateLimit::new(number(reads)?, number(writes)?),
+        None => {
+            let both = number(text)?;
+            RateLimit::new(both, both)
+        }
+    };
+    limit.check().map_err(|e| e.to_string())?;
+    Ok(limit)
+}
+
+impl GlobalArgs {
+    /// The rate limit: `--api-rate`, else the edition's, else the Basic edition's.
+    pub fn rate_limit(&self) -> RateLimit {
+        self.api_rate
+            .or_else(|| self.edition.map(RateLimit::for_edition))
+            .unwrap_or_default()
+    }
 }
 
 /// The `--output` flag of a command (also accepted before the subcommand).
@@ -100,7 +141,8 @@ impl Context {
     pub fn client(&self) -> Result<Client, BuildError> {
         let mut builder = Client::builder()
             .credentials_chain(self.chain())
-            .allow_insecure_http(self.global.allow_insecure_http);
+            .allow_insecure_http(self.global.allow_insecure_http)
+            .rate_limit(self.global.rate_limit());
         if let Some(endpoint) = &self.global.endpoint {
             builder = builder.endpoint(endpoint.clone());
         }
@@ -152,4 +194,26 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output, std::io::Error> {
         .enable_all()
         .build()?;
     Ok(runtime.block_on(future))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_rates() {
+        assert_eq!(parse_api_rate("20"), Ok(RateLimit::new(20.0, 20.0)));
+        assert_eq!(parse_api_rate(" 50 , 20 "), Ok(RateLimit::new(50.0, 20.0)));
+        assert!(parse_api_rate("fast").unwrap_err().contains("not a number"));
+        assert!(parse_api_rate("0").unwrap_err().contains("positive"));
+        let flags = GlobalArgs {
+            edition: Some(Edition::Enterprise),
+            ..GlobalArgs::default()
+        };
+        assert_eq!(
+            flags.rate_limit(),
+            RateLimit::for_edition(Edition::Enterprise)
+        );
+        assert_eq!(GlobalArgs::default().rate_limit(), RateLimit::default());
+    }
 }

@@ -17,6 +17,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use commands::lifecycle::Operation;
+
 /// The dataworks-di command line: build, validate, sign and run DataWorks Data Integration
 /// sync-task changes, against the real service or the local emulator.
 #[derive(Debug, Parser)]
@@ -60,6 +62,18 @@ enum Command {
     Check(commands::check::CheckArgs),
     /// Convert a job from another format (an open-source DataX job) into a DataWorks batch job.
     Convert(commands::convert::ConvertArgs),
+    /// Deploy a task's latest version (DeployDISyncTask).
+    Deploy(commands::lifecycle::TaskArgs),
+    /// Start a task (StartDISyncInstance), with start settings; `--wait` until it runs.
+    Start(commands::lifecycle::StartArgs),
+    /// Stop (pause) a running real-time task (StopDISyncInstance).
+    Stop(commands::lifecycle::TaskArgs),
+    /// Terminate a task's instance (TerminateDISyncInstance).
+    Terminate(commands::lifecycle::TaskArgs),
+    /// Delete a task (DeleteDISyncTask).
+    Delete(commands::lifecycle::TaskArgs),
+    /// Show a task's instance status and whether its latest version is deployed.
+    Status(commands::lifecycle::TaskArgs),
 }
 
 fn main() -> ExitCode {
@@ -81,6 +95,12 @@ fn main() -> ExitCode {
         Command::Diff(args) => commands::diff::run(args, out),
         Command::Check(args) => commands::check::run(args, out),
         Command::Convert(args) => commands::convert::run(args, out),
+        Command::Deploy(args) => commands::lifecycle::run(Operation::Deploy, args, g, out),
+        Command::Start(args) => commands::lifecycle::run_start(args, g, out),
+        Command::Stop(args) => commands::lifecycle::run(Operation::Stop, args, g, out),
+        Command::Terminate(args) => commands::lifecycle::run(Operation::Terminate, args, g, out),
+        Command::Delete(args) => commands::lifecycle::run(Operation::Delete, args, g, out),
+        Command::Status(args) => commands::lifecycle::run(Operation::Status, args, g, out),
     };
     code.into()
 }

@@ -127,6 +127,20 @@ pub fn build_error(ctx: &Context, error: &BuildError) -> Exit {
     usage_error(ctx, &message)
 }
 
+/// Reports an error of some `kind` (e.g. `not-found`) with the given exit code.
+pub fn error(ctx: &Context, exit: Exit, kind: &str, message: &str) -> Exit {
+    eprintln!("error: {message}");
+    if ctx.json() {
+        print_json_error(json!({
+            "stage": "call",
+            "kind": kind,
+            "message": message,
+            "exit_code": exit_number(exit),
+        }));
+    }
+    exit
+}
+
 /// Reports a usage problem (bad input file, bad flag combination): exit 2.
 pub fn usage_error(ctx: &Context, message: &str) -> Exit {
     eprintln!("error: {message}");

@@ -24,7 +24,8 @@ pub struct Target {
     pub task_type: TaskType,
 }
 
-fn parse_task_type(text: &str) -> Result<TaskType, String> {
+/// Reads a task type (`DI_REALTIME`, `DI_SOLUTION`, `DI_OFFLINE`).
+pub fn parse_task_type(text: &str) -> Result<TaskType, String> {
     TaskType::from_str(text.trim()).map_err(|e| e.to_string())
 }
 

@@ -7,6 +7,7 @@ pub mod create;
 pub mod diff;
 pub mod emulator;
 pub mod get;
+pub mod lifecycle;
 pub mod query;
 pub mod quickstart;
 pub mod resume;
