@@ -7,7 +7,8 @@
 //! ([`CallErrorKind::Rejected`]), never a success.
 //!
 //! How the live state is read ([`Client::read_live`]): the content comes from
-//! `GetDISyncTask` (`Data.Code`, or a solution's `SolutionDetail.ProcessContent`); whether
+//! `GetDISyncTask` (`Data.Code`, or a solution's real-time content inside
+//! `SolutionDetail.ProcessContent`, as [`crate::Workflow::plan`] reads it); whether
 //! the latest version is deployed comes from the [`TaskFile`] found by
 //! [`Client::list_tasks`] / [`Client::find_task`] (ListFiles' `CommitStatus`), so it costs no
 //! request; the instance's status comes from `GetDISyncInstanceInfo` (none for a
@@ -28,6 +29,7 @@ pub use dataworks_wire::InstanceStatus;
 use crate::client::Client;
 use crate::discovery::TaskFile;
 use crate::error::{CallError, CallErrorKind, StopReason};
+use crate::plan::current_content;
 use crate::poll::{NextPoll, PollPolicy};
 
 /// A task as it is in the workspace now.
@@ -279,21 +281,17 @@ impl Client {
         let task = task?;
         let request_id = task.request_id.clone();
         let data = task.data.unwrap_or_default();
-        let content = data
-            .code
-            .filter(|c| !c.trim().is_empty())
-            .or_else(|| data.solution_detail.and_then(|s| s.process_content))
-            .ok_or_else(|| CallError {
-                action: <GetDISyncTask as Operation>::ACTION,
-                attempts: 1,
-                elapsed: Duration::ZERO,
-                stopped: StopReason::NotRetryable,
-                kind: CallErrorKind::Rejected {
-                    status: data.status,
-                    message: format!("task {} has no content (Data.Code)", file.file_id),
-                    request_id,
-                },
-            })?;
+        let content = current_content(&data, file.task_type).ok_or_else(|| CallError {
+            action: <GetDISyncTask as Operation>::ACTION,
+            attempts: 1,
+            elapsed: Duration::ZERO,
+            stopped: StopReason::NotRetryable,
+            kind: CallErrorKind::Rejected {
+                status: data.status,
+                message: format!("task {} has no content (Data.Code)", file.file_id),
+                request_id,
+            },
+        })?;
         Ok(LiveTask {
             file: file.clone(),
             content,

@@ -117,8 +117,9 @@ impl Workflow {
 }
 
 /// The task's content in a GetDISyncTask answer: `Code`, or for a solution the real-time
-/// content inside `SolutionDetail.ProcessContent` (or that whole document).
-fn current_content(data: &GetDISyncTaskData, task_type: TaskType) -> Option<String> {
+/// content inside `SolutionDetail.ProcessContent` with its `extend` (mode, resource group)
+/// put back (or that whole document).
+pub(crate) fn current_content(data: &GetDISyncTaskData, task_type: TaskType) -> Option<String> {
     if let Some(code) = data.code.as_deref().filter(|c| !c.trim().is_empty()) {
         return Some(code.to_owned());
     }
@@ -127,8 +128,14 @@ fn current_content(data: &GetDISyncTaskData, task_type: TaskType) -> Option<Stri
     }
     let process = data.solution_detail.as_ref()?.process_content.as_deref()?;
     let value: Value = serde_json::from_str(process).ok()?;
-    match value.pointer("/realtimeSyncConfig/content") {
-        Some(inner) => Some(inner.to_string()),
-        None => Some(process.to_owned()),
+    let Some(mut inner) = value.pointer("/realtimeSyncConfig/content").cloned() else {
+        return Some(process.to_owned());
+    };
+    if let (Some(map), Some(extend)) = (
+        inner.as_object_mut(),
+        value.pointer("/realtimeSyncConfig/extend"),
+    ) {
+        map.entry("extend").or_insert_with(|| extend.clone());
     }
+    Some(inner.to_string())
 }
