@@ -74,6 +74,9 @@ enum Command {
     Delete(commands::lifecycle::TaskArgs),
     /// Show a task's instance status and whether its latest version is deployed.
     Status(commands::lifecycle::TaskArgs),
+    /// Write a workspace's sync tasks as a manifest and documents (`dwdi plan` then shows
+    /// no changes).
+    Export(commands::export::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -101,6 +104,7 @@ fn main() -> ExitCode {
         Command::Terminate(args) => commands::lifecycle::run(Operation::Terminate, args, g, out),
         Command::Delete(args) => commands::lifecycle::run(Operation::Delete, args, g, out),
         Command::Status(args) => commands::lifecycle::run(Operation::Status, args, g, out),
+        Command::Export(args) => commands::export::run(args, g, out),
     };
     code.into()
 }

@@ -91,6 +91,11 @@ impl Client {
         .await
     }
 
+    /// Every sync task of the workspace, whatever its folder, all pages.
+    pub async fn list_all_tasks(&self, project_id: i64) -> Result<Vec<TaskFile>, CallError> {
+        self.list_sync_files(project_id, Filter::default()).await
+    }
+
     /// The task named exactly `name` (in `folder` when given); `None` when there is none.
     /// With no folder and the name in several folders, the first listed; use
     /// [`Client::find_tasks`] to see them all.

@@ -86,6 +86,7 @@ async fn every_page_of_exactly_one_folder() {
             .unwrap()
             .is_empty()
     );
+    assert_eq!(client.list_all_tasks(PROJECT).await.unwrap().len(), 207);
 }
 
 #[tokio::test]

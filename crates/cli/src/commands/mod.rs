@@ -6,6 +6,7 @@ pub mod convert;
 pub mod create;
 pub mod diff;
 pub mod emulator;
+pub mod export;
 pub mod get;
 pub mod lifecycle;
 pub mod query;

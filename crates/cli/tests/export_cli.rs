@@ -1,0 +1,213 @@
+//! `dwdi export` as the built binary against an emulator started in-process: a folder with a
+//! running real-time task, a deployed batch task and a started solution is written as a
+//! manifest and documents, and planning that manifest against the workspace right after
+//! shows no change for any task kind; an existing manifest is not overwritten; a task that
+//! cannot be exported writes nothing.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use common::*;
+use dataworks_project::{
+    Manifest, ObservedTask, PlanOptions, RunState, plan, render_text, resolve,
+};
+use dataworks_taskparam::{HologresWriter, MysqlReader, TaskParam, WriteMode};
+use dataworks_wire::{CreateDISyncTask, TaskType};
+use dataworks_workflow::lifecycle::is_running;
+use dataworks_workflow::{Client, CreateRequest, InstanceStatus, Workflow};
+
+const FOLDER: &str = "Workflow/export/Data Integration";
+
+async fn create(client: &Client, name: &str, task_type: TaskType, folder: &str) -> i64 {
+    if task_type == TaskType::DiOffline {
+        let job = serde_json::json!({
+            "type": "job", "version": "2.0",
+            "steps": [
+                {"stepType": "mysql", "parameter": {"datasource": "mysql_pub1", "column": ["id"], "connection": [{"datasource": "mysql_pub1", "table": ["orders"]}]}, "name": "Reader", "category": "reader"},
+                {"stepType": "odps", "parameter": {"datasource": "odps_first", "table": "orders", "column": ["id"], "partition": "pt=${bizdate}"}, "name": "Writer", "category": "writer"}
+            ],
+            "setting": {"speed": {"concurrent": 2}},
+            "order": {"hops": [{"from": "Reader", "to": "Writer"}]}
+        });
+        let answer = client
+            .call(&CreateDISyncTask {
+                project_id: PROJECT,
+                task_type,
+                task_content: job.to_string(),
+                task_name: Some(name.to_owned()),
+                task_param: Some(serde_json::json!({ "FileFolderPath": folder }).to_string()),
+                client_token: None,
+            })
+            .await
+            .unwrap();
+        return answer.data.unwrap().file_id.unwrap();
+    }
+    let param = TaskParam::realtime()
+        .resource_group("S_res_group_export")
+        .reader(MysqlReader::datasource("mysql_pub1").selected_tables("shop", ["orders", "users"]))
+        .writer(HologresWriter::datasource("holo_dw").write_mode(WriteMode::Replay))
+        .build()
+        .unwrap();
+    Workflow::new(client.clone())
+        .create(CreateRequest {
+            project_id: PROJECT,
+            task_type,
+            name: name.into(),
+            folder: Some(folder.into()),
+            resource_group: None,
+            param: param.into(),
+            client_token: None,
+        })
+        .await
+        .unwrap()
+        .file_id
+}
+
+/// Reads the exported manifest and its documents, and plans it against the workspace as it
+/// is (observed with `read_live`).
+async fn plan_export(client: &Client, dir: &Path) -> dataworks_project::Plan {
+    let text = std::fs::read_to_string(dir.join("dataworks.toml")).unwrap();
+    let manifest = Manifest::parse("dataworks.toml", &text).unwrap();
+    let mut sources = BTreeMap::new();
+    for task in &manifest.tasks {
+        if let dataworks_project::DocumentSource::File(path) = &task.document {
+            sources.insert(
+                path.clone(),
+                std::fs::read_to_string(dir.join(path)).unwrap(),
+            );
+        }
+    }
+    let desired = resolve(&manifest, "dataworks.toml", &text, None, &sources)
+        .unwrap_or_else(|p| panic!("{p:?}"));
+    let mut observed = Vec::new();
+    for folder in &desired.folders {
+        for file in client.list_tasks(PROJECT, folder).await.unwrap() {
+            let live = client.read_live(PROJECT, &file).await.unwrap();
+            let runs = is_running(&live.status) || live.status == InstanceStatus::Wait;
+            observed.push(ObservedTask {
+                file_id: file.file_id,
+                name: file.name.clone(),
+                folder: file.folder.clone(),
+                task_type: file.task_type,
+                content: live.content,
+                deployed: live.deployed,
+                run_state: if runs {
+                    RunState::Running
+                } else {
+                    RunState::Stopped
+                },
+            });
+        }
+    }
+    plan(&desired, &observed, PlanOptions::default())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_then_plan_shows_no_changes_for_every_task_kind() {
+    let emu = emulator(Duration::ZERO).await;
+    let c = client(&emu);
+    let rt = create(&c, "rt_orders", TaskType::DiRealtime, FOLDER).await;
+    c.deploy_task(PROJECT, TaskType::DiRealtime, rt)
+        .await
+        .unwrap();
+    c.start_task(PROJECT, TaskType::DiRealtime, rt, None)
+        .await
+        .unwrap();
+    let batch = create(&c, "batch_orders", TaskType::DiOffline, FOLDER).await;
+    c.deploy_task(PROJECT, TaskType::DiOffline, batch)
+        .await
+        .unwrap();
+    let solution = create(&c, "sol_orders", TaskType::DiSolution, FOLDER).await;
+    c.deploy_task(PROJECT, TaskType::DiSolution, solution)
+        .await
+        .unwrap();
+    c.start_task(PROJECT, TaskType::DiSolution, solution, None)
+        .await
+        .unwrap();
+    let idle = create(&c, "rt_idle", TaskType::DiRealtime, FOLDER).await;
+    c.deploy_task(PROJECT, TaskType::DiRealtime, idle)
+        .await
+        .unwrap();
+    create(&c, "elsewhere", TaskType::DiRealtime, "Workflow/other").await;
+
+    let home = tempfile::tempdir().unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let dir = out_dir.path().join("export");
+    let dir_text = dir.to_string_lossy().into_owned();
+    let args = [
+        "export",
+        "--project",
+        "10000",
+        "--folder",
+        FOLDER,
+        "--env",
+        "dev",
+    ];
+    let out = dwdi(
+        &emu,
+        home.path(),
+        &[&args[..], &["--output", "json", &dir_text]].concat(),
+    )
+    .await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let doc = json(&out);
+    let tasks = doc["tasks"].as_array().unwrap();
+    assert_eq!(tasks.len(), 4, "{doc}");
+    let by_name = |n: &str| tasks.iter().find(|t| t["name"] == n).unwrap().clone();
+    assert_eq!(by_name("rt_orders")["lifecycle"], "running");
+    assert_eq!(by_name("rt_idle")["lifecycle"], "deployed");
+    assert_eq!(by_name("batch_orders")["type"], "DI_OFFLINE");
+    assert_eq!(by_name("sol_orders")["type"], "DI_SOLUTION");
+    assert_eq!(by_name("rt_orders")["document"], "tasks/rt_orders.json");
+
+    let manifest = std::fs::read_to_string(dir.join("dataworks.toml")).unwrap();
+    assert!(manifest.contains(&emu.endpoint()), "{manifest}");
+    let rt_doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("tasks/rt_orders.json")).unwrap())
+            .unwrap();
+    assert_eq!(rt_doc["type"], "realtime", "a create TaskParam: {rt_doc}");
+
+    let p = plan_export(&c, &dir).await;
+    assert!(!p.has_changes(), "{}", render_text(&p));
+    assert_eq!(p.changes.len(), 4);
+
+    // Again into the same directory: refused without --force, written with it.
+    let out = dwdi(&emu, home.path(), &[&args[..], &[&dir_text[..]]].concat()).await;
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("--force"));
+    let out = dwdi(
+        &emu,
+        home.path(),
+        &[&args[..], &["--force", &dir_text]].concat(),
+    )
+    .await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("exported 4 tasks of project 10000"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_same_name_in_two_folders_writes_nothing() {
+    let emu = emulator(Duration::ZERO).await;
+    let c = client(&emu);
+    create(&c, "twice", TaskType::DiOffline, FOLDER).await;
+    create(&c, "twice", TaskType::DiOffline, "Workflow/other").await;
+    let home = tempfile::tempdir().unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let dir = out_dir.path().join("export");
+    let out = dwdi(
+        &emu,
+        home.path(),
+        &["export", "--project", "10000", &dir.to_string_lossy()],
+    )
+    .await;
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("twice"), "{}", stderr(&out));
+    assert!(!dir.exists());
+}
