@@ -11,13 +11,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::*;
-use dataworks_project::{
-    Manifest, ObservedTask, PlanOptions, RunState, plan, render_text, resolve,
-};
+use dataworks_project::{Manifest, PlanOptions, plan, render_text, resolve};
 use dataworks_taskparam::{HologresWriter, MysqlReader, TaskParam, WriteMode};
 use dataworks_wire::{CreateDISyncTask, TaskType};
-use dataworks_workflow::lifecycle::is_running;
-use dataworks_workflow::{Client, CreateRequest, InstanceStatus, Workflow};
+use dataworks_workflow::apply::observe_files;
+use dataworks_workflow::{Client, CreateRequest, Workflow};
 
 const FOLDER: &str = "Workflow/export/Data Integration";
 
@@ -82,26 +80,11 @@ async fn plan_export(client: &Client, dir: &Path) -> dataworks_project::Plan {
     }
     let desired = resolve(&manifest, "dataworks.toml", &text, None, &sources)
         .unwrap_or_else(|p| panic!("{p:?}"));
-    let mut observed = Vec::new();
+    let mut files = Vec::new();
     for folder in &desired.folders {
-        for file in client.list_tasks(PROJECT, folder).await.unwrap() {
-            let live = client.read_live(PROJECT, &file).await.unwrap();
-            let runs = is_running(&live.status) || live.status == InstanceStatus::Wait;
-            observed.push(ObservedTask {
-                file_id: file.file_id,
-                name: file.name.clone(),
-                folder: file.folder.clone(),
-                task_type: file.task_type,
-                content: live.content,
-                deployed: live.deployed,
-                run_state: if runs {
-                    RunState::Running
-                } else {
-                    RunState::Stopped
-                },
-            });
-        }
+        files.extend(client.list_tasks(PROJECT, folder).await.unwrap());
     }
+    let observed = observe_files(client, PROJECT, &files, 4).await.unwrap();
     plan(&desired, &observed, PlanOptions::default())
 }
 

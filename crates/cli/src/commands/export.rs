@@ -18,12 +18,12 @@ use serde::Serialize;
 use serde_json::Value;
 
 use dataworks_project::{
-    DocumentSource, Environment, Lifecycle, MANIFEST_FILE, Manifest, TaskDecl,
+    DocumentSource, Environment, Lifecycle, MANIFEST_FILE, Manifest, RunState, TaskDecl,
 };
 use dataworks_taskparam::TaskContent;
 use dataworks_wire::TaskType;
-use dataworks_workflow::lifecycle::is_running;
-use dataworks_workflow::{CallError, Client, InstanceStatus, LiveTask, TaskFile};
+use dataworks_workflow::apply::observed_task;
+use dataworks_workflow::{CallError, Client, LiveTask, TaskFile};
 
 use crate::exit::Exit;
 use crate::global::{Context, GlobalArgs, OutputArg, OutputFormat, block_on};
@@ -283,9 +283,10 @@ fn literal(text: &str) -> String {
     text.replace("${", "$${")
 }
 
-/// `running` when the instance runs or waits for resources (a batch task: `deployed`).
+/// `running` when the planner sees the task running (its instance runs or waits for
+/// resources); `deployed` otherwise, and always for a batch task.
 fn lifecycle_of(task: &LiveTask) -> Lifecycle {
-    let runs = is_running(&task.status) || task.status == InstanceStatus::Wait;
+    let runs = observed_task(task.clone()).run_state == RunState::Running;
     if task.file.task_type != TaskType::DiOffline && runs {
         Lifecycle::Running
     } else {
