@@ -38,7 +38,7 @@ enum Command {
     /// Sign one request description (JSON on stdin) and print every intermediate string.
     Sign(commands::sign::SignArgs),
     /// Run the local DataWorks DI emulator (SQLite state, both signatures, faults on demand).
-    Emulator(commands::emulator::EmulatorArgs),
+    Emulator(Box<commands::emulator::EmulatorArgs>),
     /// Try everything with no account: start the emulator in-process, create a MySQL to
     /// Hologres real-time task, add a table with an update, show each step.
     Quickstart(commands::quickstart::QuickstartArgs),
@@ -86,7 +86,7 @@ fn main() -> ExitCode {
     let (g, out) = (&cli.global, cli.output);
     let code = match cli.command {
         Command::Sign(args) => commands::sign::run(args),
-        Command::Emulator(args) => commands::emulator::run(args),
+        Command::Emulator(args) => commands::emulator::run(*args),
         Command::Quickstart(args) => commands::quickstart::run(args, g, out),
         Command::Create(args) => commands::create::run(args, g, out),
         Command::Update(args) => commands::update::run(args, g, out),

@@ -89,6 +89,7 @@ pub struct EmulatorBuilder {
     pub(crate) limits: Limits,
     pub(crate) max_skew: Duration,
     pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) roles: crate::roles::RoleServices,
 }
 
 impl Default for EmulatorBuilder {
@@ -103,6 +104,7 @@ impl Default for EmulatorBuilder {
             limits: Limits::default(),
             max_skew: DEFAULT_MAX_SKEW,
             clock: Arc::new(SystemClock),
+            roles: crate::roles::RoleServices::default(),
         }
     }
 }
@@ -182,6 +184,13 @@ impl EmulatorBuilder {
     /// The clock (default: the system clock), e.g. a [`crate::ManualClock`].
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// Runs the credential services (STS, ECS metadata, credentials URI) beside the
+    /// endpoint, each on its own loopback port; see [`crate::RoleServices`].
+    pub fn roles(mut self, roles: crate::roles::RoleServices) -> Self {
+        self.roles = roles;
         self
     }
 

@@ -75,11 +75,19 @@ pub(crate) async fn process(
         headers: &received.headers,
         body: &received.body,
     };
+    let token = crate::roles::request_token(&received.raw_query, &received.headers);
+    let keys = crate::roles::RequestKeys {
+        long_term: &app.credentials,
+        issued: &app.issued,
+        token: token.as_deref(),
+    };
     let verified = app
         .auth
         .verifier
-        .verify(&request, now, &app.credentials)
+        .verify(&request, now, &keys)
         .map_err(|e| verify_error(&e))?;
+    app.issued
+        .check_expiry(&verified.access_key_id, token.as_deref(), now)?;
     if verified.version != API_VERSION {
         return Err(ServiceError::new(
             "InvalidVersion",

@@ -41,6 +41,7 @@ mod faults;
 mod inspect;
 pub mod instance;
 mod response;
+mod roles;
 mod server;
 mod store;
 
@@ -61,6 +62,7 @@ pub use config::{
 pub use error::{EmulatorError, IDEMPOTENT_PARAMETER_MISMATCH, ServiceError, StoreError};
 pub use faults::{FaultPlan, FaultTiming, Faults, FaultsError, THROTTLE_RETRY_AFTER_MS};
 pub use inspect::Inspector;
+pub use roles::{OidcTrust, RoleServices};
 pub use store::{
     DB_FILE_NAME, FIRST_FILE_ID, FIRST_PROCESS_ID, ProcessKind, ProcessRecord, ProcessState,
     TaskRecord,
@@ -78,6 +80,7 @@ pub struct Emulator {
     app: Arc<App>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
+    roles: roles::RunningRoles,
 }
 
 impl Emulator {
@@ -94,6 +97,21 @@ impl Emulator {
     /// The bound address.
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// The STS endpoint (`http://127.0.0.1:PORT`), when [`RoleServices::sts`] is on.
+    pub fn sts_endpoint(&self) -> Option<String> {
+        self.roles.sts.map(|a| format!("http://{a}"))
+    }
+
+    /// The ECS metadata service's base URL, when a [`RoleServices::metadata_role`] is set.
+    pub fn metadata_endpoint(&self) -> Option<String> {
+        self.roles.metadata.map(|a| format!("http://{a}"))
+    }
+
+    /// The credentials URI, when [`RoleServices::credentials_uri`] is on.
+    pub fn credentials_uri(&self) -> Option<String> {
+        self.roles.uri.map(|a| format!("http://{a}/credentials"))
     }
 
     /// The AccessKey ids accepted (never the secrets).
@@ -152,6 +170,9 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
+        for stop in self.roles.stops.drain(..) {
+            let _ = stop.send(());
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -190,7 +211,17 @@ impl EmulatorBuilder {
                 source,
             })?;
         let credentials = self.effective_credentials();
+        let issued = Arc::new(roles::IssuedKeys::default());
+        let roles = roles::start(roles::RoleState {
+            config: self.roles.clone(),
+            long_term: credentials.clone(),
+            issued: Arc::clone(&issued),
+            clock: Arc::clone(&self.clock),
+            max_skew: self.max_skew,
+        })
+        .await?;
         let app = Arc::new(App {
+            issued,
             store: Arc::new(store),
             faults: self
                 .faults
@@ -219,6 +250,7 @@ impl EmulatorBuilder {
             app,
             shutdown: Some(tx),
             task: Some(task),
+            roles,
         })
     }
 }

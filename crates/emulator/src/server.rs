@@ -26,6 +26,7 @@ pub(crate) struct App {
     pub store: Arc<Store>,
     pub faults: Option<FaultInjector>,
     pub credentials: CredentialTable,
+    pub issued: Arc<crate::roles::IssuedKeys>,
     pub auth: dispatch::Auth,
     pub processing_delay: Duration,
     pub limits: Limits,

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use dataworks_emulator::{
     DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_MAX_BODY_BYTES,
-    DEFAULT_MAX_URL_BYTES, Emulator, EmulatorBuilder, Faults, Limits,
+    DEFAULT_MAX_URL_BYTES, Emulator, EmulatorBuilder, Faults, Limits, OidcTrust, RoleServices,
 };
 
 use crate::exit::Exit;
@@ -108,6 +108,32 @@ pub struct EmulatorArgs {
     /// Longest accepted request URL (path and query), in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_URL_BYTES)]
     pub max_url_bytes: usize,
+    /// Also act as STS on a loopback port (printed): AssumeRole signed with an accepted key
+    /// (or a temporary key it issued); AssumeRoleWithOIDC with --oidc-provider-arn.
+    #[arg(long)]
+    pub sts: bool,
+    /// The OIDC provider ARN AssumeRoleWithOIDC accepts (needs --sts and --oidc-token-file).
+    #[arg(long, value_name = "ARN", requires_all = ["sts", "oidc_token_file"])]
+    pub oidc_provider_arn: Option<String>,
+    /// A file holding the OIDC token AssumeRoleWithOIDC accepts (compared exactly).
+    #[arg(long, value_name = "FILE", requires = "oidc_provider_arn")]
+    pub oidc_token_file: Option<PathBuf>,
+    /// Also act as the ECS metadata service on a loopback port (printed), for this instance
+    /// RAM role.
+    #[arg(long, value_name = "ROLE")]
+    pub metadata_role: Option<String>,
+    /// The metadata service refuses requests without an IMDSv2 token.
+    #[arg(long, requires = "metadata_role")]
+    pub metadata_require_token: bool,
+    /// The metadata service answers 403 to the IMDSv2 token request.
+    #[arg(long, requires = "metadata_role")]
+    pub metadata_refuse_token: bool,
+    /// Also serve a credentials URI on a loopback port (printed).
+    #[arg(long)]
+    pub credentials_uri: bool,
+    /// Lifetime of the metadata service's and the URI's credentials, e.g. 1h, 20m.
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = humantime::parse_duration)]
+    pub role_lifetime: Duration,
 }
 
 /// The keys of a `--credentials-file`.
@@ -245,10 +271,39 @@ impl EmulatorArgs {
         for project in &self.projects {
             builder = builder.project(*project);
         }
+        builder = builder.roles(self.role_services()?);
         if let Some(dir) = &self.data_dir {
             builder = builder.data_dir(dir.clone());
         }
         Ok((builder, any_key))
+    }
+
+    /// The credential services asked for (the OIDC token read from its file).
+    fn role_services(&self) -> Result<RoleServices, String> {
+        let oidc = match (&self.oidc_provider_arn, &self.oidc_token_file) {
+            (Some(arn), Some(file)) => {
+                let token = std::fs::read_to_string(file).map_err(|e| {
+                    format!("cannot read --oidc-token-file {}: {e}", file.display())
+                })?;
+                if token.is_empty() {
+                    return Err(format!("--oidc-token-file {} is empty", file.display()));
+                }
+                Some(OidcTrust {
+                    provider_arn: arn.clone(),
+                    token,
+                })
+            }
+            _ => None,
+        };
+        Ok(RoleServices {
+            sts: self.sts,
+            oidc,
+            metadata_role: self.metadata_role.clone(),
+            metadata_token_required: self.metadata_require_token,
+            metadata_token_refused: self.metadata_refuse_token,
+            credentials_uri: self.credentials_uri,
+            lifetime: self.role_lifetime,
+        })
     }
 
     fn faults_line(&self) -> String {
@@ -336,6 +391,15 @@ async fn serve(args: EmulatorArgs, builder: EmulatorBuilder, any_key: bool) -> E
         humantime::format_duration(args.processing_delay)
     ));
     lines.push(format!("faults: {}", args.faults_line()));
+    if let Some(sts) = emu.sts_endpoint() {
+        lines.push(format!("sts endpoint: {sts}"));
+    }
+    if let Some(metadata) = emu.metadata_endpoint() {
+        lines.push(format!("metadata endpoint: {metadata}"));
+    }
+    if let Some(uri) = emu.credentials_uri() {
+        lines.push(format!("credentials uri: {uri}"));
+    }
     lines.push("running; press Ctrl-C (or send SIGTERM) to stop".to_string());
     for line in lines {
         let _ = writeln!(out, "{line}");
