@@ -18,6 +18,7 @@
 
 use std::time::Duration;
 
+use dataworks_taskparam::StartParam;
 use dataworks_wire::{
     DeleteDISyncTask, DeployDISyncTask, GetDISyncInstanceInfo, GetDISyncTask, Operation, Response,
     StartDISyncInstance, StatusData, StopDISyncInstance, TaskType, TerminateDISyncInstance,
@@ -138,13 +139,13 @@ impl Client {
         project_id: i64,
         task_type: TaskType,
         file_id: i64,
-        start: Option<&serde_json::Value>,
+        start: Option<&StartParam>,
     ) -> Result<(), CallError> {
         self.call_checked(&StartDISyncInstance {
             project_id,
             task_type,
             file_id,
-            start_param: start.map(serde_json::Value::to_string),
+            start_param: start.map(StartParam::to_json),
         })
         .await
         .map(drop)

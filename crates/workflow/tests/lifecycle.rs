@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use common::*;
 use dataworks_signer::{Credentials, SignatureAlgorithm};
+use dataworks_taskparam::{DdlKind, DdlMark, StartParam};
 use dataworks_wire::TaskType;
 use dataworks_workflow::testing::{FakeTransport, action_of};
 use dataworks_workflow::{
@@ -62,7 +63,9 @@ async fn deploy_start_wait_stop_terminate_delete() {
 
     client.deploy_task(PROJECT, rt, id).await.unwrap();
     assert_eq!(emu.inspect().task(id).unwrap().deployed_version, Some(1));
-    let settings = serde_json::json!({"failoverLimit": {"count": 10, "interval": 30}});
+    let settings = StartParam::new()
+        .failover_limit(10, 30)
+        .ddl(DdlKind::DropTable, DdlMark::Warning);
     client
         .start_task(PROJECT, rt, id, Some(&settings))
         .await

@@ -8,8 +8,9 @@
 use std::time::Duration;
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use dataworks_taskparam::{DdlKind, DdlMark, Problem, StartParam, validate_start_param_str};
 use dataworks_wire::TaskType;
 use dataworks_workflow::{CallError, Client, InstanceStatus, TaskFile, WaitError};
 
@@ -84,17 +85,14 @@ pub struct StartSettings {
     pub failover_interval: Option<u32>,
     /// How many dirty records are tolerated (errorLimit.record).
     #[arg(long = "error-limit", value_name = "RECORDS")]
-    pub error_limit: Option<u64>,
+    pub error_limit: Option<i64>,
     /// How a DDL event is handled, EVENT=ACTION (repeatable), e.g. --ddl DROPTABLE=WARNING;
     /// actions IGNORE, NORMAL, WARNING, CRITICAL (ddlMarkMap).
     #[arg(long = "ddl", value_name = "EVENT=ACTION", value_parser = parse_ddl)]
-    pub ddl: Vec<(String, String)>,
+    pub ddl: Vec<(DdlKind, DdlMark)>,
 }
 
-/// The DDL handling actions `ddlMarkMap` takes.
-const DDL_ACTIONS: [&str; 4] = ["IGNORE", "NORMAL", "WARNING", "CRITICAL"];
-
-fn parse_ddl(text: &str) -> Result<(String, String), String> {
+fn parse_ddl(text: &str) -> Result<(DdlKind, DdlMark), String> {
     let (event, action) = text
         .split_once('=')
         .ok_or_else(|| format!("{text:?} is not EVENT=ACTION (e.g. DROPTABLE=WARNING)"))?;
@@ -107,54 +105,70 @@ fn parse_ddl(text: &str) -> Result<(String, String), String> {
             "{text:?}: the DDL event must be a word such as DROPTABLE"
         ));
     }
-    if !DDL_ACTIONS.contains(&action.as_str()) {
-        return Err(format!(
-            "{text:?}: the action must be one of {}",
-            DDL_ACTIONS.join(", ")
-        ));
-    }
-    Ok((event, action))
+    let mark = DdlMark::parse(&action).ok_or_else(|| {
+        let marks: Vec<&str> = DdlMark::ALL.iter().map(|m| m.as_str()).collect();
+        format!("{text:?}: the action must be one of {}", marks.join(", "))
+    })?;
+    Ok((DdlKind::parse(&event), mark))
 }
 
 impl StartSettings {
-    /// The `StartParam` document, `None` when no setting is given.
-    pub fn to_value(&self) -> Result<Option<Value>, String> {
+    /// The `StartParam`, `None` when no setting is given; checked with taskparam's `start.*`
+    /// rules (every problem, with its JSON pointer and fix).
+    pub fn to_param(&self) -> Result<Option<StartParam>, String> {
         let mut param = match &self.start_param {
             Some(path) => {
                 let text = output::read_input(path)?;
-                match serde_json::from_str::<Value>(&text) {
-                    Ok(Value::Object(map)) => map,
-                    Ok(_) => return Err(format!("{path}: a StartParam must be a JSON object")),
-                    Err(e) => return Err(format!("{path}: not JSON: {e}")),
+                let report = validate_start_param_str(&text);
+                if !report.is_valid() {
+                    return Err(problems(path, &report.errors));
                 }
+                StartParam::from_json(&text).map_err(|e| format!("{path}: {e}"))?
             }
-            None => Map::new(),
+            None => StartParam::new(),
         };
-        let mut set = |object: &str, field: &str, value: Value| {
-            let entry = param
-                .entry(object.to_owned())
-                .or_insert_with(|| Value::Object(Map::new()));
-            if !entry.is_object() {
-                *entry = Value::Object(Map::new());
+        if self.failover_count.is_some() || self.failover_interval.is_some() {
+            let limit = param.failover_limit.get_or_insert_with(Default::default);
+            if let Some(count) = self.failover_count {
+                limit.count = Some(i64::from(count).into());
             }
-            if let Some(map) = entry.as_object_mut() {
-                map.insert(field.to_owned(), value);
+            if let Some(interval) = self.failover_interval {
+                limit.interval = Some(i64::from(interval).into());
             }
-        };
-        if let Some(count) = self.failover_count {
-            set("failoverLimit", "count", count.into());
-        }
-        if let Some(interval) = self.failover_interval {
-            set("failoverLimit", "interval", interval.into());
         }
         if let Some(records) = self.error_limit {
-            set("errorLimit", "record", records.into());
+            param = param.error_limit(records);
         }
-        for (event, action) in &self.ddl {
-            set("ddlMarkMap", event, action.clone().into());
+        for (kind, mark) in &self.ddl {
+            param = param.ddl(kind.clone(), *mark);
         }
-        Ok((!param.is_empty() || self.start_param.is_some()).then_some(Value::Object(param)))
+        let report = param.validate();
+        if !report.is_valid() {
+            return Err(problems("the start settings", &report.errors));
+        }
+        let given = self.start_param.is_some()
+            || self.failover_count.is_some()
+            || self.failover_interval.is_some()
+            || self.error_limit.is_some()
+            || !self.ddl.is_empty();
+        Ok(given.then_some(param))
     }
+}
+
+/// Validation problems as one message, a line each.
+fn problems(what: &str, errors: &[Problem]) -> String {
+    let lines: Vec<String> = errors
+        .iter()
+        .map(|p| {
+            let at = if p.pointer.is_empty() {
+                "/"
+            } else {
+                p.pointer.as_str()
+            };
+            format!("  {at}: {} ({})", p.message, p.hint)
+        })
+        .collect();
+    format!("{what} is not a valid StartParam:\n{}", lines.join("\n"))
 }
 
 /// The lifecycle operations.
@@ -310,7 +324,7 @@ pub fn run(
 /// Runs `dwdi start`.
 pub fn run_start(args: StartArgs, global: &GlobalArgs, top_output: Option<OutputFormat>) -> Exit {
     let ctx = Context::new(global, top_output, args.output);
-    let settings = match args.settings.to_value() {
+    let settings = match args.settings.to_param() {
         Ok(s) => s,
         Err(e) => return output::usage_error(&ctx, &e),
     };
@@ -321,7 +335,7 @@ fn execute(
     ctx: &Context,
     operation: Operation,
     sel: &TaskSelector,
-    start: Option<Value>,
+    start: Option<StartParam>,
     wait: Option<Duration>,
 ) -> Exit {
     let client = match ctx.client() {
@@ -374,7 +388,7 @@ fn execute(
             .then(|| task.file.as_ref().map(|f| f.committed))
             .flatten(),
         status: status.as_ref().map(|s| s.to_string()),
-        start_param: start,
+        start_param: start.as_ref().map(StartParam::to_value),
     };
     output::success(ctx, &out, &text(operation, &out, status.as_ref()))
 }
@@ -427,7 +441,11 @@ mod tests {
     fn ddl_flags() {
         assert_eq!(
             parse_ddl("droptable=warning"),
-            Ok(("DROPTABLE".into(), "WARNING".into()))
+            Ok((DdlKind::DropTable, DdlMark::Warning))
+        );
+        assert_eq!(
+            parse_ddl("ADDINDEX=IGNORE"),
+            Ok((DdlKind::Other("ADDINDEX".into()), DdlMark::Ignore))
         );
         assert!(parse_ddl("DROPTABLE").unwrap_err().contains("EVENT=ACTION"));
         assert!(parse_ddl("DROPTABLE=LOUD").unwrap_err().contains("IGNORE"));
@@ -436,26 +454,36 @@ mod tests {
 
     #[test]
     fn flags_make_the_start_param() {
-        assert_eq!(StartSettings::default().to_value(), Ok(None));
+        assert_eq!(StartSettings::default().to_param(), Ok(None));
         let settings = StartSettings {
             failover_count: Some(10),
             failover_interval: Some(30),
             error_limit: Some(0),
-            ddl: vec![("DROPTABLE".into(), "WARNING".into())],
+            ddl: vec![(DdlKind::DropTable, DdlMark::Warning)],
             ..StartSettings::default()
         };
         assert_eq!(
-            settings.to_value().unwrap().unwrap(),
+            settings.to_param().unwrap().unwrap().to_value(),
             serde_json::json!({
                 "failoverLimit": {"count": 10, "interval": 30},
                 "errorLimit": {"record": 0},
                 "ddlMarkMap": {"DROPTABLE": "WARNING"}
             })
         );
+        let negative = StartSettings {
+            error_limit: Some(-1),
+            ..StartSettings::default()
+        };
+        assert!(
+            negative
+                .to_param()
+                .unwrap_err()
+                .contains("/errorLimit/record")
+        );
     }
 
     #[test]
-    fn flags_win_over_the_file() {
+    fn flags_win_over_the_file_and_the_file_is_validated() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("start.json");
         std::fs::write(
@@ -469,10 +497,13 @@ mod tests {
             ..StartSettings::default()
         };
         assert_eq!(
-            settings.to_value().unwrap().unwrap(),
+            settings.to_param().unwrap().unwrap().to_value(),
             serde_json::json!({"failoverLimit": {"count": 7, "interval": 5}, "ddlMarkMap": {"ADDCOLUMN": "NORMAL"}})
         );
+        std::fs::write(&path, r#"{"ddlMarkMap":{"ADDCOLUMN":"LOUD"}}"#).unwrap();
+        let err = settings.to_param().unwrap_err();
+        assert!(err.contains("/ddlMarkMap/ADDCOLUMN"), "{err}");
         std::fs::write(&path, "[1]").unwrap();
-        assert!(settings.to_value().unwrap_err().contains("JSON object"));
+        assert!(settings.to_param().is_err());
     }
 }

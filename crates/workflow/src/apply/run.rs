@@ -271,12 +271,9 @@ impl<F: Fn(&ApplyEvent) + Send + Sync> Chain<'_, F> {
                 .await
                 .map_err(|e| format!("deploy: {e}"))?,
             Step::Start => {
-                let start = self
-                    .task
-                    .and_then(|t| t.start.as_ref())
-                    .and_then(|s| serde_json::to_value(s).ok());
+                let start = self.task.and_then(|t| t.start.as_ref());
                 client
-                    .start_task(project, kind, file_id, start.as_ref())
+                    .start_task(project, kind, file_id, start)
                     .await
                     .map_err(|e| format!("start: {e}"))?;
                 self.step("wait");
