@@ -14,6 +14,9 @@ pub enum Exit {
     Usage,
     /// 3: the workflow gave up waiting (overall wait limit reached).
     Timeout,
+    /// 2 with `dwdi plan --detailed-exitcode`: the plan has changes (then every error is 1,
+    /// as Terraform users know it); 0 without the flag.
+    Changes,
 }
 
 impl From<Exit> for ExitCode {
@@ -23,6 +26,7 @@ impl From<Exit> for ExitCode {
             Exit::Failure => 1,
             Exit::Usage => 2,
             Exit::Timeout => 3,
+            Exit::Changes => 2,
         })
     }
 }

@@ -5,6 +5,7 @@
 //! [`exit`].
 #![forbid(unsafe_code)]
 
+mod apply_progress;
 mod broken_pipe;
 mod commands;
 mod exit;
@@ -77,6 +78,10 @@ enum Command {
     /// Write a workspace's sync tasks as a manifest and documents (`dwdi plan` then shows
     /// no changes).
     Export(commands::export::ExportArgs),
+    /// Show what `apply` would change in an environment (create, update, replace, delete).
+    Plan(commands::plan::PlanArgs),
+    /// Make an environment match the manifest, or apply a saved plan.
+    Apply(commands::apply::ApplyArgs),
 }
 
 fn main() -> ExitCode {
@@ -105,6 +110,8 @@ fn main() -> ExitCode {
         Command::Delete(args) => commands::lifecycle::run(Operation::Delete, args, g, out),
         Command::Status(args) => commands::lifecycle::run(Operation::Status, args, g, out),
         Command::Export(args) => commands::export::run(args, g, out),
+        Command::Plan(args) => commands::plan::run(args, g, out),
+        Command::Apply(args) => commands::apply::run(args, g, out),
     };
     code.into()
 }

@@ -197,6 +197,7 @@ pub fn exit_number(exit: Exit) -> u8 {
         Exit::Failure => 1,
         Exit::Usage => 2,
         Exit::Timeout => 3,
+        Exit::Changes => 2,
     }
 }
 

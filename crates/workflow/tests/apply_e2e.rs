@@ -97,6 +97,17 @@ fn files(emu: &Emulator) -> Vec<TaskFile> {
         .collect()
 }
 
+fn client(emu: &Emulator) -> Client {
+    Client::builder()
+        .endpoint(emu.endpoint())
+        .credentials(dataworks_signer::Credentials::new(
+            common::ID,
+            common::SECRET,
+        ))
+        .build()
+        .unwrap()
+}
+
 async fn observed(client: &Client, emu: &Emulator) -> Vec<ObservedTask> {
     observe_files(client, common::PROJECT, &files(emu), 4)
         .await
@@ -106,14 +117,7 @@ async fn observed(client: &Client, emu: &Emulator) -> Vec<ObservedTask> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_plan_is_applied_read_back_and_planned_again_with_no_changes() {
     let emu = common::emulator(Duration::from_millis(200), Faults::none()).await;
-    let client = Client::builder()
-        .endpoint(emu.endpoint())
-        .credentials(dataworks_signer::Credentials::new(
-            common::ID,
-            common::SECRET,
-        ))
-        .build()
-        .unwrap();
+    let client = client(&emu);
     let workflow = Workflow::new(client.clone());
     let options = ApplyOptions {
         wait_limit: Duration::from_secs(30),
@@ -198,14 +202,7 @@ async fn a_plan_is_applied_read_back_and_planned_again_with_no_changes() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_replace_is_skipped_without_its_option_and_fail_fast_skips_the_rest() {
     let emu = common::emulator(Duration::ZERO, Faults::none()).await;
-    let client = Client::builder()
-        .endpoint(emu.endpoint())
-        .credentials(dataworks_signer::Credentials::new(
-            common::ID,
-            common::SECRET,
-        ))
-        .build()
-        .unwrap();
+    let client = client(&emu);
     let workflow = Workflow::new(client);
     let want = desired(&["orders"], "person");
     let mut p = plan(&want, &[], PlanOptions::default());

@@ -1,5 +1,6 @@
 //! One module per `dwdi` subcommand.
 
+pub mod apply;
 pub mod check;
 pub mod common;
 pub mod convert;
@@ -9,6 +10,8 @@ pub mod emulator;
 pub mod export;
 pub mod get;
 pub mod lifecycle;
+pub mod plan;
+pub mod project_common;
 pub mod query;
 pub mod quickstart;
 pub mod resume;

@@ -18,7 +18,7 @@
 mod observe;
 mod run;
 
-pub use observe::{observe_files, observed_task};
+pub use observe::{observe, observe_files, observed_task};
 pub use run::{
     ApplyEvent, ApplyOptions, ApplyReport, TaskOutcome, TaskStatus, execute, generation_token,
 };

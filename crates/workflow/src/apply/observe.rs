@@ -1,6 +1,8 @@
 //! The live tasks as the planner's observed state.
 
-use dataworks_project::{ObservedTask, RunState};
+use std::collections::BTreeSet;
+
+use dataworks_project::{Desired, ObservedTask, RunState};
 use dataworks_wire::InstanceStatus;
 use futures::{StreamExt, TryStreamExt, stream};
 
@@ -41,4 +43,26 @@ pub async fn observe_files(
         .buffered(concurrency.max(1))
         .try_collect()
         .await
+}
+
+/// Reads every task of the desired state's folders (the managed folders and the tasks'
+/// folders): `ListFiles` per folder, then each task's live state, `concurrency` at a time.
+/// A no-op plan reads nothing more than this.
+pub async fn observe(
+    client: &Client,
+    desired: &Desired,
+    concurrency: usize,
+) -> Result<Vec<ObservedTask>, CallError> {
+    let project_id = desired.target.workspace;
+    let folders: BTreeSet<&str> = desired
+        .folders
+        .iter()
+        .map(String::as_str)
+        .chain(desired.tasks.iter().map(|t| t.folder.as_str()))
+        .collect();
+    let mut files = Vec::new();
+    for folder in folders {
+        files.extend(client.list_tasks(project_id, folder).await?);
+    }
+    observe_files(client, project_id, &files, concurrency).await
 }
