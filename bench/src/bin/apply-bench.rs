@@ -81,7 +81,11 @@ async fn main() {
         .start()
         .await
         .expect("the emulator starts");
-    let limit = RateLimit::new(rate, rate);
+    // One budget for reads and writes together, as the emulator's (and a Basic edition's) limit.
+    let limit = RateLimit {
+        total_per_second: Some(rate),
+        ..RateLimit::new(rate, rate)
+    };
     let client = Client::builder()
         .endpoint(emu.endpoint())
         .credentials(Credentials::new(ID, SECRET))

@@ -139,6 +139,14 @@ impl Context {
     /// credentials are resolved once here (failing early, listing every provider tried;
     /// `-v` logs the provider used) and renewed by the client's cache afterwards.
     pub fn client(&self) -> Result<Client, BuildError> {
+        self.client_with(|builder| builder)
+    }
+
+    /// [`Context::client`], with `extra` applied to the builder last (a rate limit, ...).
+    pub fn client_with(
+        &self,
+        extra: impl FnOnce(dataworks_workflow::ClientBuilder) -> dataworks_workflow::ClientBuilder,
+    ) -> Result<Client, BuildError> {
         let mut builder = Client::builder()
             .credentials_chain(self.chain())
             .allow_insecure_http(self.global.allow_insecure_http)
@@ -152,7 +160,7 @@ impl Context {
         if let Some(signature) = self.global.signature {
             builder = builder.signature(signature);
         }
-        let client = builder.build()?;
+        let client = extra(builder).build()?;
         if tokio::runtime::Handle::try_current().is_ok() {
             // Inside a runtime already: the first call resolves them.
             return Ok(client);

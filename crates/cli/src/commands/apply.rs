@@ -74,7 +74,7 @@ pub fn run(args: ApplyArgs, global: &GlobalArgs, top_output: Option<OutputFormat
             Err(exit) => return exit,
         },
     };
-    let client = match client_for(&desired.target, &ctx.global, &args.read) {
+    let client = match client_for(&desired.target, &ctx, &args.read) {
         Ok(c) => c,
         Err(e) => return output::build_error(&ctx, &e),
     };

@@ -3,11 +3,10 @@
 //! and reading the workspace into a plan.
 
 use dataworks_project::{Desired, ObservedTask, Plan, PlanOptions, Target, plan};
-use dataworks_workflow::credentials::CredentialsChain;
 use dataworks_workflow::rate_limit::RateLimit;
 use dataworks_workflow::{BuildError, CallError, Client};
 
-use crate::global::GlobalArgs;
+use crate::global::Context;
 
 /// Flags of the commands that read the workspace.
 #[derive(Debug, Clone, clap::Args)]
@@ -35,30 +34,16 @@ fn parse_rate_limit(text: &str) -> Result<(f64, f64), String> {
     }
 }
 
-/// The client of `target`, the global flags winning over the manifest.
-pub fn client_for(
-    target: &Target,
-    global: &GlobalArgs,
-    read: &ReadArgs,
-) -> Result<Client, BuildError> {
-    let mut chain = CredentialsChain::from_process();
-    if let Some(profile) = global.profile.as_ref().or(target.profile.as_ref()) {
-        chain = chain.profile(profile.clone());
+/// The client of `target`: the global `--endpoint` / `--region` / `--profile` win over the
+/// manifest for one run; the rate limit is `--rate-limit`, then the environment's.
+pub fn client_for(target: &Target, ctx: &Context, read: &ReadArgs) -> Result<Client, BuildError> {
+    let mut global = ctx.global.clone();
+    if global.endpoint.is_none() && global.region.is_none() {
+        global.endpoint = target.endpoint.clone();
+        global.region = target.region.clone();
     }
-    let mut builder = Client::builder().credentials_chain(chain);
-    match (&global.endpoint, &global.region) {
-        (Some(e), _) => builder = builder.endpoint(e.clone()),
-        (None, Some(r)) => builder = builder.region(r.clone()),
-        (None, None) => {
-            if let Some(e) = &target.endpoint {
-                builder = builder.endpoint(e.clone());
-            } else if let Some(r) = &target.region {
-                builder = builder.region(r.clone());
-            }
-        }
-    }
-    if let Some(signature) = global.signature {
-        builder = builder.signature(signature);
+    if global.profile.is_none() {
+        global.profile = target.profile.clone();
     }
     let limit = read
         .rate_limit
@@ -68,10 +53,14 @@ pub fn client_for(
                 .rate_limit
                 .map(|l| RateLimit::new(l.reads_per_second, l.writes_per_second))
         });
-    if let Some(limit) = limit {
-        builder = builder.rate_limit(limit);
-    }
-    builder.build()
+    let ctx = Context {
+        global,
+        output: ctx.output,
+    };
+    ctx.client_with(|builder| match limit {
+        Some(limit) => builder.rate_limit(limit),
+        None => builder,
+    })
 }
 
 /// Reads the workspace and plans.
