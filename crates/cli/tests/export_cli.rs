@@ -194,3 +194,63 @@ async fn the_same_name_in_two_folders_writes_nothing() {
     assert!(stderr(&out).contains("twice"), "{}", stderr(&out));
     assert!(!dir.exists());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_5000_table_realtime_task_exports_and_plans_with_no_changes() {
+    let emu = emulator(Duration::ZERO).await;
+    let c = client(&emu);
+    let tables: Vec<String> = (0..5000).map(|i| format!("table_{i:04}")).collect();
+    let param = TaskParam::realtime()
+        .resource_group("S_res_group_export")
+        .reader(MysqlReader::datasource("mysql_pub1").selected_tables("shop", tables))
+        .writer(HologresWriter::datasource("holo_dw").write_mode(WriteMode::Replay))
+        .build()
+        .unwrap();
+    let created = Workflow::new(c.clone())
+        .create(CreateRequest {
+            project_id: PROJECT,
+            task_type: TaskType::DiRealtime,
+            name: "whole_shop".into(),
+            folder: Some(FOLDER.into()),
+            resource_group: None,
+            param: param.into(),
+            client_token: None,
+        })
+        .await
+        .unwrap();
+    c.deploy_task(PROJECT, TaskType::DiRealtime, created.file_id)
+        .await
+        .unwrap();
+    let content_len = emu.inspect().task(created.file_id).unwrap().content.len();
+
+    let home = tempfile::tempdir().unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let dir = out_dir.path().join("export");
+    let dir_text = dir.to_string_lossy().into_owned();
+    let out = dwdi(
+        &emu,
+        home.path(),
+        &[
+            "export",
+            "--project",
+            "10000",
+            "--folder",
+            FOLDER,
+            &dir_text,
+        ],
+    )
+    .await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let document = std::fs::read_to_string(dir.join("tasks/whole_shop.json")).unwrap();
+    assert!(
+        document.contains("table_4999"),
+        "a {} byte document",
+        document.len()
+    );
+    let p = plan_export(&c, &dir).await;
+    assert!(!p.has_changes(), "{}", render_text(&p));
+    assert!(
+        content_len > 160_000,
+        "the live content is {content_len} bytes"
+    );
+}
