@@ -12,56 +12,21 @@ use std::time::Duration;
 
 use common::*;
 use dataworks_project::{Manifest, PlanOptions, plan, render_text, resolve};
-use dataworks_taskparam::{HologresWriter, MysqlReader, TaskParam, WriteMode};
-use dataworks_wire::{CreateDISyncTask, TaskType};
+use dataworks_wire::TaskType;
+use dataworks_workflow::Client;
 use dataworks_workflow::apply::observe_files;
-use dataworks_workflow::{Client, CreateRequest, Workflow};
 
 const FOLDER: &str = "Workflow/export/Data Integration";
 
 async fn create(client: &Client, name: &str, task_type: TaskType, folder: &str) -> i64 {
-    if task_type == TaskType::DiOffline {
-        let job = serde_json::json!({
-            "type": "job", "version": "2.0",
-            "steps": [
-                {"stepType": "mysql", "parameter": {"datasource": "mysql_pub1", "column": ["id"], "connection": [{"datasource": "mysql_pub1", "table": ["orders"]}]}, "name": "Reader", "category": "reader"},
-                {"stepType": "odps", "parameter": {"datasource": "odps_first", "table": "orders", "column": ["id"], "partition": "pt=${bizdate}"}, "name": "Writer", "category": "writer"}
-            ],
-            "setting": {"speed": {"concurrent": 2}},
-            "order": {"hops": [{"from": "Reader", "to": "Writer"}]}
-        });
-        let answer = client
-            .call(&CreateDISyncTask {
-                project_id: PROJECT,
-                task_type,
-                task_content: job.to_string(),
-                task_name: Some(name.to_owned()),
-                task_param: Some(serde_json::json!({ "FileFolderPath": folder }).to_string()),
-                client_token: None,
-            })
-            .await
-            .unwrap();
-        return answer.data.unwrap().file_id.unwrap();
-    }
-    let param = TaskParam::realtime()
-        .resource_group("S_res_group_export")
-        .reader(MysqlReader::datasource("mysql_pub1").selected_tables("shop", ["orders", "users"]))
-        .writer(HologresWriter::datasource("holo_dw").write_mode(WriteMode::Replay))
-        .build()
-        .unwrap();
-    Workflow::new(client.clone())
-        .create(CreateRequest {
-            project_id: PROJECT,
-            task_type,
-            name: name.into(),
-            folder: Some(folder.into()),
-            resource_group: None,
-            param: param.into(),
-            client_token: None,
-        })
-        .await
-        .unwrap()
-        .file_id
+    create_task(
+        client,
+        task_type,
+        name,
+        folder,
+        &tables(&["orders", "users"]),
+    )
+    .await
 }
 
 /// Reads the exported manifest and its documents, and plans it against the workspace as it
@@ -199,29 +164,12 @@ async fn the_same_name_in_two_folders_writes_nothing() {
 async fn a_5000_table_realtime_task_exports_and_plans_with_no_changes() {
     let emu = emulator(Duration::ZERO).await;
     let c = client(&emu);
-    let tables: Vec<String> = (0..5000).map(|i| format!("table_{i:04}")).collect();
-    let param = TaskParam::realtime()
-        .resource_group("S_res_group_export")
-        .reader(MysqlReader::datasource("mysql_pub1").selected_tables("shop", tables))
-        .writer(HologresWriter::datasource("holo_dw").write_mode(WriteMode::Replay))
-        .build()
-        .unwrap();
-    let created = Workflow::new(c.clone())
-        .create(CreateRequest {
-            project_id: PROJECT,
-            task_type: TaskType::DiRealtime,
-            name: "whole_shop".into(),
-            folder: Some(FOLDER.into()),
-            resource_group: None,
-            param: param.into(),
-            client_token: None,
-        })
+    let all: Vec<String> = (0..5000).map(|i| format!("table_{i:04}")).collect();
+    let created = create_task(&c, TaskType::DiRealtime, "whole_shop", FOLDER, &all).await;
+    c.deploy_task(PROJECT, TaskType::DiRealtime, created)
         .await
         .unwrap();
-    c.deploy_task(PROJECT, TaskType::DiRealtime, created.file_id)
-        .await
-        .unwrap();
-    let content_len = emu.inspect().task(created.file_id).unwrap().content.len();
+    let content_len = emu.inspect().task(created).unwrap().content.len();
 
     let home = tempfile::tempdir().unwrap();
     let out_dir = tempfile::tempdir().unwrap();

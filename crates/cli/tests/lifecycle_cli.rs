@@ -5,39 +5,17 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use dataworks_emulator::ManualClock;
-use dataworks_taskparam::{HologresWriter, MysqlReader, TaskParam, WriteMode};
 use dataworks_wire::TaskType;
-use dataworks_workflow::testing::VirtualClock;
-use dataworks_workflow::{CreateRequest, PollPolicy, Workflow};
 
 const FOLDER: &str = "Workflow/cli/Data Integration";
 
 /// Creates the real-time task `name` in FOLDER; returns its file id.
 async fn realtime_task(emu: &dataworks_emulator::Emulator, name: &str) -> i64 {
-    let param = TaskParam::realtime()
-        .resource_group("S_res_group_cli")
-        .reader(MysqlReader::datasource("mysql_pub1").selected_tables("shop", ["orders"]))
-        .writer(HologresWriter::datasource("holo_dw").write_mode(WriteMode::Replay))
-        .build()
-        .unwrap();
-    Workflow::new(client(emu))
-        .create(CreateRequest {
-            project_id: PROJECT,
-            task_type: TaskType::DiRealtime,
-            name: name.into(),
-            folder: Some(FOLDER.into()),
-            resource_group: None,
-            param: param.into(),
-            client_token: None,
-        })
-        .await
-        .unwrap()
-        .file_id
+    let orders = tables(&["orders"]);
+    create_task(&client(emu), TaskType::DiRealtime, name, FOLDER, &orders).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -216,26 +194,14 @@ async fn usage_errors_and_ambiguous_names() {
         assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
     }
     realtime_task(&emu, "same").await;
-    let other = {
-        let param = TaskParam::realtime()
-            .resource_group("S_res_group_cli")
-            .reader(MysqlReader::datasource("mysql_pub1").selected_tables("shop", ["users"]))
-            .writer(HologresWriter::datasource("holo_dw").write_mode(WriteMode::Replay))
-            .build()
-            .unwrap();
-        Workflow::new(client(&emu))
-            .create(CreateRequest {
-                project_id: PROJECT,
-                task_type: TaskType::DiRealtime,
-                name: "same".into(),
-                folder: Some("Workflow/other".into()),
-                resource_group: None,
-                param: param.into(),
-                client_token: None,
-            })
-            .await
-            .unwrap()
-    };
+    let other = create_task(
+        &client(&emu),
+        TaskType::DiRealtime,
+        "same",
+        "Workflow/other",
+        &tables(&["users"]),
+    )
+    .await;
     let out = dwdi(&emu, h, &["deploy", "--project", "10000", "--name", "same"]).await;
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(stderr(&out).contains("give --folder"), "{}", stderr(&out));
@@ -254,58 +220,22 @@ async fn usage_errors_and_ambiguous_names() {
     )
     .await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(
-        emu.inspect().task(other.file_id).unwrap().deployed_version,
-        Some(1)
-    );
+    assert_eq!(emu.inspect().task(other).unwrap().deployed_version, Some(1));
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_start_that_does_not_run_within_the_wait_exits_3() {
     // The emulator's clock moves only when the set-up's virtual clock sleeps: the task is
     // created in virtual time, then stays WAITing while `dwdi start --wait 1s` runs for real.
-    let start = time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap();
-    let emu_clock = Arc::new(ManualClock::new(start));
-    let moved = emu_clock.clone();
-    let clock = Arc::new(VirtualClock::new(start).on_advance(move |d| moved.advance(d)));
-    let emu = dataworks_emulator::Emulator::builder()
-        .credentials(ID, SECRET)
-        .processing_delay(Duration::from_secs(60))
-        .clock(emu_clock)
-        .start()
-        .await
-        .unwrap();
-    let setup = dataworks_workflow::Client::builder()
-        .endpoint(emu.endpoint())
-        .credentials(dataworks_signer::Credentials::new(ID, SECRET))
-        .clock(clock)
-        .build()
-        .unwrap();
-    let param = TaskParam::realtime()
-        .resource_group("S_res_group_cli")
-        .reader(MysqlReader::datasource("mysql_pub1").selected_tables("shop", ["orders"]))
-        .writer(HologresWriter::datasource("holo_dw").write_mode(WriteMode::Replay))
-        .build()
-        .unwrap();
-    let id = Workflow::new(setup.clone())
-        .with_poll_policy(PollPolicy {
-            max_wait: Duration::from_secs(600),
-            ..PollPolicy::default()
-        })
-        .create(CreateRequest {
-            project_id: PROJECT,
-            task_type: TaskType::DiRealtime,
-            name: "slow".into(),
-            folder: Some(FOLDER.into()),
-            resource_group: None,
-            param: param.into(),
-            client_token: None,
-        })
-        .await
-        .unwrap()
-        .file_id;
+    let (emu, setup) = emulator_in_virtual_time(Duration::from_secs(60)).await;
+    let id = create_task(
+        &setup,
+        TaskType::DiRealtime,
+        "slow",
+        FOLDER,
+        &tables(&["orders"]),
+    )
+    .await;
     setup
         .deploy_task(PROJECT, TaskType::DiRealtime, id)
         .await

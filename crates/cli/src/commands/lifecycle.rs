@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use dataworks_taskparam::{DdlKind, DdlMark, Problem, StartParam, validate_start_param_str};
 use dataworks_wire::TaskType;
+use dataworks_workflow::input::describe_problems;
 use dataworks_workflow::{CallError, Client, InstanceStatus, TaskFile, WaitError};
 
 use crate::commands::common::parse_task_type;
@@ -157,18 +158,10 @@ impl StartSettings {
 
 /// Validation problems as one message, a line each.
 fn problems(what: &str, errors: &[Problem]) -> String {
-    let lines: Vec<String> = errors
-        .iter()
-        .map(|p| {
-            let at = if p.pointer.is_empty() {
-                "/"
-            } else {
-                p.pointer.as_str()
-            };
-            format!("  {at}: {} ({})", p.message, p.hint)
-        })
-        .collect();
-    format!("{what} is not a valid StartParam:\n{}", lines.join("\n"))
+    format!(
+        "{what} is not a valid StartParam:\n{}",
+        describe_problems(errors)
+    )
 }
 
 /// The lifecycle operations.

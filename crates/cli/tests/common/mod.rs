@@ -4,11 +4,15 @@
 
 use std::path::Path;
 use std::process::{Command, Output};
+use std::sync::Arc;
 use std::time::Duration;
 
-use dataworks_emulator::Emulator;
+use dataworks_emulator::{Emulator, ManualClock};
 use dataworks_signer::Credentials;
-use dataworks_workflow::{Client, RateLimit};
+use dataworks_taskparam::{HologresWriter, MysqlReader, TaskParam, WriteMode};
+use dataworks_wire::{CreateDISyncTask, TaskType};
+use dataworks_workflow::testing::VirtualClock;
+use dataworks_workflow::{Client, CreateRequest, PollPolicy, RateLimit, Workflow};
 use serde_json::Value;
 
 pub const ID: &str = "cli-test-id";
@@ -25,14 +29,100 @@ pub async fn emulator(delay: Duration) -> Emulator {
         .unwrap()
 }
 
-/// A client of the emulator (for setting up and checking).
-pub fn client(emu: &Emulator) -> Client {
+/// An emulator whose clock moves only when the returned client's virtual clock sleeps, so
+/// set-up runs in virtual time and the emulator then stands still while `dwdi` runs.
+pub async fn emulator_in_virtual_time(delay: Duration) -> (Emulator, Client) {
+    let start = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap();
+    let emu_clock = Arc::new(ManualClock::new(start));
+    let moved = emu_clock.clone();
+    let clock = Arc::new(VirtualClock::new(start).on_advance(move |d| moved.advance(d)));
+    let emu = Emulator::builder()
+        .credentials(ID, SECRET)
+        .processing_delay(delay)
+        .clock(emu_clock)
+        .start()
+        .await
+        .unwrap();
+    let client = client_builder(&emu).clock(clock).build().unwrap();
+    (emu, client)
+}
+
+fn client_builder(emu: &Emulator) -> dataworks_workflow::ClientBuilder {
     Client::builder()
         .endpoint(emu.endpoint())
         .credentials(Credentials::new(ID, SECRET))
         .rate_limit(RateLimit::unlimited())
+}
+
+/// A client of the emulator (for setting up and checking).
+pub fn client(emu: &Emulator) -> Client {
+    client_builder(emu).build().unwrap()
+}
+
+/// Creates a task named `name` in `folder` selecting `tables` of MySQL `shop`: a real-time
+/// task or solution (→ Hologres) through the workflow, a batch job (→ MaxCompute, the first
+/// table) directly. Returns its file id.
+pub async fn create_task(
+    client: &Client,
+    task_type: TaskType,
+    name: &str,
+    folder: &str,
+    tables: &[String],
+) -> i64 {
+    if task_type == TaskType::DiOffline {
+        let table = tables.first().map_or("orders", String::as_str);
+        let job = serde_json::json!({
+            "type": "job", "version": "2.0",
+            "steps": [
+                {"stepType": "mysql", "parameter": {"datasource": "mysql_pub1", "column": ["id"], "connection": [{"datasource": "mysql_pub1", "table": [table]}]}, "name": "Reader", "category": "reader"},
+                {"stepType": "odps", "parameter": {"datasource": "odps_first", "table": table, "column": ["id"], "partition": "pt=${bizdate}"}, "name": "Writer", "category": "writer"}
+            ],
+            "setting": {"speed": {"concurrent": 2}},
+            "order": {"hops": [{"from": "Reader", "to": "Writer"}]}
+        });
+        let answer = client
+            .call(&CreateDISyncTask {
+                project_id: PROJECT,
+                task_type,
+                task_content: job.to_string(),
+                task_name: Some(name.to_owned()),
+                task_param: Some(serde_json::json!({ "FileFolderPath": folder }).to_string()),
+                client_token: None,
+            })
+            .await
+            .unwrap();
+        return answer.data.unwrap().file_id.unwrap();
+    }
+    let param = TaskParam::realtime()
+        .resource_group("S_res_group_cli")
+        .reader(MysqlReader::datasource("mysql_pub1").selected_tables("shop", tables.to_vec()))
+        .writer(HologresWriter::datasource("holo_dw").write_mode(WriteMode::Replay))
         .build()
+        .unwrap();
+    Workflow::new(client.clone())
+        .with_poll_policy(PollPolicy {
+            max_wait: Duration::from_secs(600),
+            ..PollPolicy::default()
+        })
+        .create(CreateRequest {
+            project_id: PROJECT,
+            task_type,
+            name: name.into(),
+            folder: Some(folder.into()),
+            resource_group: None,
+            param: param.into(),
+            client_token: None,
+        })
+        .await
         .unwrap()
+        .file_id
+}
+
+/// Table names.
+pub fn tables(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| (*n).to_owned()).collect()
 }
 
 /// Runs `dwdi --endpoint <emulator> ARGS` with the test credentials and `home` as HOME.
