@@ -4,6 +4,7 @@
 //!
 //! ```sh
 //! cargo run --release -p dataworks-bench --bin apply-bench -- --tasks 100 --delay-ms 2000 --rate 20
+//! cargo run --release -p dataworks-bench --bin apply-bench -- --tasks 500 --delay-ms 2000 --rate 20 --skip-update
 //! ```
 
 use std::time::{Duration, Instant};
@@ -168,6 +169,13 @@ async fn main() {
     );
 
     // update: one table added to every task (running: stop, update, deploy, start).
+    if std::env::args().any(|a| a == "--skip-update") {
+        println!(
+            "peak memory (VmHWM, client and emulator in one process): {} MiB",
+            peak_memory_kib().unwrap_or(0) / 1024
+        );
+        return;
+    }
     let want = desired(tasks, &["orders", "refunds"]);
     let second = plan(&want, &observed, PlanOptions::default());
     let before = emu.inspect().request_count();

@@ -108,6 +108,22 @@ fn client(emu: &Emulator) -> Client {
         .unwrap()
 }
 
+/// Reads the workspace back and plans again: nothing may be left to do.
+async fn assert_nothing_to_do(
+    client: &Client,
+    emu: &Emulator,
+    want: &Desired,
+) -> Vec<ObservedTask> {
+    let live = observed(client, emu).await;
+    let again = plan(want, &live, PlanOptions::default());
+    assert!(
+        !again.has_changes(),
+        "{}",
+        dataworks_project::render_text(&again)
+    );
+    live
+}
+
 async fn observed(client: &Client, emu: &Emulator) -> Vec<ObservedTask> {
     observe_files(client, common::PROJECT, &files(emu), 4)
         .await
@@ -155,13 +171,7 @@ async fn a_plan_is_applied_read_back_and_planned_again_with_no_changes() {
     ] {
         assert!(steps.contains(&step.to_owned()), "{step} in {steps:?}");
     }
-    let live = observed(&client, &emu).await;
-    let again = plan(&want, &live, PlanOptions::default());
-    assert!(
-        !again.has_changes(),
-        "{}",
-        dataworks_project::render_text(&again)
-    );
+    let live = assert_nothing_to_do(&client, &emu, &want).await;
 
     // A table added to the running task: stop, update, deploy, start; the batch job changes whole.
     let want = desired(&["orders", "users", "refunds"], "person_v2");
@@ -190,13 +200,7 @@ async fn a_plan_is_applied_read_back_and_planned_again_with_no_changes() {
     assert_eq!(orders.update_count, 1);
     assert!(orders.content.contains("refunds"));
     assert_eq!(orders.deployed_version, Some(orders.version));
-    let live = observed(&client, &emu).await;
-    let again = plan(&want, &live, PlanOptions::default());
-    assert!(
-        !again.has_changes(),
-        "{}",
-        dataworks_project::render_text(&again)
-    );
+    assert_nothing_to_do(&client, &emu, &want).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
