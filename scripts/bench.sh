@@ -66,6 +66,12 @@ say "in process:"
 run "$REL/parse-floor" "$DOC" --iterations 20
 run "$PY" scripts/bench_validate.py "$SCHEMA" "$DOC" --iterations "$PY_ITER"
 
+say "## validation: 1,000 batch job scripts in one call (every typed plugin's demo reader x writer)"
+run "$REL/gen-batchjobs" --n 1000 --out "$OUT/batchjobs"
+say "whole process, median of $TIME_RUNS runs:"
+run "$PY" scripts/timeit.py --runs "$TIME_RUNS" --label "dwdi validate 1000 FILES" -- "$REL/dwdi" validate "$OUT"/batchjobs/*.json
+run "$PY" scripts/timeit.py --runs "$TIME_RUNS" --label "parse-floor 1000 FILES (read + serde_json parse)" -- "$REL/parse-floor" "$OUT"/batchjobs/*.json
+
 say "## workflow polling in virtual time (default PollPolicy), $LAT_RUNS runs per D"
 run "$REL/workflow-latency" --runs "$LAT_RUNS"
 

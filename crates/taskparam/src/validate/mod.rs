@@ -9,7 +9,7 @@ mod rules;
 mod schema_errors;
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -74,25 +74,25 @@ impl ValidationReport {
     }
 }
 
-/// The compiled schema validators, one per kind, built on first use.
-static VALIDATORS: LazyLock<Vec<(DocumentKind, Result<jsonschema::Validator, String>)>> =
-    LazyLock::new(|| {
-        crate::schema::published_schemas()
-            .into_iter()
-            .map(|(kind, schema)| {
-                let validator = jsonschema::validator_for(&schema).map_err(|e| e.to_string());
-                (kind, validator)
-            })
-            .collect()
-    });
+/// The compiled schema validators, one per kind, each built on first use (a run that
+/// validates batch jobs only compiles the batch-job schema).
+static VALIDATORS: [OnceLock<Result<jsonschema::Validator, String>>; DocumentKind::ALL.len()] =
+    [const { OnceLock::new() }; DocumentKind::ALL.len()];
 
 /// The compiled validator of a kind's schema.
 pub(crate) fn validator(kind: DocumentKind) -> Result<&'static jsonschema::Validator, String> {
-    VALIDATORS
+    let index = DocumentKind::ALL
         .iter()
-        .find(|(k, _)| *k == kind)
-        .ok_or_else(|| format!("no schema for {kind}"))
-        .and_then(|(_, v)| v.as_ref().map_err(Clone::clone))
+        .position(|k| *k == kind)
+        .ok_or_else(|| format!("no schema for {kind}"))?;
+    let slot = VALIDATORS
+        .get(index)
+        .ok_or_else(|| format!("no schema for {kind}"))?;
+    slot.get_or_init(|| {
+        jsonschema::validator_for(&crate::schema::schema_for(kind)).map_err(|e| e.to_string())
+    })
+    .as_ref()
+    .map_err(Clone::clone)
 }
 
 /// Validates JSON text. `kind` is detected from the content when `None`.
