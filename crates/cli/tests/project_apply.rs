@@ -238,6 +238,36 @@ async fn plan_apply_then_nothing_to_do_then_update_for_every_kind() {
     assert_eq!(tasks_named(&emu, "daily_copy")[0].update_count, 1);
     let out = p.dwdi(&["plan", "--detailed-exitcode"]).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // A sync solution: created from a real-time TaskParam, started, then its tables changed.
+    let manifest = std::fs::read_to_string(p.path().join("dataworks.toml")).unwrap();
+    let solution = "\n[[tasks]]\nname = \"orders_solution\"\ntype = \"DI_SOLUTION\"\ndocument = \"tasks/solution.json\"\nlifecycle = \"running\"\n";
+    std::fs::write(p.path().join("dataworks.toml"), manifest + solution).unwrap();
+    p.write("solution.json", &realtime(&["orders"], "holo"));
+    let out = p.dwdi(&["apply", "--yes"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("orders_solution  create  deploy,start  done"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(
+        tasks_named(&emu, "orders_solution")[0].task_type,
+        "DI_SOLUTION"
+    );
+    let out = p.dwdi(&["plan", "--detailed-exitcode"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    p.write("solution.json", &realtime(&["orders", "refunds"], "holo"));
+    let out = p.dwdi(&["plan"]).await;
+    assert!(
+        text(&out)
+            .contains("~ orders_solution (DI_SOLUTION, Workflow/sales/Data Integration): update"),
+        "{}",
+        text(&out)
+    );
+    let out = p.dwdi(&["apply", "--yes"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = p.dwdi(&["plan", "--detailed-exitcode"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
 
 #[tokio::test(flavor = "multi_thread")]

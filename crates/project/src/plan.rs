@@ -220,7 +220,7 @@ pub fn plan(desired: &Desired, observed: &[ObservedTask], options: PlanOptions) 
                     folder: o.folder.clone(),
                     task_type: o.task_type,
                     action: Action::Delete,
-                    lifecycle: if o.run_state == RunState::Running {
+                    lifecycle: if o.run_state == RunState::Running && can_stop(o.task_type) {
                         vec![Step::Stop]
                     } else {
                         Vec::new()
@@ -265,6 +265,7 @@ fn plan_task(task: &DesiredTask, live: Option<&ObservedTask>) -> Change {
         return change;
     };
     let running = can_run && live.run_state == RunState::Running;
+    let stoppable = running && can_stop(task.task_type);
     let compare = if live.task_type != task.task_type {
         Compare::Replace(
             None,
@@ -284,7 +285,7 @@ fn plan_task(task: &DesiredTask, live: Option<&ObservedTask>) -> Change {
             }
             match (wants_running, running) {
                 (true, false) => change.lifecycle.push(Step::Start),
-                (false, true) => change.lifecycle.insert(0, Step::Stop),
+                (false, true) if stoppable => change.lifecycle.insert(0, Step::Stop),
                 _ => {}
             }
         }
@@ -292,11 +293,12 @@ fn plan_task(task: &DesiredTask, live: Option<&ObservedTask>) -> Change {
             change.action = Action::Update;
             change.diff = Some(d);
             change.lifecycle = match (wants_running, running) {
-                // A running task takes the new tables only after a restart.
-                (true, true) => vec![Step::Stop, Step::Deploy, Step::Start],
-                (true, false) => vec![Step::Deploy, Step::Start],
-                (false, true) => vec![Step::Stop, Step::Deploy],
-                (false, false) => vec![Step::Deploy],
+                // A running task takes the new tables only after a restart; a solution cannot be
+                // stopped (it runs once per start), so it is started again.
+                (true, true) if stoppable => vec![Step::Stop, Step::Deploy, Step::Start],
+                (true, _) => vec![Step::Deploy, Step::Start],
+                (false, true) if stoppable => vec![Step::Stop, Step::Deploy],
+                (false, _) => vec![Step::Deploy],
             };
         }
         Compare::Replace(d, reason) => {
@@ -304,12 +306,18 @@ fn plan_task(task: &DesiredTask, live: Option<&ObservedTask>) -> Change {
             change.diff = d;
             change.reason = Some(reason);
             change.lifecycle = fresh(wants_running);
-            if running {
+            if stoppable {
                 change.lifecycle.insert(0, Step::Stop);
             }
         }
     }
     change
+}
+
+/// Whether StopDISyncInstance applies: real-time tasks only (a solution runs once per start,
+/// a batch task has no instance).
+fn can_stop(task_type: TaskType) -> bool {
+    task_type == TaskType::DiRealtime
 }
 
 fn fresh(wants_running: bool) -> Vec<Step> {
