@@ -9,14 +9,18 @@
 //!
 //! One [`Limiter`] lives inside a [`crate::Client`] and is shared by all its clones, so any
 //! number of concurrent workflows stay within one budget. Each budget is a *sliding window*:
-//! at most `k = ceil(rate)` request starts in any window of `k / rate` seconds (5 per second
-//! at 5 QPS), which allows a short burst up to the limit and never more than the limit in any
-//! window, whether the service counts by fixed or sliding second.
+//! at most `k = ceil(r)` request starts in any window of `k / r` seconds, where `r` is the
+//! configured rate paced down to [`PACING`] (98 %) of it (5 per 1.02 s at 5 QPS), which allows
+//! a short burst up to the limit and never more than the limit in any window, whether the
+//! service counts by fixed or sliding second or with a token bucket; the 2 % leaves room for
+//! the network's jitter, which would otherwise make requests sent exactly at the limit arrive
+//! a little faster than it.
 //!
 //! On a throttling answer (HTTP 429 or a `Throttling*` code,
-//! [`dataworks_wire::ApiError::is_throttling`]) the limiter halves every budget (down to 1/16 of it), at most once per round of requests sent
-//! at the old rate, and recovers additively (a tenth of the configured rate per second of
-//! successful requests): AIMD, as TCP does. The throttled request itself is retried by the
+//! [`dataworks_wire::ApiError::is_throttling`]) the limiter slows every budget down to
+//! [`DECREASE`] (70 %) of its speed (never below 1/16 of the configured rate), at most once per
+//! round of requests sent at the old speed, and recovers additively (a tenth of the configured
+//! rate per second of successful requests): AIMD, as TCP does. The throttled request itself is retried by the
 //! client's [`crate::RetryPolicy`] (a throttled request was not processed, so any request may
 //! be sent again).
 //!
@@ -197,13 +201,17 @@ impl Access {
 
 /// The lowest share of the configured rate the limiter slows down to.
 pub const MIN_FACTOR: f64 = 1.0 / 16.0;
-/// What a slow-down multiplies the rate by.
-pub const DECREASE: f64 = 0.5;
+/// What a slow-down multiplies the speed by (CUBIC's 0.7 rather than Reno's 0.5: a single
+/// 429 at the configured limit is more often jitter than a wrong limit).
+pub const DECREASE: f64 = 0.7;
+/// The share of the configured rate the limiter paces at (room for the network's jitter).
+pub const PACING: f64 = 0.98;
 /// How much of the configured rate comes back per second of successful requests.
 pub const RECOVERY_PER_SECOND: f64 = 0.1;
 
-/// One sliding-window budget: at most `k = ceil(rate)` request starts in any window of
-/// `k / rate`. Pure: the caller gives the current instant and the rate's current share.
+/// One sliding-window budget: at most `k = ceil(r)` request starts in any window of `k / r`,
+/// `r` being the rate paced at [`PACING`] and scaled by the current share. Pure: the caller
+/// gives the current instant and the share.
 #[derive(Debug, Clone)]
 pub struct Window {
     rate: f64,
@@ -220,10 +228,10 @@ impl Window {
         }
     }
 
-    /// `(k, period)` for the rate scaled by `factor`: `k` requests per `period`; `None` when
-    /// unlimited.
+    /// `(k, period)` for the rate paced and scaled by `factor`: `k` requests per `period`;
+    /// `None` when unlimited.
     pub fn shape(&self, factor: f64) -> Option<(usize, Duration)> {
-        let rate = self.rate * factor;
+        let rate = self.rate * PACING * factor;
         if !rate.is_finite() {
             return None;
         }
@@ -467,15 +475,15 @@ mod tests {
         let reads: Vec<Duration> = (0..12)
             .map(|_| limiter.reserve(Access::Read, t0).at - t0)
             .collect();
-        let want: Vec<Duration> = [0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 2.0]
-            .into_iter()
-            .map(secs)
-            .collect();
-        assert_eq!(reads, want);
-        // Writes have their own budget.
+        // 4.9 a second: 5 per 1.02 s.
+        let (k, p) = Window::new(5.0).shape(1.0).unwrap();
+        assert_eq!((k, p), (5, secs(5.0 / 4.9)));
+        let z = Duration::ZERO;
+        assert_eq!(reads, [z, z, z, z, z, p, p, p, p, p, p * 2, p * 2]);
+        // Writes have their own budget (1.96 a second: 2 per 1.02 s).
         assert_eq!(limiter.reserve(Access::Write, t0).at, t0);
         assert_eq!(limiter.reserve(Access::Write, t0).at, t0);
-        assert_eq!(limiter.reserve(Access::Write, t0).at - t0, secs(1.0));
+        assert_eq!(limiter.reserve(Access::Write, t0).at - t0, secs(2.0 / 1.96));
     }
 
     #[test]
@@ -489,7 +497,8 @@ mod tests {
                 Access::Write
             };
             let at = limiter.reserve(access, t0).at - t0;
-            assert_eq!(at, secs(if i < 5 { 0.0 } else { 1.0 }), "request {i}");
+            let want = if i < 5 { 0.0 } else { 5.0 / 4.9 };
+            assert_eq!(at, secs(want), "request {i}");
         }
     }
 
@@ -501,12 +510,12 @@ mod tests {
         let b = limiter.reserve(Access::Read, t0);
         limiter.throttled(a);
         limiter.throttled(b); // same round: no second slow-down
-        assert_eq!(limiter.stats().factor, 0.5);
+        assert_eq!(limiter.stats().factor, DECREASE);
         assert_eq!(limiter.stats().slowdowns, 1);
         assert_eq!(limiter.stats().throttled, 2);
         let c = limiter.reserve(Access::Read, t0);
         limiter.throttled(c);
-        assert_eq!(limiter.stats().factor, 0.25);
+        assert_eq!(limiter.stats().factor, DECREASE * DECREASE);
         for _ in 0..1000 {
             limiter.succeeded(Access::Read);
         }
@@ -529,8 +538,13 @@ mod tests {
         let t0 = clock.now();
         limiter.acquire(Access::Read, &clock).await;
         let (_, waited) = limiter.acquire(Access::Read, &clock).await;
-        assert_eq!(waited, secs(1.0));
-        assert_eq!(clock.now() - t0, secs(1.0));
+        assert_eq!(waited, secs(1.0 / 0.98));
+        // tokio's timer rounds a sleep up to its next millisecond.
+        let slept = clock.now() - t0;
+        assert!(
+            slept >= waited && slept - waited < Duration::from_millis(1),
+            "{slept:?}"
+        );
     }
 
     /// Reserves read/write slots for arrivals `(gap ms, read?, throttled?)`; returns the
@@ -584,8 +598,8 @@ mod tests {
             prop_assert!(most_within(&reads, Duration::from_secs(1)) <= rate.ceil() as usize);
         }
 
-        /// At full speed the window is exactly `k = ceil(rate)` starts per `k / rate`, and a
-        /// long queue drains at the rate.
+        /// At full speed the window is exactly `k = ceil(r)` starts per `k / r` (`r` the paced
+        /// rate), and a long queue drains at that rate.
         #[test]
         fn full_speed_keeps_the_window_and_the_rate(
             rate in 0.5f64..60.0,
