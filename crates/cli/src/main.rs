@@ -36,6 +36,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Show where the credentials come from (provider, access key id, token?, expiration).
+    Credentials(commands::credentials::CredentialsArgs),
     /// Sign one request description (JSON on stdin) and print every intermediate string.
     Sign(commands::sign::SignArgs),
     /// Run the local DataWorks DI emulator (SQLite state, both signatures, faults on demand).
@@ -90,6 +92,7 @@ fn main() -> ExitCode {
     global::init_logging(cli.global.verbose);
     let (g, out) = (&cli.global, cli.output);
     let code = match cli.command {
+        Command::Credentials(args) => commands::credentials::run(args, g, out),
         Command::Sign(args) => commands::sign::run(args),
         Command::Emulator(args) => commands::emulator::run(*args),
         Command::Quickstart(args) => commands::quickstart::run(args, g, out),

@@ -74,11 +74,12 @@ struct Tried<'a>(&'a [(String, CredentialsError)]);
 
 impl fmt::Display for Tried<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, (name, error)) in self.0.iter().enumerate() {
+        // Every error names its provider first.
+        for (i, (_, error)) in self.0.iter().enumerate() {
             if i > 0 {
                 f.write_str("; ")?;
             }
-            write!(f, "{name}: {error}")?;
+            write!(f, "{error}")?;
         }
         Ok(())
     }

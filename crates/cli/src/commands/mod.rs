@@ -5,6 +5,7 @@ pub mod check;
 pub mod common;
 pub mod convert;
 pub mod create;
+pub mod credentials;
 pub mod diff;
 pub mod emulator;
 pub mod export;
