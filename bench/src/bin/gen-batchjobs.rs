@@ -8,17 +8,8 @@
 use std::path::PathBuf;
 
 use dataworks_bench::{flag, flag_str};
-use serde_json::{Map, Value, json};
-
-fn explicit_columns(param: &Map<String, Value>) -> Option<usize> {
-    let query = param.contains_key("querySql")
-        || param
-            .get("connection")
-            .and_then(Value::as_array)
-            .is_some_and(|c| c.iter().any(|c| c.get("querySql").is_some()));
-    let cols = param.get("column")?.as_array()?;
-    (!query && !cols.is_empty() && !cols.iter().any(|c| c == "*")).then_some(cols.len())
-}
+use dataworks_taskparam::validate::explicit_columns;
+use serde_json::{Value, json};
 
 fn main() {
     let n: usize = flag("--n", 1000);

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use dataworks_taskparam::{
     BatchJob, BatchStep, BuildError, DocumentKind, FileParams, OdpsWriterParams, RdbmsReaderParams,
-    StepParams, TaskParam, validate_value,
+    StepParams, TaskParam, validate::explicit_columns, validate_value,
 };
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -38,17 +38,6 @@ static DEMOS: LazyLock<Vec<Demo>> = LazyLock::new(|| {
 
 fn of_role(role: &str) -> Vec<&'static Demo> {
     DEMOS.iter().filter(|d| d.1 == role).collect()
-}
-
-/// The number of columns an explicit reader list has (no `*`, no `querySql`).
-fn explicit_columns(param: &Map<String, Value>) -> Option<usize> {
-    let query = param.contains_key("querySql")
-        || param
-            .get("connection")
-            .and_then(Value::as_array)
-            .is_some_and(|c| c.iter().any(|c| c.get("querySql").is_some()));
-    let cols = param.get("column")?.as_array()?;
-    (!query && !cols.is_empty() && !cols.iter().any(|c| c == "*")).then_some(cols.len())
 }
 
 /// Makes the writer's column list as long as the reader's (columns map by position).

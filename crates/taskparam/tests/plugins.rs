@@ -185,3 +185,21 @@ fn secrets_in_plugin_parameters_are_never_printed() {
         "{text}"
     );
 }
+
+#[test]
+fn an_undocumented_task_type_is_an_error_naming_the_writers_value() {
+    let path = format!(
+        "{}/tests/data/realtime_holo.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    doc["setting"]["taskType"] = json!("oneclick_to_hologres");
+    let report = validate_value(&doc, None);
+    let problem = report
+        .errors
+        .iter()
+        .find(|p| p.rule == "tasktype.unknown")
+        .unwrap_or_else(|| panic!("{:#?}", report));
+    assert_eq!(problem.pointer, "/setting/taskType");
+    assert!(problem.hint.contains("oneclick_to_holo"), "{problem:?}");
+}

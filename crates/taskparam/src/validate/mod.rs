@@ -17,6 +17,7 @@ use serde_json::Value;
 use crate::kind::DocumentKind;
 
 pub use locate::locate;
+pub use plugins::explicit_columns;
 
 /// One problem found in a document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

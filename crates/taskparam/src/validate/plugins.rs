@@ -70,15 +70,39 @@ pub(super) fn check_step(
             sql_list(statements, &join_pointer(&ptr, key), key, sink);
         }
     }
-    if uses_query {
-        return Columns::Unknown;
+    explicit_columns(param).map_or(Columns::Unknown, Columns::Count)
+}
+
+/// The number of columns a step's `parameter` lists explicitly: `None` when it has no
+/// `column` list, an empty one, one with `*`, or reads by `querySql` (flat or in a
+/// connection). Columns map by position, so two explicit counts must agree (`column.count`).
+///
+/// ```
+/// use dataworks_taskparam::validate::explicit_columns;
+/// let p = serde_json::json!({"column": ["a", "b"], "table": "t"});
+/// assert_eq!(explicit_columns(p.as_object().unwrap()), Some(2));
+/// let p = serde_json::json!({"column": ["*"]});
+/// assert_eq!(explicit_columns(p.as_object().unwrap()), None);
+/// ```
+pub fn explicit_columns(param: &Map<String, Value>) -> Option<usize> {
+    if uses_query_sql(param) {
+        return None;
     }
-    match param.get("column").and_then(Value::as_array) {
-        Some(cols) if !cols.is_empty() && !cols.iter().any(|c| c.as_str() == Some("*")) => {
-            Columns::Count(cols.len())
-        }
-        _ => Columns::Unknown,
-    }
+    let cols = param.get("column")?.as_array()?;
+    (!cols.is_empty() && !cols.iter().any(|c| c.as_str() == Some("*"))).then_some(cols.len())
+}
+
+/// The entries of the list under `key`, with their index (none when it is not a list).
+fn entries<'a>(
+    param: &'a Map<String, Value>,
+    key: &str,
+) -> impl Iterator<Item = (usize, &'a Value)> {
+    param
+        .get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
 }
 
 fn check_value(
@@ -234,13 +258,7 @@ fn relational_reader(step: &StepView<'_>, param: &Map<String, Value>, sink: &mut
         sql_list(queries, &join_pointer(&ptr, "querySql"), "querySql", sink);
     }
     let conn_ptr = join_pointer(&ptr, "connection");
-    for (i, conn) in param
-        .get("connection")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
+    for (i, conn) in entries(param, "connection") {
         if let Some(Value::Array(queries)) = conn.get("querySql") {
             let p = join_pointer(&join_pointer(&conn_ptr, &i.to_string()), "querySql");
             sql_list(queries, &p, "querySql", sink);
@@ -337,13 +355,7 @@ fn odps(role: Role, param: &Map<String, Value>, ptr: &str, sink: &mut Sink) {
 
 fn file(plugin: &PluginInfo, role: Role, param: &Map<String, Value>, ptr: &str, sink: &mut Sink) {
     let cols_ptr = join_pointer(ptr, "column");
-    for (i, col) in param
-        .get("column")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
+    for (i, col) in entries(param, "column") {
         let ok = match (col, role) {
             (Value::String(_), _) => true,
             (Value::Object(o), Role::Reader) => {
@@ -481,13 +493,7 @@ fn document(
         return;
     }
     let cols_ptr = join_pointer(ptr, "column");
-    for (i, col) in param
-        .get("column")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
+    for (i, col) in entries(param, "column") {
         if col.get("name").and_then(Value::as_str).is_none() {
             sink.error(
                 &join_pointer(&cols_ptr, &i.to_string()),
