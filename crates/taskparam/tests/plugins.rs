@@ -203,3 +203,18 @@ fn an_undocumented_task_type_is_an_error_naming_the_writers_value() {
     assert_eq!(problem.pointer, "/setting/taskType");
     assert!(problem.hint.contains("oneclick_to_holo"), "{problem:?}");
 }
+
+#[test]
+fn a_key_case_slip_is_reported_once() {
+    for demo in ["mysql reader", "postgresql reader", "odps writer"] {
+        let (mut step, role) = demo_named(demo);
+        step["parameter"]["Column"] = json!(["x"]);
+        let report = validate_value(&job_with(&step, &role), None);
+        let slips = report
+            .warnings
+            .iter()
+            .filter(|p| p.rule == "keys.case")
+            .count();
+        assert_eq!(slips, 1, "{demo}: {:#?}", report.warnings);
+    }
+}

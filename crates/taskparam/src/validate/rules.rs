@@ -146,10 +146,10 @@ impl StepView<'_> {
         join_pointer(&self.ptr, "parameter")
     }
     /// Whether the step's parameters are typed as a MySQL reader.
-    fn is_mysql_reader(&self) -> bool {
+    pub(super) fn is_mysql_reader(&self) -> bool {
         self.is_reader() && matches!(self.step_type, Some("mysql") | None)
     }
-    fn is_typed_writer(&self) -> bool {
+    pub(super) fn is_typed_writer(&self) -> bool {
         self.is_writer() && matches!(self.step_type, Some("odps" | "kafka" | "holo"))
     }
 }
