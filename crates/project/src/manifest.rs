@@ -1,5 +1,5 @@
 //! The `dataworks.toml` manifest as written: environments, managed folders, defaults and
-//! tasks. Parsing only; [`crate::resolve`] turns it into the desired state of one environment.
+//! tasks. Parsing only; [`crate::resolve()`] turns it into the desired state of one environment.
 
 use std::collections::BTreeMap;
 

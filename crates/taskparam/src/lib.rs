@@ -14,7 +14,7 @@
 //!   update TaskParam to it, and the content the service generates for a create TaskParam.
 //! - **Recovery** ([`recover`]): the create TaskParam that yields a real-time TaskContent,
 //!   and the update TaskParam that gives a task a param's table selection.
-//! - **Diff** ([`diff`]): tables, mapping rules and other changes between two documents.
+//! - **Diff** ([`diff()`]): tables, mapping rules and other changes between two documents.
 //!
 //! ```
 //! use dataworks_taskparam::{HologresWriter, MysqlReader, TaskContent, TaskParam, WriteMode};

@@ -4,7 +4,7 @@
 //!
 //! The recovered param yields the content again: `from_realtime_param(recover(c))` has the
 //! same tables, the same mapping rules and the same other fields as `c` (as
-//! [`crate::diff`] sees them). Mapping rules are left out of the recovered writer when they
+//! [`crate::diff()`] sees them). Mapping rules are left out of the recovered writer when they
 //! are exactly the defaults the service generates for the selected tables, so a recovered
 //! document stays as short as the one a person would write.
 

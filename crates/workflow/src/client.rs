@@ -24,10 +24,11 @@ use crate::rate_limit::{Access, Limiter, RateLimit, RateLimitError, RateLimitSta
 use crate::retry::{FailureClass, RetryPolicy, Safety, may_retry, safety_of, takes_client_token};
 use crate::signature_mismatch::{SignatureComparison, server_string_to_sign};
 use crate::transport::{
-    AttemptBound, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, HttpRequest,
-    ReqwestTransport, Timeouts, Transport, TransportError, TransportErrorKind, USER_AGENT,
-    send_within,
+    AttemptBound, DEFAULT_ATTEMPT_TIMEOUT, HttpRequest, Timeouts, Transport, TransportError,
+    TransportErrorKind, USER_AGENT, send_within,
 };
+#[cfg(feature = "reqwest")]
+use crate::transport::{DEFAULT_MAX_RESPONSE_BYTES, ReqwestTransport};
 
 /// Why a client could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +50,11 @@ pub enum BuildError {
     /// The rate limit is not usable.
     #[error(transparent)]
     RateLimit(#[from] RateLimitError),
+    /// No transport was given and the crate was built without its `reqwest` feature.
+    #[error(
+        "no HTTP transport: this build of dataworks-workflow has no default transport (its `reqwest` feature is off); give one with ClientBuilder::transport"
+    )]
+    NoTransport,
 }
 
 /// Builds a [`Client`]. See [`Client::builder`].
@@ -61,11 +67,13 @@ pub struct ClientBuilder {
     provider: Option<Arc<dyn ProvideCredentials>>,
     signature: SignatureAlgorithm,
     retry: RetryPolicy,
+    #[cfg_attr(not(feature = "reqwest"), allow(dead_code))]
     timeouts: Timeouts,
     transport: Option<Arc<dyn Transport>>,
     clock: Option<Arc<dyn Clock>>,
     rate_limit: Option<RateLimit>,
     allow_insecure_http: bool,
+    #[cfg_attr(not(feature = "reqwest"), allow(dead_code))]
     max_response_bytes: Option<usize>,
     attempt_timeout: Option<Duration>,
 }
@@ -197,12 +205,15 @@ impl ClientBuilder {
         endpoint.check_plain_http(self.allow_insecure_http)?;
         let transport: Arc<dyn Transport> = match self.transport {
             Some(t) => t,
+            #[cfg(feature = "reqwest")]
             None => Arc::new(
                 ReqwestTransport::new(self.timeouts)?.max_response_bytes(
                     self.max_response_bytes
                         .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
                 ),
             ),
+            #[cfg(not(feature = "reqwest"))]
+            None => return Err(BuildError::NoTransport),
         };
         Ok(Client {
             inner: Arc::new(Inner {

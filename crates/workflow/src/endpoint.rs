@@ -11,7 +11,7 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use reqwest::Url;
+use url::Url;
 
 /// The central endpoint, used for every region without its own.
 pub const CENTRAL_HOST: &str = "dataworks.aliyuncs.com";

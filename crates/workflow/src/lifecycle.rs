@@ -10,7 +10,7 @@
 //! `GetDISyncTask` (`Data.Code`, or a solution's real-time content inside
 //! `SolutionDetail.ProcessContent`, as [`crate::Workflow::plan`] reads it); whether
 //! the latest version is deployed comes from the [`TaskFile`] found by
-//! [`Client::list_tasks`] / [`Client::find_task`] (ListFiles' `CommitStatus`), so it costs no
+//! `Client::list_tasks` / `Client::find_task` (ListFiles' `CommitStatus`), so it costs no
 //! request; the instance's status comes from `GetDISyncInstanceInfo` (none for a
 //! `DI_OFFLINE` task, which has no instance: [`InstanceStatus::NoRun`]). Both requests go
 //! out together. A no-op plan therefore reads a real-time task with 2 requests and a batch
