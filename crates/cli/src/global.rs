@@ -51,7 +51,7 @@ pub struct GlobalArgs {
     /// 20 writes/s). The limit is per region and main account, shared with its RAM users.
     #[arg(long, global = true, env = "DWDI_EDITION", value_name = "EDITION", value_parser = parse_edition)]
     pub edition: Option<Edition>,
-    /// An explicit request budget instead of the edition's: READS[,WRITES] per second
+    /// An explicit request budget instead of the edition's: READS or READS,WRITES per second
     /// (e.g. 20, or 50,20).
     #[arg(long = "api-rate", global = true, value_name = "READS[,WRITES]", value_parser = parse_api_rate)]
     pub api_rate: Option<RateLimit>,
