@@ -46,6 +46,8 @@ mod params;
 mod redact;
 
 pub mod encoding;
+#[cfg(feature = "http")]
+pub mod http_request;
 pub mod rpc;
 pub mod system;
 pub mod timestamp;

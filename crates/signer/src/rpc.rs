@@ -135,6 +135,22 @@ pub struct SigningParams {
     pub nonce: String,
 }
 
+impl SigningParams {
+    /// Parameters signing at `time`, a [`std::time::SystemTime`] (as the standard library and
+    /// aws-sigv4 give it), with `nonce`.
+    pub fn at(
+        algorithm: SignatureAlgorithm,
+        time: std::time::SystemTime,
+        nonce: impl Into<String>,
+    ) -> SigningParams {
+        SigningParams {
+            algorithm,
+            timestamp: OffsetDateTime::from(time),
+            nonce: nonce.into(),
+        }
+    }
+}
+
 /// The intermediate strings of whichever signature was made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignatureDetails {
