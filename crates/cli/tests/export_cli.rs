@@ -121,6 +121,15 @@ async fn export_then_plan_shows_no_changes_for_every_task_kind() {
     let p = plan_export(&c, &dir).await;
     assert!(!p.has_changes(), "{}", render_text(&p));
     assert_eq!(p.changes.len(), 4);
+    // And `dwdi plan` itself: nothing to do (exit 0 with --detailed-exitcode; 2 would mean changes).
+    let manifest_path = dir.join("dataworks.toml").to_string_lossy().into_owned();
+    let out = dwdi(
+        &emu,
+        home.path(),
+        &["plan", "--manifest", &manifest_path, "--detailed-exitcode"],
+    )
+    .await;
+    assert_eq!(code(&out), 0, "{}\n{}", stdout(&out), stderr(&out));
 
     // Again into the same directory: refused without --force, written with it.
     let out = dwdi(&emu, home.path(), &[&args[..], &[&dir_text[..]]].concat()).await;
