@@ -271,6 +271,79 @@ fn sts_access_keys_from_the_command_line() {
     emu.child.wait().unwrap();
 }
 
+/// `GET` over a bare HTTP/1.1 connection; (status, JSON body).
+fn get_json(url: &str) -> (u16, Value) {
+    let rest = url.trim_start_matches("http://");
+    let (host, path) = rest.split_at(rest.find('/').unwrap());
+    let mut stream = TcpStream::connect(host).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nhost: {host}\r\nconnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw);
+    let status: u16 = text.split(' ').nth(1).unwrap().parse().unwrap();
+    let body = text.split_once("\r\n\r\n").unwrap().1;
+    let json = &body[body.find('{').unwrap()..=body.rfind('}').unwrap()];
+    (status, serde_json::from_str(json).unwrap())
+}
+
+#[test]
+fn rate_limit_answers_429_and_stats_count_it() {
+    let mut emu = start(&[
+        "--access-key-id",
+        ID,
+        "--access-key-secret",
+        SECRET,
+        "--rate-limit",
+        "1",
+    ]);
+    let banner = emu.banner.join("\n");
+    assert!(
+        banner.contains("rate limit: 1 requests per second per account"),
+        "{banner}"
+    );
+    let stats_line = emu
+        .banner
+        .iter()
+        .find(|l| l.starts_with("statistics: "))
+        .unwrap();
+    let stats_url = stats_line.trim_start_matches("statistics: ").to_string();
+    let read = [("ProjectId", "10000"), ("ExactFileName", "nothing")];
+    // Five calls back to back: the bucket holds one second's worth (1), so all but the calls
+    // that find a refilled token are refused (at least three, unless the five take over 3 s).
+    let mut ok = 0;
+    let mut throttled = 0;
+    for _ in 0..5 {
+        let (status, body) = call(&emu.endpoint, "ListFiles", &[], &read);
+        match status {
+            200 => ok += 1,
+            429 => {
+                assert_eq!(body["Code"], "Throttling.User", "{body}");
+                throttled += 1;
+            }
+            other => panic!("{other}: {body}"),
+        }
+    }
+    assert!(ok >= 1 && throttled >= 1, "{ok} ok, {throttled} throttled");
+    let (status, stats) = get_json(&stats_url);
+    assert_eq!(status, 200);
+    assert_eq!(stats["requests"], 5, "{stats}");
+    assert_eq!(stats["throttled"], throttled, "{stats}");
+    assert_eq!(stats["rate_limited"], throttled, "{stats}");
+    assert_eq!(stats["rate_limit"], 1, "{stats}");
+    assert_eq!(stats["by_action"]["ListFiles"]["ok"], ok, "{stats}");
+    assert_eq!(
+        stats["by_action"]["ListFiles"]["errors"], throttled,
+        "{stats}"
+    );
+    assert_eq!(stats["by_status"]["429"], throttled, "{stats}");
+    emu.child.kill().unwrap();
+    emu.child.wait().unwrap();
+}
+
 #[test]
 fn usage_errors_exit_2() {
     for args in [
@@ -290,6 +363,7 @@ fn usage_errors_exit_2() {
             "secret",
         ],
         vec!["emulator", "--drop-rate", "1.5"],
+        vec!["emulator", "--rate-limit", "0"],
         vec!["emulator", "--processing-delay", "soon"],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_dwdi"))

@@ -90,6 +90,8 @@ pub struct EmulatorBuilder {
     pub(crate) max_skew: Duration,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) roles: crate::roles::RoleServices,
+    pub(crate) rate_limit: Option<u32>,
+    pub(crate) accounts: BTreeMap<String, String>,
 }
 
 impl Default for EmulatorBuilder {
@@ -105,6 +107,8 @@ impl Default for EmulatorBuilder {
             max_skew: DEFAULT_MAX_SKEW,
             clock: Arc::new(SystemClock),
             roles: crate::roles::RoleServices::default(),
+            rate_limit: None,
+            accounts: BTreeMap::new(),
         }
     }
 }
@@ -191,6 +195,24 @@ impl EmulatorBuilder {
     /// endpoint, each on its own loopback port; see [`crate::RoleServices`].
     pub fn roles(mut self, roles: crate::roles::RoleServices) -> Self {
         self.roles = roles;
+        self
+    }
+
+    /// Limits every account to `per_second` requests a second, as the service does (a token
+    /// bucket holding one second's worth): beyond it a request is answered HTTP 429
+    /// `Throttling.User` with `x-acs-retry-after`. An account is the owner of the AccessKey
+    /// that signed the request (see [`EmulatorBuilder::account`]). Default: unlimited. `0` is
+    /// refused by [`EmulatorBuilder::start`].
+    pub fn rate_limit(mut self, per_second: u32) -> Self {
+        self.rate_limit = Some(per_second);
+        self
+    }
+
+    /// Makes `access_key_id` belong to `account`, so that its requests share that account's
+    /// rate limit (the service counts a main account and its RAM users together). By default
+    /// every key is its own account.
+    pub fn account(mut self, access_key_id: impl Into<String>, account: impl Into<String>) -> Self {
+        self.accounts.insert(access_key_id.into(), account.into());
         self
     }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use dataworks_signer::Credentials;
 use dataworks_signer::verify::{ReceivedRequest, SecretLookup, Verifier, VerifyError};
-use dataworks_wire::{API_VERSION, AnyRequest, ApiError, Params};
+use dataworks_wire::{API_VERSION, AnyRequest, ApiError, ErrorCode, Params};
 use serde_json::Value;
 
 use crate::actions::{self, Ctx};
@@ -61,11 +61,49 @@ pub(crate) fn verify_error(err: &VerifyError) -> ServiceError {
     ServiceError::new(err.service_code(), err.http_status(), message)
 }
 
-/// Verifies, decodes and executes one request; returns its `Data`.
-pub(crate) async fn process(
+/// What [`process`] did with a request.
+#[derive(Debug)]
+pub(crate) struct Processed {
+    /// The action, once the signature verified.
+    pub action: Option<String>,
+    /// Refused by the rate limit.
+    pub rate_limited: bool,
+    /// The `Data`, or the error to answer.
+    pub outcome: Result<Value, ServiceError>,
+}
+
+/// Verifies, rate-limits, decodes and executes one request.
+pub(crate) async fn process(app: Arc<App>, received: Received, fail_process: bool) -> Processed {
+    let mut processed = Processed {
+        action: None,
+        rate_limited: false,
+        outcome: Ok(Value::Null),
+    };
+    processed.outcome = run(app, received, fail_process, &mut processed).await;
+    processed
+}
+
+/// `Throttling.User` (429) from the rate limit, with the time until the next token.
+fn rate_limited(per_second: u32, retry_after_ms: u64) -> ServiceError {
+    let code = ErrorCode::ThrottlingUser;
+    ServiceError {
+        retry_after_ms: Some(retry_after_ms),
+        ..ServiceError::new(
+            code.as_str(),
+            code.http_status(),
+            format!(
+                "Request was denied due to user flow control: this account may make {per_second} \
+                 requests per second (emulator --rate-limit). Retry after {retry_after_ms} ms."
+            ),
+        )
+    }
+}
+
+async fn run(
     app: Arc<App>,
     received: Received,
     fail_process: bool,
+    processed: &mut Processed,
 ) -> Result<Value, ServiceError> {
     let now = app.clock.now();
     let request = ReceivedRequest {
@@ -97,6 +135,14 @@ pub(crate) async fn process(
                 verified.version
             ),
         ));
+    }
+    processed.action = Some(verified.action.clone());
+    if let Some(limiter) = &app.rate_limiter {
+        let account = app.account_of(&verified.access_key_id);
+        if let Err(wait_ms) = limiter.take(account, crate::clock::unix_ms(now)) {
+            processed.rate_limited = true;
+            return Err(rate_limited(limiter.rate(), wait_ms));
+        }
     }
     let params = Params::from_pairs(verified.params.iter().cloned());
     let any = AnyRequest::from_action(&verified.action, &params).map_err(|e| {

@@ -123,11 +123,12 @@ impl ServiceError {
 
     /// `Throttling.User` (429) with a retry-after hint in milliseconds.
     pub fn throttled(retry_after_ms: u64) -> Self {
+        let code = dataworks_wire::ErrorCode::ThrottlingUser;
         Self {
             retry_after_ms: Some(retry_after_ms),
             ..Self::new(
-                "Throttling.User",
-                429,
+                code.as_str(),
+                code.http_status(),
                 "Request was denied due to user flow control (emulator fault injection).",
             )
         }

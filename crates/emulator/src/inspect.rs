@@ -47,6 +47,11 @@ impl Inspector {
         logged(self.app.store.read(store::list_projects)).unwrap_or_default()
     }
 
+    /// What the emulator has served so far (see [`crate::EmulatorStats`]).
+    pub fn stats(&self) -> crate::EmulatorStats {
+        self.app.stats.snapshot()
+    }
+
     /// How many HTTP requests reached this emulator (since it started; all of them,
     /// including refused and fault-injected ones).
     pub fn request_count(&self) -> u64 {

@@ -40,9 +40,11 @@ mod error;
 mod faults;
 mod inspect;
 pub mod instance;
+mod rate_limit;
 mod response;
 mod roles;
 mod server;
+mod stats;
 mod store;
 
 use std::net::SocketAddr;
@@ -63,6 +65,7 @@ pub use error::{EmulatorError, IDEMPOTENT_PARAMETER_MISMATCH, ServiceError, Stor
 pub use faults::{FaultPlan, FaultTiming, Faults, FaultsError, THROTTLE_RETRY_AFTER_MS};
 pub use inspect::Inspector;
 pub use roles::{OidcTrust, RoleServices};
+pub use stats::{ActionStats, EmulatorStats};
 pub use store::{
     DB_FILE_NAME, FIRST_FILE_ID, FIRST_PROCESS_ID, ProcessKind, ProcessRecord, ProcessState,
     TaskRecord,
@@ -70,7 +73,9 @@ pub use store::{
 
 use crate::conn::{ConnHandle, KillableListener};
 use crate::faults::FaultInjector;
+use crate::rate_limit::RateLimiter;
 use crate::server::App;
+use crate::stats::StatsRecorder;
 use crate::store::{Store, StoreLocation};
 
 /// A running emulator. Stops (gracefully) on [`Emulator::shutdown`] or when dropped.
@@ -122,6 +127,16 @@ impl Emulator {
     /// The database file, when the state is on disk.
     pub fn database_path(&self) -> Option<std::path::PathBuf> {
         self.app.store.path()
+    }
+
+    /// What the emulator has served so far (also `GET /_emulator/stats`).
+    pub fn stats(&self) -> EmulatorStats {
+        self.app.stats.snapshot()
+    }
+
+    /// `http://IP:PORT/_emulator/stats`, the statistics as JSON.
+    pub fn stats_url(&self) -> String {
+        format!("{}{}", self.endpoint(), server::STATS_PATH)
     }
 
     /// A read-only view of the state, for tests.
@@ -187,6 +202,13 @@ impl EmulatorBuilder {
             .map_err(|err| EmulatorError::Config {
                 detail: err.to_string(),
             })?;
+        if self.rate_limit == Some(0) {
+            return Err(EmulatorError::Config {
+                detail: "the rate limit must be at least 1 request per second per account \
+                         (leave it unset for no limit)"
+                    .to_string(),
+            });
+        }
         let location = match &self.data_dir {
             Some(dir) => StoreLocation::Dir(dir.clone()),
             None => StoreLocation::Memory,
@@ -233,6 +255,9 @@ impl EmulatorBuilder {
             limits: self.limits,
             clock: Arc::clone(&self.clock),
             requests: AtomicU64::new(0),
+            rate_limiter: self.rate_limit.map(RateLimiter::new),
+            accounts: self.accounts.clone(),
+            stats: StatsRecorder::new(self.rate_limit),
         });
         let (tx, rx) = oneshot::channel::<()>();
         let service =

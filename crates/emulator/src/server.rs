@@ -1,6 +1,7 @@
 //! The HTTP layer: one axum route for `/` (POST and GET), size limits, fault injection, and
 //! the JSON answers.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -9,6 +10,7 @@ use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use http::{HeaderValue, Method, StatusCode, header};
 
 use crate::clock::Clock;
@@ -17,7 +19,9 @@ use crate::conn::ConnHandle;
 use crate::dispatch::{self, Received};
 use crate::error::ServiceError;
 use crate::faults::{FaultInjector, FaultPlan, FaultTiming};
+use crate::rate_limit::RateLimiter;
 use crate::response;
+use crate::stats::{RequestNote, StatsRecorder};
 use crate::store::Store;
 
 /// Everything a request handler needs.
@@ -32,17 +36,59 @@ pub(crate) struct App {
     pub limits: Limits,
     pub clock: Arc<dyn Clock>,
     pub requests: AtomicU64,
+    pub rate_limiter: Option<RateLimiter>,
+    pub accounts: BTreeMap<String, String>,
+    pub stats: StatsRecorder,
 }
 
-/// The router: `/` for every method (the handler refuses what the service does not take).
+impl App {
+    /// The account an AccessKey belongs to (itself unless configured).
+    pub(crate) fn account_of<'a>(&'a self, access_key_id: &'a str) -> &'a str {
+        self.accounts
+            .get(access_key_id)
+            .map_or(access_key_id, String::as_str)
+    }
+}
+
+/// The path of the statistics (`GET`, JSON, no signature).
+pub(crate) const STATS_PATH: &str = "/_emulator/stats";
+
+/// The router: [`STATS_PATH`], and `/` for every method (the handler refuses what the service
+/// does not take).
 pub(crate) fn router(app: Arc<App>) -> Router {
-    Router::new().fallback(handle).with_state(app)
+    Router::new()
+        .route(STATS_PATH, get(stats))
+        .fallback(handle)
+        .with_state(app)
+}
+
+/// `GET /_emulator/stats`: the counters as JSON.
+async fn stats(State(app): State<Arc<App>>) -> Response {
+    let body = serde_json::to_string(&app.stats.snapshot()).unwrap_or_else(|_| "{}".into());
+    let mut resp = Response::new(Body::from(body));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json;charset=utf-8"),
+    );
+    resp
 }
 
 async fn handle(
     State(app): State<Arc<App>>,
     ConnectInfo(conn): ConnectInfo<ConnHandle>,
     request: Request,
+) -> Response {
+    let mut note = RequestNote::default();
+    let response = serve(&app, &conn, request, &mut note).await;
+    app.stats.record(&note, response.status().as_u16());
+    response
+}
+
+async fn serve(
+    app: &Arc<App>,
+    conn: &ConnHandle,
+    request: Request,
+    note: &mut RequestNote,
 ) -> Response {
     app.requests.fetch_add(1, Ordering::Relaxed);
     let request_id = uuid::Uuid::new_v4().to_string().to_uppercase();
@@ -99,7 +145,8 @@ async fn handle(
             tokio::time::sleep(latency).await;
         }
     }
-    if let Some(early) = fault_before(&plan, &conn) {
+    if let Some(early) = fault_before(&plan, conn) {
+        note.dropped = early.is_ok();
         return early.map_or_else(answer, dropped);
     }
 
@@ -133,7 +180,10 @@ async fn handle(
             .collect(),
         body: body.to_vec(),
     };
-    let outcome = dispatch::process(Arc::clone(&app), received, plan.fail_process).await;
+    let processed = dispatch::process(Arc::clone(app), received, plan.fail_process).await;
+    note.action = processed.action;
+    note.rate_limited = processed.rate_limited;
+    let outcome = processed.outcome;
 
     if plan.server_error == Some(FaultTiming::AfterProcessing) {
         return answer(ServiceError::internal(
@@ -142,6 +192,7 @@ async fn handle(
     }
     if plan.drop == Some(FaultTiming::AfterProcessing) {
         conn.kill();
+        note.dropped = true;
         return dropped(());
     }
     match outcome {

@@ -134,6 +134,10 @@ pub struct EmulatorArgs {
     /// Lifetime of the metadata service's and the URI's credentials, e.g. 1h, 20m.
     #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = humantime::parse_duration)]
     pub role_lifetime: Duration,
+    /// Requests per second allowed per account (AccessKey), as the service limits them;
+    /// beyond it: HTTP 429 Throttling.User. Unlimited when absent.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate_limit: Option<u32>,
 }
 
 /// The keys of a `--credentials-file`.
@@ -275,6 +279,9 @@ impl EmulatorArgs {
         if let Some(dir) = &self.data_dir {
             builder = builder.data_dir(dir.clone());
         }
+        if let Some(per_second) = self.rate_limit {
+            builder = builder.rate_limit(per_second);
+        }
         Ok((builder, any_key))
     }
 
@@ -373,6 +380,7 @@ async fn serve(args: EmulatorArgs, builder: EmulatorBuilder, any_key: bool) -> E
         Some(path) => path.display().to_string(),
         None => "in memory (lost when the emulator stops; use --data-dir to keep it)".to_string(),
     };
+    let stop = StopSignal::install();
     let ids = emu.access_key_ids();
     let mut out = std::io::stdout().lock();
     let mut lines = vec![
@@ -400,6 +408,11 @@ async fn serve(args: EmulatorArgs, builder: EmulatorBuilder, any_key: bool) -> E
     if let Some(uri) = emu.credentials_uri() {
         lines.push(format!("credentials uri: {uri}"));
     }
+    lines.push(match args.rate_limit {
+        Some(n) => format!("rate limit: {n} requests per second per account"),
+        None => "rate limit: none".to_string(),
+    });
+    lines.push(format!("statistics: {}", emu.stats_url()));
     lines.push("running; press Ctrl-C (or send SIGTERM) to stop".to_string());
     for line in lines {
         let _ = writeln!(out, "{line}");
@@ -408,7 +421,7 @@ async fn serve(args: EmulatorArgs, builder: EmulatorBuilder, any_key: bool) -> E
     drop(out);
 
     let outcome = tokio::select! {
-        () = stop_signal() => None,
+        () = stop.wait() => None,
         res = emu.wait() => Some(res),
     };
     match outcome {
@@ -439,24 +452,47 @@ fn workspaces(projects: &[i64]) -> String {
 }
 
 /// Resolves on Ctrl-C or (on Unix) SIGTERM.
-async fn stop_signal() {
+/// Ctrl-C or SIGTERM, with the handlers installed when this is made (before the banner says
+/// "running"), so a signal sent as soon as the banner is read is never missed.
+struct StopSignal {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    handlers: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl StopSignal {
+    fn install() -> StopSignal {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let handlers = signal(SignalKind::terminate())
+                .and_then(|term| Ok((term, signal(SignalKind::interrupt())?)))
+                .ok();
+            StopSignal { handlers }
+        }
+        #[cfg(not(unix))]
+        {
+            StopSignal {}
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    async fn wait(self) {
+        #[cfg(unix)]
+        {
+            match self.handlers {
+                Some((mut term, mut interrupt)) => {
+                    tokio::select! {
+                        _ = interrupt.recv() => {}
+                        _ = term.recv() => {}
+                    }
+                }
+                None => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! DeployDISyncTask, Start/Stop/TerminateDISyncInstance, GetDISyncInstanceInfo.
 
+use dataworks_taskparam::validate_start_param_str;
 use dataworks_wire::{
-    DeployDISyncTask, GetDISyncInstanceInfo, StartDISyncInstance, StopDISyncInstance,
+    DeployDISyncTask, GetDISyncInstanceInfo, StartDISyncInstance, StopDISyncInstance, TaskType,
     TerminateDISyncInstance,
 };
 use serde_json::{Value, json};
@@ -56,25 +57,69 @@ pub(crate) fn deploy(ctx: &Ctx<'_>, r: &DeployDISyncTask) -> Result<Value, Servi
     )
 }
 
-/// Starts the instance; `StartParam`, when given, must be a JSON object.
-pub(crate) fn start(ctx: &Ctx<'_>, r: &StartDISyncInstance) -> Result<Value, ServiceError> {
-    if let Some(param) = &r.start_param {
-        match serde_json::from_str::<Value>(param) {
-            Ok(Value::Object(_)) => {}
-            _ => {
-                return Err(ServiceError::invalid_parameter(
-                    "StartParam must be a JSON object, e.g. {\"startOffset\":\"1671516776\"}.",
-                ));
-            }
-        }
+/// Checks a start's `StartParam` (no store needed; `actions::precheck` runs it): for a
+/// real-time task the rules of taskparam's `validate_start_param_str`, every error in the
+/// message; a solution ignores it, but it must still be a JSON object.
+pub(crate) fn check_start_param(r: &StartDISyncInstance) -> Result<(), ServiceError> {
+    let Some(param) = &r.start_param else {
+        return Ok(());
+    };
+    if r.task_type != TaskType::DiRealtime {
+        return match serde_json::from_str::<Value>(param) {
+            Ok(Value::Object(_)) => Ok(()),
+            _ => Err(ServiceError::invalid_parameter(
+                "StartParam must be a JSON object (a solution ignores its content).",
+            )),
+        };
     }
-    apply(
+    let report = validate_start_param_str(param);
+    if report.is_valid() {
+        return Ok(());
+    }
+    let problems: Vec<String> = report
+        .errors
+        .iter()
+        .take(5)
+        .map(|p| {
+            format!(
+                "{}: {} ({}; {})",
+                display_pointer(&p.pointer),
+                p.message,
+                p.rule,
+                p.hint
+            )
+        })
+        .collect();
+    let more = report.errors.len().saturating_sub(problems.len());
+    let tail = if more > 0 {
+        format!("; and {more} more")
+    } else {
+        String::new()
+    };
+    Err(ServiceError::invalid_parameter(format!(
+        "StartParam is invalid: {}{tail}",
+        problems.join("; ")
+    )))
+}
+
+fn display_pointer(pointer: &str) -> &str {
+    if pointer.is_empty() { "/" } else { pointer }
+}
+
+/// Starts the instance (the `StartParam` was checked by `actions::precheck`) and records the
+/// `StartParam` of a real-time task.
+pub(crate) fn start(ctx: &Ctx<'_>, r: &StartDISyncInstance) -> Result<Value, ServiceError> {
+    let data = apply(
         ctx,
         r.project_id,
         r.task_type.as_str(),
         r.file_id,
         InstanceAction::Start,
-    )
+    )?;
+    if r.task_type == TaskType::DiRealtime {
+        store::set_start_param(ctx.tx, r.file_id, r.start_param.as_deref())?;
+    }
+    Ok(data)
 }
 
 /// Stops (pauses) the instance.
@@ -125,5 +170,42 @@ pub(crate) fn info(ctx: &Ctx<'_>, r: &GetDISyncInstanceInfo) -> Result<Value, Se
         other => Err(ServiceError::invalid_parameter(format!(
             "GetDISyncInstanceInfo is not supported for {other} tasks; only DI_REALTIME and DI_SOLUTION have instances."
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn start(task_type: TaskType, param: &str) -> StartDISyncInstance {
+        StartDISyncInstance {
+            project_id: 10000,
+            task_type,
+            file_id: 1,
+            start_param: Some(param.to_string()),
+        }
+    }
+
+    #[test]
+    fn a_solution_ignores_the_rules_but_needs_an_object() {
+        let odd = r#"{"ddlMarkMap":{"ADDCOLUMN":"APPLY"}}"#;
+        assert!(check_start_param(&start(TaskType::DiSolution, odd)).is_ok());
+        assert!(check_start_param(&start(TaskType::DiRealtime, odd)).is_err());
+        let err = check_start_param(&start(TaskType::DiSolution, "7")).unwrap_err();
+        assert_eq!(err.code, "Invalid.DI.Parameter");
+    }
+
+    #[test]
+    fn at_most_five_problems_are_spelled_out() {
+        let marks: Vec<String> = (0..8).map(|i| format!("\"K{i}\":\"X\"")).collect();
+        let param = format!("{{\"ddlMarkMap\":{{{}}}}}", marks.join(","));
+        let err = check_start_param(&start(TaskType::DiRealtime, &param)).unwrap_err();
+        assert_eq!(
+            err.message.matches("start.ddl-mark").count(),
+            5,
+            "{}",
+            err.message
+        );
+        assert!(err.message.ends_with("and 3 more"), "{}", err.message);
     }
 }

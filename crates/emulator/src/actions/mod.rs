@@ -47,7 +47,8 @@ pub(crate) fn execute(ctx: &Ctx<'_>, request: &AnyRequest) -> Result<Value, Serv
     }
 }
 
-/// Checks what needs no store: the `TaskContent` of Create/UpdateDISyncTask. The dispatcher
+/// Checks what needs no store: the `TaskContent` of Create/UpdateDISyncTask, the `StartParam`
+/// of StartDISyncInstance. The dispatcher
 /// runs it before taking the store's only connection, so a large or hostile document is
 /// refused without holding up every other request; the actions rely on it having run.
 pub(crate) fn precheck(request: &AnyRequest) -> Result<(), ServiceError> {
@@ -59,6 +60,7 @@ pub(crate) fn precheck(request: &AnyRequest) -> Result<(), ServiceError> {
             Some(content) => crate::content::check_content(r.task_type.as_str(), content),
             None => Ok(()),
         },
+        AnyRequest::StartDISyncInstance(r) => return instances::check_start_param(r),
         _ => Ok(()),
     };
     checked.map_err(ServiceError::invalid_parameter)

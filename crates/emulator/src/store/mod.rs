@@ -25,7 +25,7 @@ pub(crate) use projects::{add_project, list_projects, project_exists};
 pub use tasks::TaskRecord;
 pub(crate) use tasks::{
     FileFilter, InstanceUpdate, NewTask, delete_task, find_task_by_name, get_task, insert_task,
-    list_task_page, list_tasks, set_instance, update_task,
+    list_task_page, list_tasks, set_instance, set_start_param, update_task,
 };
 
 /// The file name of the database inside the data directory.
@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS tasks (
     instance_ready_at_ms INTEGER,
     created_at_ms INTEGER NOT NULL,
     updated_at_ms INTEGER NOT NULL,
+    start_param TEXT,
     UNIQUE (project_id, folder, name)
 );
 CREATE TABLE IF NOT EXISTS processes (
@@ -116,6 +117,7 @@ impl Store {
         };
         configure(&conn, matches!(location, StoreLocation::Dir(_)))?;
         conn.execute_batch(SCHEMA).ctx("creating the schema")?;
+        migrate(&conn)?;
         seed_sequences(&conn)?;
         for project in projects {
             add_project(&conn, *project)?;
@@ -179,6 +181,24 @@ fn configure(conn: &Connection, on_disk: bool) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Brings a database written by an older emulator up to [`SCHEMA`]: columns added since are
+/// added (empty).
+fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    let mut stmt = conn
+        .prepare("SELECT name FROM pragma_table_info('tasks')")
+        .ctx("reading the tasks columns")?;
+    let columns = stmt
+        .query_map([], |row| row.get::<_, String>(0))
+        .ctx("reading the tasks columns")?
+        .collect::<Result<Vec<_>, _>>()
+        .ctx("reading the tasks columns")?;
+    if !columns.iter().any(|c| c == "start_param") {
+        conn.execute_batch("ALTER TABLE tasks ADD COLUMN start_param TEXT;")
+            .ctx("adding tasks.start_param")?;
+    }
+    Ok(())
+}
+
 /// Makes the AUTOINCREMENT counters start at [`FIRST_FILE_ID`] / [`FIRST_PROCESS_ID`].
 fn seed_sequences(conn: &Connection) -> Result<(), StoreError> {
     for (table, first) in [("tasks", FIRST_FILE_ID), ("processes", FIRST_PROCESS_ID)] {
@@ -209,6 +229,45 @@ fn has_database(path: &std::path::Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_database_without_start_param_is_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            // The tasks table as an emulator before start_param wrote it.
+            let conn = Connection::open(dir.path().join(DB_FILE_NAME)).unwrap();
+            let old = SCHEMA.replace("    start_param TEXT,\n", "");
+            assert_ne!(old, SCHEMA);
+            conn.execute_batch(&old).unwrap();
+            conn.execute(
+                "INSERT INTO tasks (project_id, task_type, name, folder, content, version, \
+                 update_count, instance_status, created_at_ms, updated_at_ms) \
+                 VALUES (10000, 'DI_REALTIME', 'old', '', '{}', 1, 0, 'NORUN', 1, 1)",
+                [],
+            )
+            .unwrap();
+        }
+        let store = Store::open(StoreLocation::Dir(dir.path().into()), &[10000]).unwrap();
+        let tasks = store.read(list_tasks).unwrap();
+        assert_eq!(tasks.len(), 1);
+        assert_eq!(tasks[0].start_param, None);
+        let id = tasks[0].file_id;
+        store
+            .write(|tx| set_start_param(tx, id, Some("{}")))
+            .unwrap();
+        assert_eq!(
+            store
+                .read(|c| get_task(c, id))
+                .unwrap()
+                .unwrap()
+                .start_param
+                .as_deref(),
+            Some("{}")
+        );
+        drop(store);
+        // Opening again is a no-op.
+        Store::open(StoreLocation::Dir(dir.path().into()), &[10000]).unwrap();
+    }
 
     #[test]
     fn ids_start_where_documented() {

@@ -40,11 +40,14 @@ pub struct TaskRecord {
     pub created_at_ms: i64,
     /// When (unix ms) the task was last changed.
     pub updated_at_ms: i64,
+    /// The `StartParam` of the last accepted StartDISyncInstance of a real-time task (`None`
+    /// when it gave none, or before the first start).
+    pub start_param: Option<String>,
 }
 
 const COLUMNS: &str = "file_id, project_id, task_type, name, folder, resource_group, task_param, \
     content, version, update_count, deployed_version, instance_status, instance_target, \
-    instance_ready_at_ms, created_at_ms, updated_at_ms";
+    instance_ready_at_ms, created_at_ms, updated_at_ms, start_param";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
     Ok(TaskRecord {
@@ -64,6 +67,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
         instance_ready_at_ms: row.get(13)?,
         created_at_ms: row.get(14)?,
         updated_at_ms: row.get(15)?,
+        start_param: row.get(16)?,
     })
 }
 
@@ -185,6 +189,20 @@ pub(crate) fn set_instance(
         ],
     )
     .ctx("updating an instance")?;
+    Ok(())
+}
+
+/// Records the `StartParam` of an accepted start.
+pub(crate) fn set_start_param(
+    conn: &Connection,
+    file_id: i64,
+    start_param: Option<&str>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE tasks SET start_param = ?2 WHERE file_id = ?1",
+        rusqlite::params![file_id, start_param],
+    )
+    .ctx("recording a start parameter")?;
     Ok(())
 }
 
