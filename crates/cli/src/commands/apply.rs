@@ -1,7 +1,7 @@
 //! `dwdi apply [PLAN.json | --env E] [--yes] [--allow-replace] [--prune] [--fail-fast]
-//! [--concurrency N] [--rate-limit R[,W]]`: makes the workspace match the manifest (or applies
-//! a saved plan exactly, refusing it when a task changed since). At a terminal it shows the
-//! plan and asks; `--yes` or a saved plan applies without asking; with no terminal and no
+//! [--concurrency N]`: makes the workspace match the manifest (or applies a saved plan exactly,
+//! refusing it when a task changed since); the global `--api-rate` / `--edition` win over the
+//! environment's `rate_limit`. At a terminal it shows the plan and asks; `--yes` or a saved plan applies without asking; with no terminal and no
 //! `--yes` it refuses, so CI never hangs on a prompt.
 
 use std::io::{BufRead, IsTerminal, Write};
@@ -74,7 +74,7 @@ pub fn run(args: ApplyArgs, global: &GlobalArgs, top_output: Option<OutputFormat
             Err(exit) => return exit,
         },
     };
-    let client = match client_for(&desired.target, &ctx, &args.read) {
+    let client = match client_for(&desired.target, &ctx) {
         Ok(c) => c,
         Err(e) => return output::build_error(&ctx, &e),
     };

@@ -71,7 +71,7 @@ fn plan(args: &PlanArgs, ctx: &Context) -> Exit {
         Ok(d) => d,
         Err(exit) => return exit,
     };
-    let client = match client_for(&desired.target, ctx, &args.read) {
+    let client = match client_for(&desired.target, ctx) {
         Ok(c) => c,
         Err(e) => return output::build_error(ctx, &e),
     };

@@ -6,7 +6,7 @@ use dataworks_project::{Desired, ObservedTask, Plan, PlanOptions, Target, plan};
 use dataworks_workflow::rate_limit::RateLimit;
 use dataworks_workflow::{BuildError, CallError, Client};
 
-use crate::global::Context;
+use crate::global::{Context, GlobalArgs};
 
 /// Flags of the commands that read the workspace.
 #[derive(Debug, Clone, clap::Args)]
@@ -14,29 +14,12 @@ pub struct ReadArgs {
     /// Tasks read or applied at once (requests are paced by the rate limit either way).
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub concurrency: usize,
-    /// Requests per second: `R` for reads and writes alike, or `R,W` (default: the
-    /// environment's `rate_limit`, then the Basic edition's 5 per second).
-    #[arg(long = "rate-limit", value_name = "R[,W]", value_parser = parse_rate_limit)]
-    pub rate_limit: Option<(f64, f64)>,
-}
-
-fn parse_rate_limit(text: &str) -> Result<(f64, f64), String> {
-    let number = |s: &str| {
-        s.trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|r| *r > 0.0)
-            .ok_or_else(|| format!("`{s}` is not a positive number of requests per second"))
-    };
-    match text.split_once(',') {
-        Some((r, w)) => Ok((number(r)?, number(w)?)),
-        None => number(text).map(|r| (r, r)),
-    }
 }
 
 /// The client of `target`: the global `--endpoint` / `--region` / `--profile` win over the
-/// manifest for one run; the rate limit is `--rate-limit`, then the environment's.
-pub fn client_for(target: &Target, ctx: &Context, read: &ReadArgs) -> Result<Client, BuildError> {
+/// manifest for one run; so do the global `--api-rate` / `--edition` over the environment's
+/// `rate_limit` (then the Basic edition's 5 requests per second).
+pub fn client_for(target: &Target, ctx: &Context) -> Result<Client, BuildError> {
     let mut global = ctx.global.clone();
     if global.endpoint.is_none() && global.region.is_none() {
         global.endpoint = target.endpoint.clone();
@@ -45,14 +28,7 @@ pub fn client_for(target: &Target, ctx: &Context, read: &ReadArgs) -> Result<Cli
     if global.profile.is_none() {
         global.profile = target.profile.clone();
     }
-    let limit = read
-        .rate_limit
-        .map(|(r, w)| RateLimit::new(r, w))
-        .or_else(|| {
-            target
-                .rate_limit
-                .map(|l| RateLimit::new(l.reads_per_second, l.writes_per_second))
-        });
+    let limit = manifest_rate_limit(target, &global);
     let ctx = Context {
         global,
         output: ctx.output,
@@ -61,6 +37,17 @@ pub fn client_for(target: &Target, ctx: &Context, read: &ReadArgs) -> Result<Cli
         Some(limit) => builder.rate_limit(limit),
         None => builder,
     })
+}
+
+/// The environment's `rate_limit`, unless the global `--api-rate` or `--edition` (or
+/// `DWDI_EDITION`) chose one for this run: a flag wins over the manifest, as `--endpoint` does.
+fn manifest_rate_limit(target: &Target, global: &GlobalArgs) -> Option<RateLimit> {
+    if global.api_rate.is_some() || global.edition.is_some() {
+        return None;
+    }
+    target
+        .rate_limit
+        .map(|l| RateLimit::new(l.reads_per_second, l.writes_per_second))
 }
 
 /// Reads the workspace and plans.
@@ -77,13 +64,41 @@ pub async fn read_and_plan(
 
 #[cfg(test)]
 mod tests {
+    use dataworks_project::RateLimitDecl;
+    use dataworks_workflow::Edition;
+
     use super::*;
 
+    fn target() -> Target {
+        Target {
+            environment: "dev".into(),
+            workspace: 1,
+            region: None,
+            endpoint: None,
+            profile: None,
+            rate_limit: Some(RateLimitDecl {
+                reads_per_second: 30.0,
+                writes_per_second: 10.0,
+            }),
+        }
+    }
+
     #[test]
-    fn rate_limits_parse() {
-        assert_eq!(parse_rate_limit("20"), Ok((20.0, 20.0)));
-        assert_eq!(parse_rate_limit("50, 20"), Ok((50.0, 20.0)));
-        assert!(parse_rate_limit("0").is_err());
-        assert!(parse_rate_limit("x,1").is_err());
+    fn the_manifest_rate_limit_applies_unless_a_flag_sets_one() {
+        let none = GlobalArgs::default();
+        assert_eq!(
+            manifest_rate_limit(&target(), &none),
+            Some(RateLimit::new(30.0, 10.0))
+        );
+        let api_rate = GlobalArgs {
+            api_rate: Some(RateLimit::new(5.0, 5.0)),
+            ..GlobalArgs::default()
+        };
+        assert_eq!(manifest_rate_limit(&target(), &api_rate), None);
+        let edition = GlobalArgs {
+            edition: Some(Edition::Enterprise),
+            ..GlobalArgs::default()
+        };
+        assert_eq!(manifest_rate_limit(&target(), &edition), None);
     }
 }
