@@ -35,6 +35,10 @@ fn prints_every_step_and_exits_0() {
         "updated DI_REALTIME task",
         "tables now: shop.orders, shop.customers, shop.refunds",
         "matches the plan",
+        "+ orders_to_holo (DI_REALTIME, Workflow/sales/Data Integration): create; deploy, start",
+        "create orders_to_holo: done (deploy, start)",
+        "create daily_person_copy: done (deploy)",
+        "Plan again: the workspace is as declared\n    no changes",
     ] {
         assert!(
             stdout.contains(expected),
@@ -66,6 +70,12 @@ fn json_summary_with_the_v1_signature() {
     assert_eq!(doc["created"]["file_id"], doc["updated"]["file_id"]);
     assert_eq!(doc["plan"]["diff"]["tables_added"]["shop"][0], "refunds");
     assert_eq!(doc["plan_matches_result"], true);
+    assert_eq!(doc["project"]["plan"]["environment"], "dev");
+    assert_eq!(
+        doc["project"]["applied"]["tasks"].as_array().map(Vec::len),
+        Some(3)
+    );
+    assert_eq!(doc["project"]["changes_after_apply"], 0);
     assert!(
         doc["tables_after"]
             .as_array()

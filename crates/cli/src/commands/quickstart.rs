@@ -1,7 +1,9 @@
 //! `dwdi quickstart`: the whole workflow with no account and no set-up. Starts the emulator
 //! in-process, builds a MySQL → Hologres real-time TaskParam with the builder DSL, validates
-//! it, creates the task, plans and applies an update that adds a table, and shows the result,
-//! printing what it does at each step.
+//! it, creates the task, plans and applies an update that adds a table, and shows the result;
+//! then keeps the worked example project (docs/examples/project, embedded) as code on the same
+//! emulator: plan, apply (create, deploy, start), plan again with no changes. It prints what it
+//! does at each step.
 
 use std::time::Duration;
 
@@ -19,6 +21,11 @@ use dataworks_wire::{GetDISyncTask, TaskType};
 use dataworks_workflow::{
     Applied, Client, CreateRequest, Plan, PollPolicy, UpdateRequest, Workflow, WorkflowError,
 };
+
+use std::collections::BTreeMap;
+
+use dataworks_project::{Manifest, PlanOptions, render_text, resolve};
+use dataworks_workflow::apply::{ApplyOptions, ApplyReport, execute, observe};
 
 use crate::commands::common::applied_text;
 use crate::exit::Exit;
@@ -48,7 +55,35 @@ struct Summary {
     updated: Applied,
     tables_after: Vec<String>,
     plan_matches_result: bool,
+    project: ProjectSummary,
 }
+
+/// The DI-as-code part of the JSON summary.
+#[derive(Debug, Serialize)]
+struct ProjectSummary {
+    plan: dataworks_project::Plan,
+    applied: ApplyReport,
+    changes_after_apply: usize,
+}
+
+/// The worked example of docs/examples/project, embedded so the quickstart runs from anywhere.
+const EXAMPLE_MANIFEST: &str = include_str!("../../../../docs/examples/project/dataworks.toml");
+
+/// The example's documents, by the path the manifest names them with.
+const EXAMPLE_DOCUMENTS: [(&str, &str); 3] = [
+    (
+        "tasks/orders_to_holo.json",
+        include_str!("../../../../docs/examples/project/tasks/orders_to_holo.json"),
+    ),
+    (
+        "tasks/customers_to_odps.json",
+        include_str!("../../../../docs/examples/project/tasks/customers_to_odps.json"),
+    ),
+    (
+        "tasks/daily_person_copy.json",
+        include_str!("../../../../docs/examples/project/tasks/daily_person_copy.json"),
+    ),
+];
 
 /// Why the quickstart stopped.
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +98,10 @@ enum QuickstartError {
     Workflow(#[from] WorkflowError),
     #[error("reading the task back failed: {0}")]
     Read(#[from] dataworks_workflow::CallError),
+    #[error("the example project is invalid: {0}")]
+    Project(String),
+    #[error("applying the example project failed for {failed} task(s): {first}")]
+    Apply { failed: usize, first: String },
 }
 
 /// Runs `dwdi quickstart`.
@@ -254,6 +293,8 @@ async fn quickstart(ctx: &Context, delay: Duration) -> Result<Summary, Quickstar
         }
     ));
 
+    let project = example_project(&mut steps, &workflow).await?;
+
     steps.step("Done");
     steps.say(&format!(
         "Try the same against a long-running emulator:\n  dwdi emulator --listen 127.0.0.1:8080 &\n  export ALIBABA_CLOUD_ACCESS_KEY_ID={DEFAULT_ACCESS_KEY_ID} ALIBABA_CLOUD_ACCESS_KEY_SECRET={DEFAULT_ACCESS_KEY_SECRET}\n  dwdi --endpoint http://127.0.0.1:8080 create --project {project_id} --type DI_REALTIME --name demo task-param.json\nor against DataWorks with --region cn-shanghai and your credentials. See docs/guide.md."
@@ -269,9 +310,89 @@ async fn quickstart(ctx: &Context, delay: Duration) -> Result<Summary, Quickstar
         updated,
         tables_after,
         plan_matches_result,
+        project,
     };
     let _ = emu.shutdown().await;
     Ok(summary)
+}
+
+/// DI as code on the same emulator: the example project's `dev` environment planned, applied
+/// and planned again (which finds nothing left to do).
+async fn example_project(
+    steps: &mut Steps,
+    workflow: &Workflow,
+) -> Result<ProjectSummary, QuickstartError> {
+    const NAME: &str = "docs/examples/project/dataworks.toml";
+    let project_error = |e: dataworks_project::Problems| QuickstartError::Project(e.to_string());
+    let manifest = Manifest::parse(NAME, EXAMPLE_MANIFEST).map_err(project_error)?;
+    let sources: BTreeMap<String, String> = EXAMPLE_DOCUMENTS
+        .iter()
+        .map(|(path, text)| ((*path).to_owned(), (*text).to_owned()))
+        .collect();
+    let desired =
+        resolve(&manifest, NAME, EXAMPLE_MANIFEST, Some("dev"), &sources).map_err(project_error)?;
+    let client = workflow.client();
+    let project_id = desired.target.workspace;
+
+    steps.step(&format!(
+        "DI as code: plan {NAME} (environment dev: {} tasks) against the emulator (ListFiles, then each task's live state)",
+        desired.tasks.len()
+    ));
+    let observed = observe(client, &desired, 4).await?;
+    let plan = dataworks_project::plan(&desired, &observed, PlanOptions::default());
+    steps.say(render_text(&plan).trim_end());
+
+    steps.step("Apply it: create, deploy, and start the `running` task, 4 tasks at a time");
+    let options = ApplyOptions {
+        concurrency: 4,
+        ..ApplyOptions::default()
+    };
+    let applied = execute(workflow, project_id, &plan, &desired.tasks, options, |_| {}).await;
+    for outcome in &applied.tasks {
+        let steps_done: Vec<&str> = outcome.steps.iter().map(|s| s.as_str()).collect();
+        steps.say(&format!(
+            "{} {}: {}{}",
+            outcome.action.as_str(),
+            outcome.task,
+            match &outcome.status {
+                dataworks_workflow::apply::TaskStatus::Done => "done".to_owned(),
+                other => format!("{other:?}"),
+            },
+            if steps_done.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", steps_done.join(", "))
+            }
+        ));
+    }
+    if applied.failed() > 0 {
+        let first = applied
+            .tasks
+            .iter()
+            .find(|t| t.status != dataworks_workflow::apply::TaskStatus::Done)
+            .map(|t| format!("{}: {:?}", t.task, t.status))
+            .unwrap_or_default();
+        return Err(QuickstartError::Apply {
+            failed: applied.failed(),
+            first,
+        });
+    }
+
+    steps.step("Plan again: the workspace is as declared");
+    let observed = observe(client, &desired, 4).await?;
+    let again = dataworks_project::plan(&desired, &observed, PlanOptions::default());
+    let changes_after_apply = again.changes.iter().filter(|c| c.is_change()).count();
+    steps.say(&if changes_after_apply == 0 {
+        "no changes".to_owned()
+    } else {
+        render_text(&again).trim_end().to_owned()
+    });
+    steps.say("The same with `dwdi check`, `dwdi plan --env dev` and `dwdi apply --env dev` in docs/examples/project against `dwdi emulator` (see docs/guide.md, \"DI as code\").");
+    Ok(ProjectSummary {
+        plan,
+        applied,
+        changes_after_apply,
+    })
 }
 
 /// `db.table` for every table a TaskContent selects.
