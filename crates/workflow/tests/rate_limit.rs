@@ -149,3 +149,51 @@ fn an_invalid_rate_limit_is_a_build_error() {
     assert!(matches!(err, BuildError::RateLimit(_)), "{err}");
     assert!(err.to_string().contains("reads per second"), "{err}");
 }
+
+/// Against the emulator's own limit (a token bucket holding a second's worth of 10 a second,
+/// real time over loopback, so how many requests it throttles depends on the machine's load):
+/// at the emulator's rate and at twice its rate every call succeeds, every 429 the emulator
+/// answered is one the client's limiter saw, and a throttled client slowed down.
+#[tokio::test(flavor = "multi_thread")]
+async fn against_the_emulators_rate_limit() {
+    const ID: &str = "rate-id";
+    const SECRET: &str = "rate-secret";
+    let emu = dataworks_emulator::Emulator::builder()
+        .credentials(ID, SECRET)
+        .rate_limit(10)
+        .start()
+        .await
+        .unwrap();
+    let client = |limit: RateLimit| {
+        Client::builder()
+            .endpoint(emu.endpoint())
+            .credentials(Credentials::new(ID, SECRET))
+            .rate_limit(limit)
+            .build()
+            .unwrap()
+    };
+    let listings = |c: Client, n: usize| async move {
+        let mut calls = Vec::new();
+        for _ in 0..n {
+            let c = c.clone();
+            calls.push(tokio::spawn(async move { c.list_all_tasks(10000).await }));
+        }
+        for call in calls {
+            let answer = call.await.unwrap();
+            assert!(answer.is_ok(), "{answer:?}");
+        }
+    };
+    let at_limit = client(RateLimit::new(10.0, 10.0));
+    listings(at_limit.clone(), 25).await;
+    let stats = at_limit.rate_limit_stats();
+    assert_eq!(stats.requests, 25 + stats.throttled, "{stats:?}");
+    assert_eq!(emu.stats().rate_limited, stats.throttled);
+
+    let before = emu.stats().rate_limited;
+    let above = client(RateLimit::new(20.0, 20.0));
+    listings(above.clone(), 50).await;
+    let stats = above.rate_limit_stats();
+    assert_eq!(stats.requests, 50 + stats.throttled, "{stats:?}");
+    assert_eq!(emu.stats().rate_limited - before, stats.throttled);
+    assert_eq!(stats.slowdowns >= 1, stats.throttled >= 1, "{stats:?}");
+}
