@@ -120,6 +120,11 @@ pub async fn create_task(
         .file_id
 }
 
+/// `n` table names, `table_0000`, `table_0001`, … (a large real-time selection).
+pub fn numbered_tables(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("table_{i:04}")).collect()
+}
+
 /// Table names.
 pub fn tables(names: &[&str]) -> Vec<String> {
     names.iter().map(|n| (*n).to_owned()).collect()
