@@ -6,14 +6,12 @@
 mod reliability_support;
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use dataworks_credentials::{CredentialsEnv, DefaultChain, ProvideCredentials};
-use dataworks_emulator::{Emulator, ManualClock, OidcTrust, RoleServices};
+use dataworks_emulator::{Emulator, OidcTrust, RoleServices};
 use dataworks_signer::Credentials;
 use dataworks_wire::{GetDISyncTask, TaskType};
-use dataworks_workflow::testing::VirtualClock;
 use dataworks_workflow::{CallErrorKind, Client, CreateRequest, PollPolicy, Workflow};
 use reliability_support::*;
 
@@ -189,12 +187,8 @@ async fn metadata_refusing_the_token_request_falls_back_to_imdsv1_unless_disable
 
 #[tokio::test]
 async fn a_workflow_longer_than_its_credentials_renews_them_and_the_expired_key_is_refused() {
-    let start = time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap();
-    let emu_clock = Arc::new(ManualClock::new(start));
-    let moved = emu_clock.clone();
-    let clock = Arc::new(VirtualClock::new(start).on_advance(move |d| moved.advance(d)));
+    let (emu_clock, clock) = dataworks_test_support::linked_clocks();
+    let start = dataworks_emulator::Clock::now(&*emu_clock);
     // The generation takes 3 hours; the role's credentials last 1 hour.
     let emu = Emulator::builder()
         .credentials(ID, SECRET)

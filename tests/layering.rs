@@ -28,6 +28,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "test-support",
+        &["dataworks-emulator", "dataworks-workflow"],
+    ),
+    (
         "cli",
         &[
             "dataworks-signer",

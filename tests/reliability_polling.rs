@@ -9,21 +9,15 @@ mod reliability_support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use dataworks_emulator::{Emulator, ManualClock};
+use dataworks_emulator::Emulator;
 use dataworks_signer::Credentials;
 use dataworks_wire::TaskType;
-use dataworks_workflow::testing::VirtualClock;
 use dataworks_workflow::{Client, Clock, CreateRequest, PollPolicy, Workflow};
 use reliability_support::*;
 
 /// (readiness-to-seen latency, polls) of one create workflow whose process takes `delay`.
 async fn one(delay: Duration) -> (Duration, u32) {
-    let start = time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap();
-    let emu_clock = Arc::new(ManualClock::new(start));
-    let moved = emu_clock.clone();
-    let clock = Arc::new(VirtualClock::new(start).on_advance(move |d| moved.advance(d)));
+    let (emu_clock, clock) = dataworks_test_support::linked_clocks();
     let emu = Emulator::builder()
         .credentials(ID, SECRET)
         .processing_delay(delay)

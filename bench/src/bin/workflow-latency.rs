@@ -13,10 +13,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use dataworks_bench::{flag, percentile};
-use dataworks_emulator::{Emulator, ManualClock};
+use dataworks_emulator::Emulator;
 use dataworks_signer::Credentials;
 use dataworks_wire::TaskType;
-use dataworks_workflow::testing::VirtualClock;
 use dataworks_workflow::{
     Client, Clock, CreateRequest, PollPolicy, RateLimit, RetryPolicy, Workflow,
 };
@@ -27,12 +26,7 @@ const SECRET: &str = "bench-secret";
 
 /// One create workflow; returns (readiness-to-seen latency, polls).
 async fn one(delay: Duration) -> (Duration, u32) {
-    let start = time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .expect("valid");
-    let emu_clock = Arc::new(ManualClock::new(start));
-    let moved = emu_clock.clone();
-    let clock = Arc::new(VirtualClock::new(start).on_advance(move |d| moved.advance(d)));
+    let (emu_clock, clock) = dataworks_test_support::linked_clocks();
     let emu = Emulator::builder()
         .credentials(ID, SECRET)
         .processing_delay(delay)

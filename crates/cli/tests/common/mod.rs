@@ -4,14 +4,12 @@
 
 use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::Arc;
 use std::time::Duration;
 
-use dataworks_emulator::{Emulator, ManualClock};
+use dataworks_emulator::Emulator;
 use dataworks_signer::Credentials;
 use dataworks_taskparam::{HologresWriter, MysqlReader, TaskParam, WriteMode};
 use dataworks_wire::{CreateDISyncTask, TaskType};
-use dataworks_workflow::testing::VirtualClock;
 use dataworks_workflow::{Client, CreateRequest, PollPolicy, RateLimit, Workflow};
 use serde_json::Value;
 
@@ -32,12 +30,7 @@ pub async fn emulator(delay: Duration) -> Emulator {
 /// An emulator whose clock moves only when the returned client's virtual clock sleeps, so
 /// set-up runs in virtual time and the emulator then stands still while `dwdi` runs.
 pub async fn emulator_in_virtual_time(delay: Duration) -> (Emulator, Client) {
-    let start = time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap();
-    let emu_clock = Arc::new(ManualClock::new(start));
-    let moved = emu_clock.clone();
-    let clock = Arc::new(VirtualClock::new(start).on_advance(move |d| moved.advance(d)));
+    let (emu_clock, clock) = dataworks_test_support::linked_clocks();
     let emu = Emulator::builder()
         .credentials(ID, SECRET)
         .processing_delay(delay)

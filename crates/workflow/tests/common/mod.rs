@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use dataworks_emulator::{Emulator, Faults, ManualClock};
+use dataworks_emulator::{Emulator, Faults};
 use dataworks_signer::{Credentials, SignatureAlgorithm};
 use dataworks_taskparam::{
     HologresWriter, MysqlReader, RealtimeTaskParam, TaskParam, UpdateTaskParam, WriteMode,
@@ -30,12 +30,7 @@ pub async fn emulator(delay: Duration, faults: Faults) -> Emulator {
 /// An emulator whose clock moves only with the returned virtual clock (processes finish in
 /// virtual time; requests are signed with the same time).
 pub async fn emulator_in_virtual_time(delay: Duration) -> (Emulator, Arc<VirtualClock>) {
-    let start = time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap();
-    let emu_clock = Arc::new(ManualClock::new(start));
-    let moved = emu_clock.clone();
-    let clock = Arc::new(VirtualClock::new(start).on_advance(move |d| moved.advance(d)));
+    let (emu_clock, clock) = dataworks_test_support::linked_clocks();
     let emu = Emulator::builder()
         .credentials(ID, SECRET)
         .processing_delay(delay)
