@@ -1,6 +1,7 @@
 //! Interoperability with the official Python SDK: `alibabacloud-dataworks-public20200518`
 //! (pinned in `tests/interop/requirements.txt`) drives the emulator through the whole create
-//! then update workflow, once with its default V3 signature and once with v1
+//! then update workflow, finds the task with ListFiles (by name, folder and file type) and reads
+//! it with GetFile, once with its default V3 signature and once with v1
 //! (`signature_algorithm='v2'`), and a wrong secret must be refused.
 //!
 //! The virtual environment lives in `target/interop-venv` and is reused while the pinned
@@ -59,6 +60,12 @@ fn official_python_sdk_drives_the_emulator() {
         assert_eq!(tasks.len(), 2, "{tasks:?}");
         for (task, key) in tasks.iter().zip(["v3_file_id", "v1_file_id"]) {
             assert_eq!(summary[key].as_i64(), Some(task.file_id));
+            let label = key.trim_end_matches("_file_id");
+            assert_eq!(
+                summary[format!("{label}_get_file_id")].as_i64(),
+                Some(task.file_id),
+                "{summary}"
+            );
             assert_eq!(task.update_count, 1);
             assert_eq!(task.version, 2);
         }

@@ -5,7 +5,9 @@ For each signature (the SDK's default V3 ACS3-HMAC-SHA256, then RPC v1 with
 signature_algorithm='v2') it runs the whole create-then-update workflow:
 GenerateDISyncTaskConfigForCreating -> QueryDISyncTaskConfigProcessResult (polled) ->
 CreateDISyncTask -> GenerateDISyncTaskConfigForUpdating -> Query (polled) -> UpdateDISyncTask ->
-GetDISyncTask (content check); then a call signed with a wrong secret, which must be refused
+GetDISyncTask (content check) -> ListFiles (by ExactFileName, FileFolderPath and FileTypes: the
+task, as a real-time file, 900; as a batch file, 23: nothing) -> GetFile (the task and its
+content); then a call signed with a wrong secret, which must be refused
 with SignatureDoesNotMatch. Prints one JSON summary line on stdout; exits 1 with a message on
 stderr on the first failure.
 
@@ -21,6 +23,8 @@ from alibabacloud_dataworks_public20200518.client import Client
 from alibabacloud_tea_openapi.utils_models import Config
 
 PROJECT = 10000
+FOLDER = "Business Flow/interop/Data Integration"
+REALTIME_FILE_TYPE = 900
 POLL_LIMIT_S = 60
 
 
@@ -79,7 +83,7 @@ def workflow(c, label, create_param, update_param):
             project_id=PROJECT,
             task_type="DI_REALTIME",
             task_name=f"interop_{label}",
-            task_param=json.dumps({"FileFolderPath": "Business Flow/interop/Data Integration",
+            task_param=json.dumps({"FileFolderPath": FOLDER,
                                    "ResourceGroup": "S_res_group_1"}),
             task_content=content,
             client_token=f"{label}-task-{time.time_ns()}",
@@ -111,7 +115,47 @@ def workflow(c, label, create_param, update_param):
     ).body
     if got.data.code != new_content:
         fail(f"{label}: GetDISyncTask does not return the updated content")
-    return file_id
+    return file_id, files(c, label, file_id, new_content)
+
+
+def list_files(c, label, file_types):
+    return c.list_files(
+        models.ListFilesRequest(
+            project_id=PROJECT,
+            exact_file_name=f"interop_{label}",
+            file_folder_path=FOLDER,
+            file_types=file_types,
+            need_absolute_folder_path=True,
+        )
+    ).body
+
+
+def files(c, label, file_id, content):
+    """The task found by name, folder and type with ListFiles, and read with GetFile."""
+    listed = list_files(c, label, str(REALTIME_FILE_TYPE))
+    if not listed.success or listed.data.total_count != 1 or len(listed.data.files or []) != 1:
+        fail(f"{label}: ListFiles by name, folder and type 900 answered {listed.to_map()}")
+    found = listed.data.files[0]
+    expected = (file_id, f"interop_{label}", REALTIME_FILE_TYPE, FOLDER)
+    got = (found.file_id, found.file_name, found.file_type, found.absolute_folder_path)
+    if got != expected:
+        fail(f"{label}: ListFiles found {got}, expected {expected}")
+    if found.content is not None:
+        fail(f"{label}: ListFiles returned the content without NeedContent")
+
+    batch = list_files(c, label, "23")
+    if batch.data.total_count != 0 or batch.data.files:
+        fail(f"{label}: ListFiles of batch files (23) found the real-time task: {batch.to_map()}")
+
+    got = c.get_file(models.GetFileRequest(project_id=PROJECT, file_id=file_id)).body
+    if not got.success or got.data.file is None:
+        fail(f"{label}: GetFile answered {got.to_map()}")
+    f = got.data.file
+    if (f.file_id, f.file_name, f.file_type) != (file_id, f"interop_{label}", REALTIME_FILE_TYPE):
+        fail(f"{label}: GetFile returned {(f.file_id, f.file_name, f.file_type)}")
+    if f.content != content:
+        fail(f"{label}: GetFile does not return the task's content")
+    return f.file_id
 
 
 def refused(c):
@@ -137,8 +181,11 @@ def main():
         update_param = f.read()
 
     summary = {}
-    summary["v3_file_id"] = workflow(client(endpoint, key_id, secret, None), "v3", create_param, update_param)
-    summary["v1_file_id"] = workflow(client(endpoint, key_id, secret, "v2"), "v1", create_param, update_param)
+    for label, algorithm in (("v3", None), ("v1", "v2")):
+        c = client(endpoint, key_id, secret, algorithm)
+        file_id, got_file_id = workflow(c, label, create_param, update_param)
+        summary[f"{label}_file_id"] = file_id
+        summary[f"{label}_get_file_id"] = got_file_id
     summary["wrong_secret_v3"] = refused(client(endpoint, key_id, secret + "-wrong", None))
     summary["wrong_secret_v1"] = refused(client(endpoint, key_id, secret + "-wrong", "v2"))
     print(json.dumps(summary))
