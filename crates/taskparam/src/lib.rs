@@ -86,4 +86,4 @@ pub use model::step::{Hop, Order, Step, StepParams};
 pub use model::writers::{HoloWriterParams, KafkaWriterParams, OdpsWriterParams};
 pub use recover::RecoverError;
 pub use util::{is_secret_key, pointer_touches_secret};
-pub use validate::{Problem, ValidationReport, validate_str, validate_value};
+pub use validate::{Problem, ValidationReport, describe_problems, validate_str, validate_value};

@@ -2,7 +2,7 @@
 //! offline against the kind the operation needs before anything is sent.
 
 use dataworks_taskparam::{
-    BatchJob, DocumentKind, Problem, RealtimeTaskParam, UpdateTaskParam, validate_str,
+    BatchJob, DocumentKind, RealtimeTaskParam, UpdateTaskParam, validate_str,
 };
 use dataworks_wire::TaskType;
 
@@ -125,22 +125,5 @@ impl TaskParamInput {
     }
 }
 
-/// One line per problem: `pointer: message (rule) — hint`.
-pub fn describe_problems(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(|p| {
-            let at = if p.pointer.is_empty() {
-                "/"
-            } else {
-                p.pointer.as_str()
-            };
-            let position = match (p.line, p.column) {
-                (Some(l), Some(c)) => format!(" (line {l}, column {c})"),
-                _ => String::new(),
-            };
-            format!("{at}{position}: {} [{}]; {}", p.message, p.rule, p.hint)
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+/// One line per problem; the rendering lives beside `Problem` in the taskparam crate.
+pub use dataworks_taskparam::describe_problems;

@@ -3,10 +3,9 @@
 
 use std::time::Duration;
 
-use dataworks_taskparam::{DocumentKind, Problem};
+use dataworks_taskparam::{DocumentKind, Problem, describe_problems};
 
 use crate::error::CallError;
-use crate::input::describe_problems;
 use crate::progress::Stage;
 
 /// A failed create, update, plan or resume.

@@ -10,9 +10,10 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::Value;
 
-use dataworks_taskparam::{DdlKind, DdlMark, Problem, StartParam, validate_start_param_str};
+use dataworks_taskparam::{
+    DdlKind, DdlMark, Problem, StartParam, describe_problems, validate_start_param_str,
+};
 use dataworks_wire::TaskType;
-use dataworks_workflow::input::describe_problems;
 use dataworks_workflow::{CallError, Client, InstanceStatus, TaskFile, WaitError};
 
 use crate::commands::common::parse_task_type;

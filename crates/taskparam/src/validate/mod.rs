@@ -57,6 +57,41 @@ impl Problem {
     }
 }
 
+impl std::fmt::Display for Problem {
+    /// `pointer (line L, column C): message [rule]; hint`, the pointer `/` for the whole
+    /// document and the position only when known.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = if self.pointer.is_empty() {
+            "/"
+        } else {
+            self.pointer.as_str()
+        };
+        write!(f, "{at}")?;
+        if let (Some(line), Some(column)) = (self.line, self.column) {
+            write!(f, " (line {line}, column {column})")?;
+        }
+        write!(f, ": {} [{}]; {}", self.message, self.rule, self.hint)
+    }
+}
+
+/// A list of problems as text, one line per problem (see [`Problem`]'s `Display`).
+///
+/// ```
+/// use dataworks_taskparam::{Problem, describe_problems};
+/// let problems = [Problem::new("/steps", "schema.required", "steps is missing", "add a steps array")];
+/// assert_eq!(
+///     describe_problems(&problems),
+///     "/steps: steps is missing [schema.required]; add a steps array"
+/// );
+/// ```
+pub fn describe_problems(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(Problem::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The outcome of validating one document.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ValidationReport {
