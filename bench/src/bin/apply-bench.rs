@@ -76,12 +76,20 @@ async fn main() {
     let delay = Duration::from_millis(dataworks_bench::flag("--delay-ms", 2000));
     let rate: f64 = dataworks_bench::flag("--rate", 20.0);
     let concurrency: usize = dataworks_bench::flag("--concurrency", tasks);
-    let emu = Emulator::builder()
-        .credentials(ID, SECRET)
-        .processing_delay(delay)
-        .start()
-        .await
-        .expect("the emulator starts");
+    // The emulator's own limit (`dwdi emulator --rate-limit`), 0 for none: requests beyond it
+    // are answered 429 `Throttling.User`, as the service does.
+    let emulator_rate: u32 = dataworks_bench::flag("--emulator-rate", 0);
+    let emulator = || {
+        let builder = Emulator::builder()
+            .credentials(ID, SECRET)
+            .processing_delay(delay);
+        if emulator_rate > 0 {
+            builder.rate_limit(emulator_rate)
+        } else {
+            builder
+        }
+    };
+    let emu = emulator().start().await.expect("the emulator starts");
     // One budget for reads and writes together, as the emulator's (and a Basic edition's) limit.
     let limit = RateLimit {
         total_per_second: Some(rate),
@@ -117,12 +125,7 @@ async fn main() {
         .collect();
     // One task alone: the longest chain's waits.
     let single = desired(1, &["orders"]);
-    let emu_single = Emulator::builder()
-        .credentials(ID, SECRET)
-        .processing_delay(delay)
-        .start()
-        .await
-        .expect("the emulator starts");
+    let emu_single = emulator().start().await.expect("the emulator starts");
     let single_client = Client::builder()
         .endpoint(emu_single.endpoint())
         .credentials(Credentials::new(ID, SECRET))
@@ -143,13 +146,14 @@ async fn main() {
     let chain = t.elapsed();
     let bound = (apply_requests as f64 / rate).max(chain.as_secs_f64());
     println!(
-        "apply {tasks} tasks: {:.1}s, {apply_requests} requests ({:.1}/task), bound max({:.1}s, chain {:.1}s) → ratio {:.2}; failed {}",
+        "apply {tasks} tasks: {:.1}s, {apply_requests} requests ({:.1}/task), bound max({:.1}s, chain {:.1}s) → ratio {:.2}; failed {}; throttled by the emulator {}",
         apply_time.as_secs_f64(),
         apply_requests as f64 / tasks as f64,
         apply_requests as f64 / rate,
         chain.as_secs_f64(),
         apply_time.as_secs_f64() / bound,
-        failed.len()
+        failed.len(),
+        emu.stats().rate_limited
     );
 
     // no-op plan over the same tasks.
