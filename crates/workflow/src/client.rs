@@ -21,7 +21,7 @@ use crate::credentials::CredentialsError;
 use crate::endpoint::{Endpoint, EndpointError};
 use crate::error::{CallError, CallErrorKind, StopReason};
 use crate::rate_limit::{Access, Limiter, RateLimit, RateLimitError, RateLimitStats};
-use crate::retry::{FailureClass, RetryPolicy, Safety, may_retry, safety_of, takes_client_token};
+use crate::retry::{FailureClass, RetryPolicy, Safety, may_retry};
 use crate::signature_mismatch::{SignatureComparison, server_string_to_sign};
 use crate::transport::{
     AttemptBound, DEFAULT_ATTEMPT_TIMEOUT, HttpRequest, Timeouts, Transport, TransportError,
@@ -474,14 +474,11 @@ impl Client {
     ) -> Result<Response<Op::Data>, CallError> {
         let inner = &self.inner;
         let mut query = op.query_params();
-        if takes_client_token(Op::ACTION) && !query.iter().any(|(k, _)| k == "ClientToken") {
+        if Op::SUPPORTS_CLIENT_TOKEN && !query.iter().any(|(k, _)| k == "ClientToken") {
             query.push(("ClientToken".to_owned(), uuid::Uuid::new_v4().to_string()));
         }
         let form = op.form_params();
-        let safety = match safety_of(Op::ACTION) {
-            Safety::ReadBackVerified => Safety::Unsafe,
-            other => other,
-        };
+        let safety = Safety::of::<Op>();
         let access = Access::of(Op::READ_ONLY);
         loop {
             // Time spent waiting for a slot of the rate limit is not the call's failing time.

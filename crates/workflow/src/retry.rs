@@ -13,6 +13,8 @@
 
 use std::time::Duration;
 
+use dataworks_wire::Operation;
+
 /// How many attempts a call may make, how long to wait between them, and for how long in all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -86,28 +88,19 @@ pub enum Safety {
     Unsafe,
 }
 
-/// The actions that take a `ClientToken`.
-pub const CLIENT_TOKEN_ACTIONS: &[&str] = &[
-    "CreateDISyncTask",
-    "GenerateDISyncTaskConfigForCreating",
-    "GenerateDISyncTaskConfigForUpdating",
-];
-
-/// Whether `action` takes a `ClientToken`.
-pub fn takes_client_token(action: &str) -> bool {
-    CLIENT_TOKEN_ACTIONS.contains(&action)
-}
-
-/// The safety class of an action, by name.
-pub fn safety_of(action: &str) -> Safety {
-    if action.starts_with("Get") || action.starts_with("Query") || action.starts_with("List") {
-        Safety::Read
-    } else if takes_client_token(action) {
-        Safety::TokenProtected
-    } else if action == "UpdateDISyncTask" {
-        Safety::ReadBackVerified
-    } else {
-        Safety::Unsafe
+impl Safety {
+    /// The safety class of a plain call, from the operation's generated metadata
+    /// ([`Operation::READ_ONLY`], [`Operation::SUPPORTS_CLIENT_TOKEN`], both derived from the API
+    /// description by the xtask). `UpdateDISyncTask`'s read-back verification belongs to
+    /// [`crate::Client::update_task`]; a plain call of it is [`Safety::Unsafe`].
+    pub fn of<Op: Operation>() -> Safety {
+        if Op::READ_ONLY {
+            Safety::Read
+        } else if Op::SUPPORTS_CLIENT_TOKEN {
+            Safety::TokenProtected
+        } else {
+            Safety::Unsafe
+        }
     }
 }
 
@@ -155,20 +148,115 @@ mod tests {
     }
 
     #[test]
-    fn safety_table() {
-        assert_eq!(safety_of("GetDISyncTask"), Safety::Read);
-        assert_eq!(
-            safety_of("QueryDISyncTaskConfigProcessResult"),
-            Safety::Read
-        );
-        assert_eq!(safety_of("CreateDISyncTask"), Safety::TokenProtected);
-        assert_eq!(
-            safety_of("GenerateDISyncTaskConfigForUpdating"),
-            Safety::TokenProtected
-        );
-        assert_eq!(safety_of("UpdateDISyncTask"), Safety::ReadBackVerified);
-        assert_eq!(safety_of("DeleteDISyncTask"), Safety::Unsafe);
-        assert_eq!(safety_of("StartDISyncInstance"), Safety::Unsafe);
+    fn every_operation_keeps_its_class() {
+        // Every generated operation, with the class and ClientToken support the client gave it by
+        // name before the metadata drove it (`UpdateDISyncTask`: a plain call is `Unsafe`).
+        use dataworks_wire as w;
+        let table = [
+            (
+                w::GenerateDISyncTaskConfigForCreating::ACTION,
+                Safety::of::<w::GenerateDISyncTaskConfigForCreating>(),
+                w::GenerateDISyncTaskConfigForCreating::SUPPORTS_CLIENT_TOKEN,
+                Safety::TokenProtected,
+                true,
+            ),
+            (
+                w::GenerateDISyncTaskConfigForUpdating::ACTION,
+                Safety::of::<w::GenerateDISyncTaskConfigForUpdating>(),
+                w::GenerateDISyncTaskConfigForUpdating::SUPPORTS_CLIENT_TOKEN,
+                Safety::TokenProtected,
+                true,
+            ),
+            (
+                w::QueryDISyncTaskConfigProcessResult::ACTION,
+                Safety::of::<w::QueryDISyncTaskConfigProcessResult>(),
+                w::QueryDISyncTaskConfigProcessResult::SUPPORTS_CLIENT_TOKEN,
+                Safety::Read,
+                false,
+            ),
+            (
+                w::CreateDISyncTask::ACTION,
+                Safety::of::<w::CreateDISyncTask>(),
+                w::CreateDISyncTask::SUPPORTS_CLIENT_TOKEN,
+                Safety::TokenProtected,
+                true,
+            ),
+            (
+                w::UpdateDISyncTask::ACTION,
+                Safety::of::<w::UpdateDISyncTask>(),
+                w::UpdateDISyncTask::SUPPORTS_CLIENT_TOKEN,
+                Safety::Unsafe,
+                false,
+            ),
+            (
+                w::GetDISyncTask::ACTION,
+                Safety::of::<w::GetDISyncTask>(),
+                w::GetDISyncTask::SUPPORTS_CLIENT_TOKEN,
+                Safety::Read,
+                false,
+            ),
+            (
+                w::DeleteDISyncTask::ACTION,
+                Safety::of::<w::DeleteDISyncTask>(),
+                w::DeleteDISyncTask::SUPPORTS_CLIENT_TOKEN,
+                Safety::Unsafe,
+                false,
+            ),
+            (
+                w::DeployDISyncTask::ACTION,
+                Safety::of::<w::DeployDISyncTask>(),
+                w::DeployDISyncTask::SUPPORTS_CLIENT_TOKEN,
+                Safety::Unsafe,
+                false,
+            ),
+            (
+                w::StartDISyncInstance::ACTION,
+                Safety::of::<w::StartDISyncInstance>(),
+                w::StartDISyncInstance::SUPPORTS_CLIENT_TOKEN,
+                Safety::Unsafe,
+                false,
+            ),
+            (
+                w::StopDISyncInstance::ACTION,
+                Safety::of::<w::StopDISyncInstance>(),
+                w::StopDISyncInstance::SUPPORTS_CLIENT_TOKEN,
+                Safety::Unsafe,
+                false,
+            ),
+            (
+                w::TerminateDISyncInstance::ACTION,
+                Safety::of::<w::TerminateDISyncInstance>(),
+                w::TerminateDISyncInstance::SUPPORTS_CLIENT_TOKEN,
+                Safety::Unsafe,
+                false,
+            ),
+            (
+                w::GetDISyncInstanceInfo::ACTION,
+                Safety::of::<w::GetDISyncInstanceInfo>(),
+                w::GetDISyncInstanceInfo::SUPPORTS_CLIENT_TOKEN,
+                Safety::Read,
+                false,
+            ),
+            (
+                w::ListFiles::ACTION,
+                Safety::of::<w::ListFiles>(),
+                w::ListFiles::SUPPORTS_CLIENT_TOKEN,
+                Safety::Read,
+                false,
+            ),
+            (
+                w::GetFile::ACTION,
+                Safety::of::<w::GetFile>(),
+                w::GetFile::SUPPORTS_CLIENT_TOKEN,
+                Safety::Read,
+                false,
+            ),
+        ];
+        assert_eq!(table.len(), w::ACTIONS.len());
+        for (action, got, token, want, want_token) in table {
+            assert_eq!(got, want, "{action}");
+            assert_eq!(token, want_token, "{action}");
+        }
     }
 
     #[test]
