@@ -172,13 +172,13 @@ impl ProvideCredentials for Fetch {
             }
             let path = format!("{ROLES_PATH}{role}");
             let body = self.get(&path).await?;
+            let url = self.url(&path);
             let response = |detail: String| CredentialsError::Response {
                 provider: NAME.to_owned(),
-                url: http::shown(&self.url(&path)),
+                url: http::shown(&url),
                 detail,
             };
-            let doc: Value = serde_json::from_str(&body)
-                .map_err(|e| response(format!("HTTP 200 with a body that is not JSON ({e})")))?;
+            let doc = http::json_of(&body, NAME, &url)?;
             if doc.get("Code").and_then(Value::as_str) != Some("Success") {
                 return Err(response(format!(
                     "Code {} instead of Success (failed to get RAM session credentials from the ECS metadata service)",

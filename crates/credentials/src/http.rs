@@ -138,6 +138,37 @@ fn without_url(e: &reqwest::Error) -> String {
     }
 }
 
+/// The JSON document of an answer from `url` that must be HTTP 200: another status, or a
+/// body that is not JSON, is the provider's `Response` error (quoting at most an excerpt of
+/// the body, never a value read from it).
+pub(crate) fn json_of_200(
+    answer: &Answer,
+    provider: &str,
+    url: &Url,
+) -> Result<serde_json::Value, CredentialsError> {
+    if answer.status != 200 {
+        return Err(CredentialsError::Response {
+            provider: provider.to_owned(),
+            url: shown(url),
+            detail: format!("HTTP {}: {}", answer.status, excerpt(&answer.body)),
+        });
+    }
+    json_of(&answer.body, provider, url)
+}
+
+/// The JSON document of a 200 answer's body from `url`, or the provider's `Response` error.
+pub(crate) fn json_of(
+    body: &str,
+    provider: &str,
+    url: &Url,
+) -> Result<serde_json::Value, CredentialsError> {
+    serde_json::from_str(body).map_err(|e| CredentialsError::Response {
+        provider: provider.to_owned(),
+        url: shown(url),
+        detail: format!("HTTP 200 with a body that is not JSON ({e})"),
+    })
+}
+
 /// At most 300 characters of an answer's body, for messages.
 pub(crate) fn excerpt(body: &str) -> String {
     let mut text: String = body.chars().take(300).collect();
@@ -145,4 +176,31 @@ pub(crate) fn excerpt(body: &str) -> String {
         text.push('…');
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, body: &str) -> Answer {
+        Answer {
+            status,
+            body: body.to_owned(),
+        }
+    }
+
+    #[test]
+    fn only_a_200_with_a_json_body_is_a_document() {
+        let url = Url::parse("http://127.0.0.1:9/role?Token=t").unwrap();
+        let doc = json_of_200(&answer(200, r#"{"Code":"Success"}"#), "p", &url).unwrap();
+        assert_eq!(doc["Code"], "Success");
+
+        let err = json_of_200(&answer(500, "busy"), "p", &url).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("HTTP 500: busy"), "{text}");
+        assert!(!text.contains("Token=t"), "the query is not shown: {text}");
+
+        let err = json_of_200(&answer(200, "<html>"), "p", &url).unwrap_err();
+        assert!(err.to_string().contains("not JSON"), "{err}");
+    }
 }

@@ -223,15 +223,7 @@ pub(crate) async fn call(
         url: http::shown(&url),
         detail,
     };
-    if answer.status != 200 {
-        return Err(response(format!(
-            "HTTP {}: {}",
-            answer.status,
-            http::excerpt(&answer.body)
-        )));
-    }
-    let doc: Value = serde_json::from_str(&answer.body)
-        .map_err(|e| response(format!("HTTP 200 with a body that is not JSON ({e})")))?;
+    let doc = http::json_of_200(&answer, provider, &url)?;
     let Some(c) = doc.get("Credentials") else {
         return Err(response("HTTP 200 without `Credentials`".to_owned()));
     };

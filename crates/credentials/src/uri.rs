@@ -73,15 +73,7 @@ impl ProvideCredentials for Fetch {
                 url: http::shown(&self.uri),
                 detail,
             };
-            if answer.status != 200 {
-                return Err(response(format!(
-                    "HTTP {}: {}",
-                    answer.status,
-                    http::excerpt(&answer.body)
-                )));
-            }
-            let doc: Value = serde_json::from_str(&answer.body)
-                .map_err(|e| response(format!("HTTP 200 with a body that is not JSON ({e})")))?;
+            let doc = http::json_of_200(&answer, NAME, &self.uri)?;
             if doc.get("Code").and_then(Value::as_str) != Some("Success") {
                 return Err(response("HTTP 200 without Code \"Success\"".to_owned()));
             }
