@@ -1,4 +1,5 @@
-//! How an emulator is configured: [`EmulatorBuilder`], the default credentials, limits.
+//! How an emulator is configured: [`EmulatorBuilder`], the default credentials, limits, the
+//! credential services to run beside it ([`RoleServices`]).
 
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -89,7 +90,7 @@ pub struct EmulatorBuilder {
     pub(crate) limits: Limits,
     pub(crate) max_skew: Duration,
     pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) roles: crate::roles::RoleServices,
+    pub(crate) roles: RoleServices,
     pub(crate) rate_limit: Option<u32>,
     pub(crate) accounts: BTreeMap<String, String>,
 }
@@ -106,7 +107,7 @@ impl Default for EmulatorBuilder {
             limits: Limits::default(),
             max_skew: DEFAULT_MAX_SKEW,
             clock: Arc::new(SystemClock),
-            roles: crate::roles::RoleServices::default(),
+            roles: RoleServices::default(),
             rate_limit: None,
             accounts: BTreeMap::new(),
         }
@@ -193,7 +194,7 @@ impl EmulatorBuilder {
 
     /// Runs the credential services (STS, ECS metadata, credentials URI) beside the
     /// endpoint, each on its own loopback port; see [`crate::RoleServices`].
-    pub fn roles(mut self, roles: crate::roles::RoleServices) -> Self {
+    pub fn roles(mut self, roles: RoleServices) -> Self {
         self.roles = roles;
         self
     }
@@ -229,6 +230,56 @@ impl EmulatorBuilder {
             self.credentials.clone()
         }
     }
+}
+
+/// Which credential services to run and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleServices {
+    /// Run STS (`AssumeRole`, and `AssumeRoleWithOIDC` when `oidc` is set).
+    pub sts: bool,
+    /// The OIDC provider ARN and token `AssumeRoleWithOIDC` accepts.
+    pub oidc: Option<OidcTrust>,
+    /// Run the ECS metadata service for this instance role.
+    pub metadata_role: Option<String>,
+    /// The metadata service refuses requests without an IMDSv2 token (IMDSv1 off).
+    pub metadata_token_required: bool,
+    /// The metadata service answers 403 to the IMDSv2 token request.
+    pub metadata_token_refused: bool,
+    /// Run a credentials URI (`GET /credentials`).
+    pub credentials_uri: bool,
+    /// Lifetime of the metadata service's and the URI's credentials (STS uses the
+    /// request's `DurationSeconds`). Default 1 hour.
+    pub lifetime: Duration,
+}
+
+impl Default for RoleServices {
+    fn default() -> Self {
+        Self {
+            sts: false,
+            oidc: None,
+            metadata_role: None,
+            metadata_token_required: false,
+            metadata_token_refused: false,
+            credentials_uri: false,
+            lifetime: Duration::from_secs(3600),
+        }
+    }
+}
+
+impl RoleServices {
+    /// True when no service is asked for.
+    pub fn is_empty(&self) -> bool {
+        !self.sts && self.metadata_role.is_none() && !self.credentials_uri
+    }
+}
+
+/// What `AssumeRoleWithOIDC` accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OidcTrust {
+    /// `OIDCProviderArn`.
+    pub provider_arn: String,
+    /// `OIDCToken`, compared exactly.
+    pub token: String,
 }
 
 #[cfg(test)]

@@ -1,19 +1,16 @@
 //! From a received HTTP request to the operation's `Data`: signature verification (signer),
-//! parameter decoding (wire), execution in one store transaction (actions); and the JSON
-//! encoding of both answers (wire).
+//! parameter decoding (wire), execution in one store transaction (actions).
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use dataworks_signer::Credentials;
-use dataworks_signer::verify::{ReceivedRequest, SecretLookup, Verifier, VerifyError};
-use dataworks_wire::{API_VERSION, AnyRequest, ApiError, ErrorCode, Params};
+use dataworks_signer::verify::ReceivedRequest;
+use dataworks_wire::{API_VERSION, AnyRequest, ErrorCode, Params};
 use serde_json::Value;
 
 use crate::actions::{self, Ctx};
-use crate::config::CredentialTable;
+use crate::auth::verify_error;
 use crate::error::ServiceError;
-use crate::server::App;
+use crate::state::App;
 
 /// A request as received by the HTTP layer.
 #[derive(Debug)]
@@ -23,42 +20,6 @@ pub(crate) struct Received {
     pub raw_query: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
-}
-
-/// Signature verification state (skew, nonce cache).
-#[derive(Debug)]
-pub(crate) struct Auth {
-    verifier: Verifier,
-}
-
-impl Auth {
-    pub(crate) fn new(max_skew: Duration) -> Self {
-        let skew = time::Duration::try_from(max_skew).unwrap_or(Verifier::DEFAULT_MAX_SKEW);
-        Self {
-            verifier: Verifier::new().with_max_skew(skew),
-        }
-    }
-}
-
-impl SecretLookup for CredentialTable {
-    fn secret(&self, access_key_id: &str) -> Option<Credentials> {
-        self.get(access_key_id).cloned()
-    }
-}
-
-/// The service's answer to a failed verification. For `SignatureDoesNotMatch` the message
-/// ends with the server's string to sign after a colon, as the real service's does.
-pub(crate) fn verify_error(err: &VerifyError) -> ServiceError {
-    let message = match err {
-        VerifyError::SignatureMismatch {
-            server_string_to_sign,
-            ..
-        } => format!(
-            "Specified signature is not matched with our calculation. server string to sign is:{server_string_to_sign}"
-        ),
-        other => other.to_string(),
-    };
-    ServiceError::new(err.service_code(), err.http_status(), message)
 }
 
 /// What [`process`] did with a request.
@@ -169,26 +130,4 @@ async fn run(
     })
     .await
     .map_err(|e| ServiceError::internal(format!("the request's worker failed: {e}")))?
-}
-
-/// The success body: `{"RequestId","Success":true,"Data":{...}}`.
-pub(crate) fn encode_success(request_id: &str, data: &Value) -> String {
-    dataworks_wire::encode_success(request_id, data)
-}
-
-/// The error body: `{"RequestId","HostId","Code","Message","Recommend"}`.
-pub(crate) fn encode_error(request_id: &str, host: &str, err: &ServiceError) -> String {
-    ApiError {
-        http_status: err.http_status,
-        code: err.code.clone(),
-        message: err.message.clone(),
-        request_id: Some(request_id.to_string()),
-        host_id: Some(host.to_string()),
-        recommend: Some(format!(
-            "https://api.aliyun.com/troubleshoot?q={}&product=dataworks-public",
-            err.code
-        )),
-        retry_after: err.retry_after_ms.map(Duration::from_millis),
-    }
-    .to_body()
 }

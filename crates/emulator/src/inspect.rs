@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use crate::error::StoreError;
-use crate::server::App;
+use crate::state::App;
 use crate::store::{self, ProcessRecord, TaskRecord};
 
 /// A read-only view of the emulator's state (from [`crate::Emulator::inspect`]).

@@ -31,6 +31,7 @@
 #![forbid(unsafe_code)]
 
 mod actions;
+mod auth;
 mod clock;
 mod config;
 mod conn;
@@ -44,6 +45,7 @@ mod rate_limit;
 mod response;
 mod roles;
 mod server;
+mod state;
 mod stats;
 mod store;
 
@@ -59,22 +61,22 @@ pub use actions::files::EMULATOR_ACCOUNT;
 pub use clock::{Clock, ManualClock, SystemClock, unix_ms};
 pub use config::{
     DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SKEW,
-    DEFAULT_MAX_URL_BYTES, DEFAULT_PROJECT_ID, EmulatorBuilder, Limits,
+    DEFAULT_MAX_URL_BYTES, DEFAULT_PROJECT_ID, EmulatorBuilder, Limits, OidcTrust, RoleServices,
 };
 pub use error::{EmulatorError, IDEMPOTENT_PARAMETER_MISMATCH, ServiceError, StoreError};
 pub use faults::{FaultPlan, FaultTiming, Faults, FaultsError, THROTTLE_RETRY_AFTER_MS};
 pub use inspect::Inspector;
-pub use roles::{OidcTrust, RoleServices};
 pub use stats::{ActionStats, EmulatorStats};
 pub use store::{
     DB_FILE_NAME, FIRST_FILE_ID, FIRST_PROCESS_ID, ProcessKind, ProcessRecord, ProcessState,
     TaskRecord,
 };
 
+use crate::auth::Auth;
 use crate::conn::{ConnHandle, KillableListener};
 use crate::faults::FaultInjector;
 use crate::rate_limit::RateLimiter;
-use crate::server::App;
+use crate::state::App;
 use crate::stats::StatsRecorder;
 use crate::store::{Store, StoreLocation};
 
@@ -249,7 +251,7 @@ impl EmulatorBuilder {
                 .faults
                 .is_active()
                 .then(|| FaultInjector::new(self.faults)),
-            auth: dispatch::Auth::new(self.max_skew),
+            auth: Auth::new(self.max_skew),
             credentials,
             processing_delay: self.processing_delay,
             limits: self.limits,

@@ -1,9 +1,13 @@
 //! The JSON answers: success `{"RequestId","Success":true,"Data":{...}}`, errors
 //! `{"RequestId","HostId","Code","Message","Recommend"}` with the error's HTTP status.
 
+use std::time::Duration;
+
 use axum::body::Body;
 use axum::response::Response;
+use dataworks_wire::ApiError;
 use http::{HeaderValue, StatusCode, header};
+use serde_json::Value;
 
 use crate::error::ServiceError;
 
@@ -18,18 +22,15 @@ fn json(status: StatusCode, body: String) -> Response {
 }
 
 /// A success answer around `data`.
-pub(crate) fn success(request_id: &str, data: &serde_json::Value) -> Response {
-    let resp = json(
-        StatusCode::OK,
-        crate::dispatch::encode_success(request_id, data),
-    );
+pub(crate) fn success(request_id: &str, data: &Value) -> Response {
+    let resp = json(StatusCode::OK, encode_success(request_id, data));
     with_request_id(resp, request_id)
 }
 
 /// An error answer.
 pub(crate) fn error(request_id: &str, host: &str, err: &ServiceError) -> Response {
     let status = StatusCode::from_u16(err.http_status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut resp = json(status, crate::dispatch::encode_error(request_id, host, err));
+    let mut resp = json(status, encode_error(request_id, host, err));
     if let Some(ms) = err.retry_after_ms {
         if let Ok(v) = HeaderValue::from_str(&ms.to_string()) {
             resp.headers_mut().insert("x-acs-retry-after", v);
@@ -43,4 +44,26 @@ fn with_request_id(mut resp: Response, request_id: &str) -> Response {
         resp.headers_mut().insert("x-acs-request-id", v);
     }
     resp
+}
+
+/// The success body: `{"RequestId","Success":true,"Data":{...}}`.
+fn encode_success(request_id: &str, data: &Value) -> String {
+    dataworks_wire::encode_success(request_id, data)
+}
+
+/// The error body: `{"RequestId","HostId","Code","Message","Recommend"}`.
+fn encode_error(request_id: &str, host: &str, err: &ServiceError) -> String {
+    ApiError {
+        http_status: err.http_status,
+        code: err.code.clone(),
+        message: err.message.clone(),
+        request_id: Some(request_id.to_string()),
+        host_id: Some(host.to_string()),
+        recommend: Some(format!(
+            "https://api.aliyun.com/troubleshoot?q={}&product=dataworks-public",
+            err.code
+        )),
+        retry_after: err.retry_after_ms.map(Duration::from_millis),
+    }
+    .to_body()
 }

@@ -1,10 +1,8 @@
 //! The HTTP layer: one axum route for `/` (POST and GET), size limits, fault injection, and
 //! the JSON answers.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::atomic::Ordering;
 
 use axum::Router;
 use axum::body::{Body, to_bytes};
@@ -13,42 +11,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use http::{HeaderValue, Method, StatusCode, header};
 
-use crate::clock::Clock;
-use crate::config::{CredentialTable, Limits};
 use crate::conn::ConnHandle;
 use crate::dispatch::{self, Received};
 use crate::error::ServiceError;
 use crate::faults::{FaultInjector, FaultPlan, FaultTiming};
-use crate::rate_limit::RateLimiter;
 use crate::response;
-use crate::stats::{RequestNote, StatsRecorder};
-use crate::store::Store;
-
-/// Everything a request handler needs.
-#[derive(Debug)]
-pub(crate) struct App {
-    pub store: Arc<Store>,
-    pub faults: Option<FaultInjector>,
-    pub credentials: CredentialTable,
-    pub issued: Arc<crate::roles::IssuedKeys>,
-    pub auth: dispatch::Auth,
-    pub processing_delay: Duration,
-    pub limits: Limits,
-    pub clock: Arc<dyn Clock>,
-    pub requests: AtomicU64,
-    pub rate_limiter: Option<RateLimiter>,
-    pub accounts: BTreeMap<String, String>,
-    pub stats: StatsRecorder,
-}
-
-impl App {
-    /// The account an AccessKey belongs to (itself unless configured).
-    pub(crate) fn account_of<'a>(&'a self, access_key_id: &'a str) -> &'a str {
-        self.accounts
-            .get(access_key_id)
-            .map_or(access_key_id, String::as_str)
-    }
-}
+use crate::state::App;
+use crate::stats::RequestNote;
 
 /// The path of the statistics (`GET`, JSON, no signature).
 pub(crate) const STATS_PATH: &str = "/_emulator/stats";

@@ -23,58 +23,8 @@ use tokio::sync::oneshot;
 pub(crate) use issued::{IssuedKeys, RequestKeys, request_token};
 
 use crate::clock::Clock;
-use crate::config::CredentialTable;
+use crate::config::{CredentialTable, RoleServices};
 use crate::error::EmulatorError;
-
-/// Which credential services to run and how.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoleServices {
-    /// Run STS (`AssumeRole`, and `AssumeRoleWithOIDC` when `oidc` is set).
-    pub sts: bool,
-    /// The OIDC provider ARN and token `AssumeRoleWithOIDC` accepts.
-    pub oidc: Option<OidcTrust>,
-    /// Run the ECS metadata service for this instance role.
-    pub metadata_role: Option<String>,
-    /// The metadata service refuses requests without an IMDSv2 token (IMDSv1 off).
-    pub metadata_token_required: bool,
-    /// The metadata service answers 403 to the IMDSv2 token request.
-    pub metadata_token_refused: bool,
-    /// Run a credentials URI (`GET /credentials`).
-    pub credentials_uri: bool,
-    /// Lifetime of the metadata service's and the URI's credentials (STS uses the
-    /// request's `DurationSeconds`). Default 1 hour.
-    pub lifetime: Duration,
-}
-
-impl Default for RoleServices {
-    fn default() -> Self {
-        Self {
-            sts: false,
-            oidc: None,
-            metadata_role: None,
-            metadata_token_required: false,
-            metadata_token_refused: false,
-            credentials_uri: false,
-            lifetime: Duration::from_secs(3600),
-        }
-    }
-}
-
-impl RoleServices {
-    /// True when no service is asked for.
-    pub fn is_empty(&self) -> bool {
-        !self.sts && self.metadata_role.is_none() && !self.credentials_uri
-    }
-}
-
-/// What `AssumeRoleWithOIDC` accepts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OidcTrust {
-    /// `OIDCProviderArn`.
-    pub provider_arn: String,
-    /// `OIDCToken`, compared exactly.
-    pub token: String,
-}
 
 /// The running services' endpoints.
 #[derive(Debug, Default)]

@@ -8,26 +8,25 @@ use axum::Router;
 use axum::body::{Bytes, to_bytes};
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
-use dataworks_signer::verify::{ReceivedRequest, Verifier};
+use dataworks_signer::verify::ReceivedRequest;
 use http::StatusCode;
 use serde_json::json;
 use time::OffsetDateTime;
 
 use super::RoleState;
 use super::issued::{RequestKeys, request_token};
-use crate::dispatch::verify_error;
+use crate::auth::{Auth, verify_error};
 use crate::error::ServiceError;
 
 struct Sts {
     state: Arc<RoleState>,
-    verifier: Verifier,
+    auth: Auth,
 }
 
 pub(super) fn router(state: Arc<RoleState>) -> Router {
-    let skew = time::Duration::try_from(state.max_skew).unwrap_or(Verifier::DEFAULT_MAX_SKEW);
     let sts = Arc::new(Sts {
+        auth: Auth::new(state.max_skew),
         state,
-        verifier: Verifier::new().with_max_skew(skew),
     });
     Router::new().fallback(handle).with_state(sts)
 }
@@ -107,7 +106,7 @@ async fn handle(State(sts): State<Arc<Sts>>, request: Request) -> Response {
                 headers: &headers,
                 body: &body,
             };
-            match sts.verifier.verify(&received, now, &keys) {
+            match sts.auth.verifier.verify(&received, now, &keys) {
                 Ok(verified) => sts
                     .state
                     .issued
