@@ -46,18 +46,14 @@ pub(crate) async fn process(app: Arc<App>, received: Received, fail_process: boo
 
 /// `Throttling.User` (429) from the rate limit, with the time until the next token.
 fn rate_limited(per_second: u32, retry_after_ms: u64) -> ServiceError {
-    let code = ErrorCode::ThrottlingUser;
-    ServiceError {
-        retry_after_ms: Some(retry_after_ms),
-        ..ServiceError::new(
-            code.as_str(),
-            code.http_status(),
-            format!(
-                "Request was denied due to user flow control: this account may make {per_second} \
-                 requests per second (emulator --rate-limit). Retry after {retry_after_ms} ms."
-            ),
-        )
-    }
+    ServiceError::new(
+        ErrorCode::ThrottlingUser,
+        format!(
+            "Request was denied due to user flow control: this account may make {per_second} \
+             requests per second (emulator --rate-limit). Retry after {retry_after_ms} ms."
+        ),
+    )
+    .with_retry_after_ms(retry_after_ms)
 }
 
 async fn run(
@@ -89,8 +85,7 @@ async fn run(
         .check_expiry(&verified.access_key_id, token.as_deref(), now)?;
     if verified.version != API_VERSION {
         return Err(ServiceError::new(
-            "InvalidVersion",
-            400,
+            ErrorCode::InvalidVersion,
             format!(
                 "Specified parameter Version {:?} is not valid; DataWorks Data Integration uses {API_VERSION}.",
                 verified.version
@@ -106,10 +101,8 @@ async fn run(
         }
     }
     let params = Params::from_pairs(verified.params.iter().cloned());
-    let any = AnyRequest::from_action(&verified.action, &params).map_err(|e| {
-        let api = e.to_api_error();
-        ServiceError::new(api.code, api.http_status, api.message)
-    })?;
+    let any = AnyRequest::from_action(&verified.action, &params)
+        .map_err(|e| ServiceError::new(e.service_code(), e.to_api_error().message))?;
     tracing::debug!(action = %verified.action, key = %verified.access_key_id, "request verified");
     let delay_ms = i64::try_from(app.processing_delay.as_millis()).unwrap_or(i64::MAX);
     let now_ms = crate::clock::unix_ms(now);

@@ -63,7 +63,7 @@ pub use config::{
     DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SKEW,
     DEFAULT_MAX_URL_BYTES, DEFAULT_PROJECT_ID, EmulatorBuilder, Limits, OidcTrust, RoleServices,
 };
-pub use error::{EmulatorError, IDEMPOTENT_PARAMETER_MISMATCH, ServiceError, StoreError};
+pub use error::{EmulatorError, ServiceError, StoreError};
 pub use faults::{FaultPlan, FaultTiming, Faults, FaultsError, THROTTLE_RETRY_AFTER_MS};
 pub use inspect::Inspector;
 pub use stats::{ActionStats, EmulatorStats};

@@ -29,7 +29,8 @@ pub(crate) fn success(request_id: &str, data: &Value) -> Response {
 
 /// An error answer.
 pub(crate) fn error(request_id: &str, host: &str, err: &ServiceError) -> Response {
-    let status = StatusCode::from_u16(err.http_status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status =
+        StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut resp = json(status, encode_error(request_id, host, err));
     if let Some(ms) = err.retry_after_ms {
         if let Ok(v) = HeaderValue::from_str(&ms.to_string()) {
@@ -53,17 +54,15 @@ fn encode_success(request_id: &str, data: &Value) -> String {
 
 /// The error body: `{"RequestId","HostId","Code","Message","Recommend"}`.
 fn encode_error(request_id: &str, host: &str, err: &ServiceError) -> String {
-    ApiError {
-        http_status: err.http_status,
-        code: err.code.clone(),
-        message: err.message.clone(),
-        request_id: Some(request_id.to_string()),
-        host_id: Some(host.to_string()),
-        recommend: Some(format!(
+    let mut answer = ApiError::new(err.code.clone(), err.message.clone())
+        .with_request_id(request_id)
+        .with_host_id(host)
+        .with_recommend(format!(
             "https://api.aliyun.com/troubleshoot?q={}&product=dataworks-public",
-            err.code
-        )),
-        retry_after: err.retry_after_ms.map(Duration::from_millis),
+            err.code.as_str()
+        ));
+    if let Some(ms) = err.retry_after_ms {
+        answer = answer.with_retry_after(Duration::from_millis(ms));
     }
-    .to_body()
+    answer.to_body()
 }

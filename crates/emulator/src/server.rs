@@ -9,6 +9,7 @@ use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use dataworks_wire::ErrorCode;
 use http::{HeaderValue, Method, StatusCode, header};
 
 use crate::conn::ConnHandle;
@@ -73,8 +74,7 @@ async fn serve(
     let target_len = parts.uri.path_and_query().map_or(0, |pq| pq.as_str().len());
     if target_len > app.limits.max_url_bytes {
         return answer(ServiceError::new(
-            "RequestURITooLong",
-            414,
+            ErrorCode::RequestUriTooLong,
             format!(
                 "The request URL is {target_len} bytes; the limit is {} bytes. Send large documents \
                  in the form body where the API allows it.",
@@ -84,8 +84,7 @@ async fn serve(
     }
     if parts.method != Method::POST && parts.method != Method::GET {
         return answer(ServiceError::new(
-            "UnsupportedHTTPMethod",
-            405,
+            ErrorCode::UnsupportedHttpMethod,
             format!(
                 "HTTP method {} is not supported; use POST (or GET).",
                 parts.method
@@ -94,8 +93,7 @@ async fn serve(
     }
     if parts.uri.path() != "/" {
         return answer(ServiceError::new(
-            "InvalidAction.NotFound",
-            404,
+            ErrorCode::InvalidActionNotFound,
             format!(
                 "Path {} is not served; DataWorks RPC calls go to \"/\".",
                 parts.uri.path()
@@ -123,8 +121,7 @@ async fn serve(
         Ok(bytes) => bytes,
         Err(_) => {
             return answer(ServiceError::new(
-                "RequestEntityTooLarge",
-                413,
+                ErrorCode::RequestEntityTooLarge,
                 format!(
                     "The request body exceeds the limit of {} bytes.",
                     app.limits.max_body_bytes

@@ -4,7 +4,8 @@
 mod common;
 
 use common::{Client, V1, V3, fixture};
-use dataworks_emulator::{Emulator, IDEMPOTENT_PARAMETER_MISMATCH};
+use dataworks_emulator::Emulator;
+use dataworks_wire::ErrorCode;
 
 #[tokio::test]
 async fn create_task_repeat_returns_first_answer() {
@@ -32,7 +33,7 @@ async fn same_token_other_parameters_is_refused() {
     let job = fixture("batch-job.json");
     c.create("DI_OFFLINE", "one", &job, Some("ct-2")).await.ok();
     let other = c.create("DI_OFFLINE", "two", &job, Some("ct-2")).await;
-    let msg = other.err(400, IDEMPOTENT_PARAMETER_MISMATCH);
+    let msg = other.err(400, ErrorCode::IdempotentParameterMismatch.as_str());
     assert!(
         msg.contains("ct-2") && msg.contains("CreateDISyncTask"),
         "{msg}"

@@ -28,8 +28,7 @@ pub(crate) const MAX_FILE_ID_IN: usize = 50;
 /// `InvalidParameter` (400) naming the parameter.
 fn invalid(name: &str, message: impl std::fmt::Display) -> ServiceError {
     ServiceError::new(
-        ErrorCode::InvalidParameter.as_str(),
-        400,
+        ErrorCode::InvalidParameter,
         format!("The specified parameter \"{name}\" is not valid: {message}"),
     )
 }
@@ -49,8 +48,7 @@ fn project(ctx: &Ctx<'_>, id: Option<i64>, identifier: Option<&str>) -> Result<i
             ),
         )),
         (None, None) => Err(ServiceError::new(
-            ErrorCode::MissingParameter.as_str(),
-            400,
+            ErrorCode::MissingParameter,
             "The input parameter \"ProjectId\" that is mandatory for processing this request is not supplied (or give ProjectIdentifier).",
         )),
     }
@@ -164,8 +162,7 @@ pub(crate) fn get(ctx: &Ctx<'_>, r: &GetFile) -> Result<Value, ServiceError> {
         (None, Some(node)) => (node, true),
         (None, None) => {
             return Err(ServiceError::new(
-                ErrorCode::MissingParameter.as_str(),
-                400,
+                ErrorCode::MissingParameter,
                 "The input parameter \"FileId\" that is mandatory for processing this request is not supplied (or give NodeId).",
             ));
         }
@@ -236,7 +233,7 @@ mod tests {
         );
         assert_eq!(integer_list("FileTypes", "").unwrap(), Vec::<i64>::new());
         let err = integer_list("FileTypes", "23,sync").unwrap_err();
-        assert_eq!(err.code, "InvalidParameter");
+        assert_eq!(err.code, ErrorCode::InvalidParameter);
         assert!(
             err.message.contains("FileTypes") && err.message.contains("sync"),
             "{}",

@@ -1,7 +1,7 @@
 //! GenerateDISyncTaskConfigForCreating / ForUpdating and QueryDISyncTaskConfigProcessResult.
 
 use dataworks_wire::{
-    GenerateDISyncTaskConfigForCreating, GenerateDISyncTaskConfigForUpdating,
+    ErrorCode, GenerateDISyncTaskConfigForCreating, GenerateDISyncTaskConfigForUpdating,
     QueryDISyncTaskConfigProcessResult,
 };
 use serde_json::{Value, json};
@@ -118,8 +118,7 @@ pub(crate) fn query(
         .filter(|p| p.project_id == r.project_id)
         .ok_or_else(|| {
             ServiceError::new(
-                "Param.Invalid",
-                400,
+                ErrorCode::ParamInvalid,
                 format!(
                     "AsyncProcessId:[{}] is invalid: no such process in workspace {}.",
                     r.async_process_id, r.project_id

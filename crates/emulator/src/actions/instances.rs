@@ -176,6 +176,7 @@ pub(crate) fn info(ctx: &Ctx<'_>, r: &GetDISyncInstanceInfo) -> Result<Value, Se
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dataworks_wire::ErrorCode;
 
     fn start(task_type: TaskType, param: &str) -> StartDISyncInstance {
         StartDISyncInstance {
@@ -192,7 +193,7 @@ mod tests {
         assert!(check_start_param(&start(TaskType::DiSolution, odd)).is_ok());
         assert!(check_start_param(&start(TaskType::DiRealtime, odd)).is_err());
         let err = check_start_param(&start(TaskType::DiSolution, "7")).unwrap_err();
-        assert_eq!(err.code, "Invalid.DI.Parameter");
+        assert_eq!(err.code, ErrorCode::InvalidDiParameter);
     }
 
     #[test]

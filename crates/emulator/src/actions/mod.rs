@@ -6,7 +6,7 @@ mod generate;
 mod instances;
 mod tasks;
 
-use dataworks_wire::{AnyRequest, Operation};
+use dataworks_wire::{AnyRequest, ErrorCode, Operation};
 use rusqlite::Connection;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -127,8 +127,7 @@ pub(crate) fn require_project(ctx: &Ctx<'_>, project_id: i64) -> Result<(), Serv
     }
     let known = store::list_projects(ctx.tx)?;
     Err(ServiceError::new(
-        "Forbidden.DI.NoPrivilege",
-        403,
+        ErrorCode::ForbiddenDiNoPrivilege,
         format!(
             "ProjectId:[{project_id}] does not exist or you have no access to it; the emulator's \
              workspaces are {known:?} (add one with --project / EmulatorBuilder::project)."

@@ -6,6 +6,7 @@ use std::sync::Mutex;
 
 use dataworks_signer::Credentials;
 use dataworks_signer::verify::SecretLookup;
+use dataworks_wire::ErrorCode;
 use rand::Rng;
 use time::OffsetDateTime;
 
@@ -70,8 +71,7 @@ impl IssuedKeys {
             token.and_then(|t| key.tokens.iter().find(|(k, _)| k == t).map(|(_, e)| *e));
         match expiration {
             Some(e) if e <= now => Err(ServiceError::new(
-                "InvalidSecurityToken.Expired",
-                400,
+                ErrorCode::InvalidSecurityTokenExpired,
                 format!(
                     "Specified SecurityToken is expired (it expired at {e}); get new temporary credentials."
                 ),

@@ -17,6 +17,7 @@ use super::RoleState;
 use super::issued::{RequestKeys, request_token};
 use crate::auth::{Auth, verify_error};
 use crate::error::ServiceError;
+use dataworks_wire::ErrorCode;
 
 struct Sts {
     state: Arc<RoleState>,
@@ -31,13 +32,58 @@ pub(super) fn router(state: Arc<RoleState>) -> Router {
     Router::new().fallback(handle).with_state(sts)
 }
 
-fn answer_error(request_id: &str, err: &ServiceError) -> Response {
-    let status = StatusCode::from_u16(err.http_status).unwrap_or(StatusCode::BAD_REQUEST);
+/// The codes of STS itself (STS 2015-04-01 is another API than DataWorks, so they are not in
+/// the DataWorks catalogue); the codes the gateway answers for every API (signature, version,
+/// parameters, expired token) come from the catalogue as [`ServiceError`]s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StsCode {
+    MissingAction,
+    MissingRoleArn,
+    MissingRoleSessionName,
+    InvalidDurationSeconds,
+    OidcProviderNotConfigured,
+    OidcProviderNotFound,
+    OidcTokenInvalid,
+}
+
+impl StsCode {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::MissingAction => "MissingAction",
+            Self::MissingRoleArn => "MissingRoleArn",
+            Self::MissingRoleSessionName => "MissingRoleSessionName",
+            Self::InvalidDurationSeconds => "InvalidParameter.DurationSeconds",
+            Self::OidcProviderNotConfigured => "AuthenticationFail.OIDCProvider.NotFound",
+            Self::OidcProviderNotFound => "EntityNotExist.OIDCProvider",
+            Self::OidcTokenInvalid => "AuthenticationFail.OIDCToken.Invalid",
+        }
+    }
+}
+
+/// Why STS refused a request: a code every API shares, or one of STS's own (HTTP 400).
+#[derive(Debug)]
+enum Refusal {
+    Common(ServiceError),
+    Sts(StsCode, String),
+}
+
+impl From<ServiceError> for Refusal {
+    fn from(err: ServiceError) -> Self {
+        Self::Common(err)
+    }
+}
+
+fn answer_error(request_id: &str, refusal: &Refusal) -> Response {
+    let (code, http_status, message) = match refusal {
+        Refusal::Common(err) => (err.code.as_str(), err.http_status(), err.message.as_str()),
+        Refusal::Sts(code, message) => (code.as_str(), 400, message.as_str()),
+    };
+    let status = StatusCode::from_u16(http_status).unwrap_or(StatusCode::BAD_REQUEST);
     let body = json!({
         "RequestId": request_id,
         "HostId": "sts.emulator.local",
-        "Code": err.code,
-        "Message": err.message,
+        "Code": code,
+        "Message": message,
     });
     (
         status,
@@ -47,8 +93,12 @@ fn answer_error(request_id: &str, err: &ServiceError) -> Response {
         .into_response()
 }
 
-fn bad(code: &str, message: impl Into<String>) -> ServiceError {
-    ServiceError::new(code, 400, message)
+fn bad(code: StsCode, message: impl Into<String>) -> Refusal {
+    Refusal::Sts(code, message.into())
+}
+
+fn wrong_version() -> Refusal {
+    ServiceError::new(ErrorCode::InvalidVersion, "STS uses Version 2015-04-01").into()
 }
 
 /// The last segment of a role ARN, as a key id part.
@@ -67,7 +117,10 @@ async fn handle(State(sts): State<Arc<Sts>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let body: Bytes = match to_bytes(body, 1024 * 1024).await {
         Ok(b) => b,
-        Err(_) => return answer_error(&request_id, &bad("InvalidParameter", "body too large")),
+        Err(_) => {
+            let too_large = ServiceError::new(ErrorCode::InvalidParameter, "body too large");
+            return answer_error(&request_id, &too_large.into());
+        }
     };
     let raw_query = parts.uri.query().unwrap_or("").to_owned();
     let headers: Vec<(String, String)> = parts
@@ -116,15 +169,19 @@ async fn handle(State(sts): State<Arc<Sts>>, request: Request) -> Response {
                     }),
                 Err(e) => Err(verify_error(&e)),
             }
+            .map_err(Refusal::from)
             .and_then(|()| assume(&sts.state, &params, now))
         }
         "AssumeRoleWithOIDC" => assume_with_oidc(&sts.state, &params, now),
-        "" => Err(bad("MissingAction", "the Action parameter is missing")),
-        other => Err(ServiceError::new(
-            "InvalidAction.NotFound",
-            404,
-            format!("the emulator's STS serves AssumeRole and AssumeRoleWithOIDC, not {other:?}"),
+        "" => Err(bad(
+            StsCode::MissingAction,
+            "the Action parameter is missing",
         )),
+        other => Err(ServiceError::new(
+            ErrorCode::InvalidActionNotFound,
+            format!("the emulator's STS serves AssumeRole and AssumeRoleWithOIDC, not {other:?}"),
+        )
+        .into()),
     };
     match result {
         Ok(body) => {
@@ -149,12 +206,16 @@ fn issue(
     state: &RoleState,
     params: &[(String, String)],
     now: OffsetDateTime,
-) -> Result<serde_json::Value, ServiceError> {
-    let arn = param(params, "RoleArn")
-        .ok_or_else(|| bad("MissingRoleArn", "RoleArn is mandatory for this action."))?;
+) -> Result<serde_json::Value, Refusal> {
+    let arn = param(params, "RoleArn").ok_or_else(|| {
+        bad(
+            StsCode::MissingRoleArn,
+            "RoleArn is mandatory for this action.",
+        )
+    })?;
     let session = param(params, "RoleSessionName").ok_or_else(|| {
         bad(
-            "MissingRoleSessionName",
+            StsCode::MissingRoleSessionName,
             "RoleSessionName is mandatory for this action.",
         )
     })?;
@@ -162,14 +223,14 @@ fn issue(
         None => 3600,
         Some(d) => d.parse().map_err(|_| {
             bad(
-                "InvalidParameter.DurationSeconds",
+                StsCode::InvalidDurationSeconds,
                 format!("DurationSeconds {d:?} is not a number"),
             )
         })?,
     };
     if !(900..=43200).contains(&duration) {
         return Err(bad(
-            "InvalidParameter.DurationSeconds",
+            StsCode::InvalidDurationSeconds,
             "The Min/Max value of DurationSeconds is 15min/12hr.",
         ));
     }
@@ -186,9 +247,9 @@ fn assume(
     state: &RoleState,
     params: &[(String, String)],
     now: OffsetDateTime,
-) -> Result<serde_json::Value, ServiceError> {
+) -> Result<serde_json::Value, Refusal> {
     if param(params, "Version").is_some_and(|v| v != "2015-04-01") {
-        return Err(bad("InvalidVersion", "STS uses Version 2015-04-01"));
+        return Err(wrong_version());
     }
     issue(state, params, now)
 }
@@ -197,19 +258,19 @@ fn assume_with_oidc(
     state: &RoleState,
     params: &[(String, String)],
     now: OffsetDateTime,
-) -> Result<serde_json::Value, ServiceError> {
+) -> Result<serde_json::Value, Refusal> {
     let Some(trust) = &state.config.oidc else {
         return Err(bad(
-            "AuthenticationFail.OIDCProvider.NotFound",
+            StsCode::OidcProviderNotConfigured,
             "no OIDC provider is configured on this emulator (--oidc-provider-arn, --oidc-token)",
         ));
     };
     if param(params, "Version") != Some("2015-04-01") {
-        return Err(bad("InvalidVersion", "STS uses Version 2015-04-01"));
+        return Err(wrong_version());
     }
     if param(params, "OIDCProviderArn") != Some(trust.provider_arn.as_str()) {
         return Err(bad(
-            "EntityNotExist.OIDCProvider",
+            StsCode::OidcProviderNotFound,
             "The specified OIDC provider does not exist.",
         ));
     }
@@ -219,10 +280,7 @@ fn assume_with_oidc(
         .map(|(_, v)| v.as_str())
         != Some(trust.token.as_str())
     {
-        return Err(bad(
-            "AuthenticationFail.OIDCToken.Invalid",
-            "The OIDC token is invalid.",
-        ));
+        return Err(bad(StsCode::OidcTokenInvalid, "The OIDC token is invalid."));
     }
     issue(state, params, now)
 }

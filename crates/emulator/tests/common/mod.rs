@@ -53,6 +53,17 @@ impl Answer {
             self.body
         );
         assert_eq!(self.code(), code, "{:?}", self.body);
+        // Every code the emulator answers is one the client knows, with the same status.
+        let known = dataworks_wire::ErrorCode::from_code(code);
+        assert!(
+            !matches!(known, dataworks_wire::ErrorCode::Other(_)),
+            "{code} is not in the wire catalogue"
+        );
+        assert_eq!(
+            known.http_status(),
+            status,
+            "{code}: the catalogue's status"
+        );
         assert!(self.body["RequestId"].is_string(), "{:?}", self.body);
         assert!(self.body["HostId"].is_string(), "{:?}", self.body);
         self.message()

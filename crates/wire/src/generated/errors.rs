@@ -56,6 +56,22 @@ pub enum ErrorCode {
     ServiceUnavailable,
     /// `InternalError` (HTTP 500, retryable): The request processing has failed due to some unknown error.
     InternalError,
+    /// `InvalidVersion` (HTTP 400, not retryable): The Version parameter is not a version of this API.
+    InvalidVersion,
+    /// `InvalidSignatureMethod` (HTTP 400, not retryable): The signature method is not supported.
+    InvalidSignatureMethod,
+    /// `InvalidSignatureVersion` (HTTP 400, not retryable): The signature version is not supported.
+    InvalidSignatureVersion,
+    /// `InvalidSecurityToken.MismatchWithAccessKey` (HTTP 400, not retryable): The STS security token is missing, unexpected or not the one issued with this AccessKey.
+    InvalidSecurityTokenMismatchWithAccessKey,
+    /// `UnsupportedHTTPMethod` (HTTP 405, not retryable): The HTTP method is not supported.
+    UnsupportedHttpMethod,
+    /// `RequestEntityTooLarge` (HTTP 413, not retryable): The request body is too large.
+    RequestEntityTooLarge,
+    /// `RequestURITooLong` (HTTP 414, not retryable): The request URL is too long.
+    RequestUriTooLong,
+    /// `IdempotentParameterMismatch` (HTTP 400, not retryable): The ClientToken was already used for a request with other parameters.
+    IdempotentParameterMismatch,
     /// `Invalid.DI.Parameter` (HTTP 400, not retryable): The parameter is invalid.
     InvalidDiParameter,
     /// `Invalid.DI.Parameter.File.Existed` (HTTP 400, not retryable): The file name already exists.
@@ -96,6 +112,14 @@ impl ErrorCode {
         ErrorCode::InvalidActionNotFound,
         ErrorCode::ServiceUnavailable,
         ErrorCode::InternalError,
+        ErrorCode::InvalidVersion,
+        ErrorCode::InvalidSignatureMethod,
+        ErrorCode::InvalidSignatureVersion,
+        ErrorCode::InvalidSecurityTokenMismatchWithAccessKey,
+        ErrorCode::UnsupportedHttpMethod,
+        ErrorCode::RequestEntityTooLarge,
+        ErrorCode::RequestUriTooLong,
+        ErrorCode::IdempotentParameterMismatch,
         ErrorCode::InvalidDiParameter,
         ErrorCode::InvalidDiParameterFileExisted,
         ErrorCode::InternalErrorDiParameter,
@@ -129,6 +153,16 @@ impl ErrorCode {
             "InvalidAction.NotFound" => ErrorCode::InvalidActionNotFound,
             "ServiceUnavailable" => ErrorCode::ServiceUnavailable,
             "InternalError" => ErrorCode::InternalError,
+            "InvalidVersion" => ErrorCode::InvalidVersion,
+            "InvalidSignatureMethod" => ErrorCode::InvalidSignatureMethod,
+            "InvalidSignatureVersion" => ErrorCode::InvalidSignatureVersion,
+            "InvalidSecurityToken.MismatchWithAccessKey" => {
+                ErrorCode::InvalidSecurityTokenMismatchWithAccessKey
+            }
+            "UnsupportedHTTPMethod" => ErrorCode::UnsupportedHttpMethod,
+            "RequestEntityTooLarge" => ErrorCode::RequestEntityTooLarge,
+            "RequestURITooLong" => ErrorCode::RequestUriTooLong,
+            "IdempotentParameterMismatch" => ErrorCode::IdempotentParameterMismatch,
             "Invalid.DI.Parameter" => ErrorCode::InvalidDiParameter,
             "Invalid.DI.Parameter.File.Existed" => ErrorCode::InvalidDiParameterFileExisted,
             "InternalError.DI.Parameter" => ErrorCode::InternalErrorDiParameter,
@@ -164,6 +198,16 @@ impl ErrorCode {
             ErrorCode::InvalidActionNotFound => "InvalidAction.NotFound",
             ErrorCode::ServiceUnavailable => "ServiceUnavailable",
             ErrorCode::InternalError => "InternalError",
+            ErrorCode::InvalidVersion => "InvalidVersion",
+            ErrorCode::InvalidSignatureMethod => "InvalidSignatureMethod",
+            ErrorCode::InvalidSignatureVersion => "InvalidSignatureVersion",
+            ErrorCode::InvalidSecurityTokenMismatchWithAccessKey => {
+                "InvalidSecurityToken.MismatchWithAccessKey"
+            }
+            ErrorCode::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
+            ErrorCode::RequestEntityTooLarge => "RequestEntityTooLarge",
+            ErrorCode::RequestUriTooLong => "RequestURITooLong",
+            ErrorCode::IdempotentParameterMismatch => "IdempotentParameterMismatch",
             ErrorCode::InvalidDiParameter => "Invalid.DI.Parameter",
             ErrorCode::InvalidDiParameterFileExisted => "Invalid.DI.Parameter.File.Existed",
             ErrorCode::InternalErrorDiParameter => "InternalError.DI.Parameter",
@@ -199,6 +243,14 @@ impl ErrorCode {
             ErrorCode::InvalidActionNotFound => 404,
             ErrorCode::ServiceUnavailable => 503,
             ErrorCode::InternalError => 500,
+            ErrorCode::InvalidVersion => 400,
+            ErrorCode::InvalidSignatureMethod => 400,
+            ErrorCode::InvalidSignatureVersion => 400,
+            ErrorCode::InvalidSecurityTokenMismatchWithAccessKey => 400,
+            ErrorCode::UnsupportedHttpMethod => 405,
+            ErrorCode::RequestEntityTooLarge => 413,
+            ErrorCode::RequestUriTooLong => 414,
+            ErrorCode::IdempotentParameterMismatch => 400,
             ErrorCode::InvalidDiParameter => 400,
             ErrorCode::InvalidDiParameterFileExisted => 400,
             ErrorCode::InternalErrorDiParameter => 500,
@@ -234,6 +286,14 @@ impl ErrorCode {
             ErrorCode::InvalidActionNotFound => false,
             ErrorCode::ServiceUnavailable => true,
             ErrorCode::InternalError => true,
+            ErrorCode::InvalidVersion => false,
+            ErrorCode::InvalidSignatureMethod => false,
+            ErrorCode::InvalidSignatureVersion => false,
+            ErrorCode::InvalidSecurityTokenMismatchWithAccessKey => false,
+            ErrorCode::UnsupportedHttpMethod => false,
+            ErrorCode::RequestEntityTooLarge => false,
+            ErrorCode::RequestUriTooLong => false,
+            ErrorCode::IdempotentParameterMismatch => false,
             ErrorCode::InvalidDiParameter => false,
             ErrorCode::InvalidDiParameterFileExisted => false,
             ErrorCode::InternalErrorDiParameter => true,
@@ -286,6 +346,18 @@ impl ErrorCode {
             ErrorCode::ServiceUnavailable => "The service is temporarily unavailable.",
             ErrorCode::InternalError => {
                 "The request processing has failed due to some unknown error."
+            }
+            ErrorCode::InvalidVersion => "The Version parameter is not a version of this API.",
+            ErrorCode::InvalidSignatureMethod => "The signature method is not supported.",
+            ErrorCode::InvalidSignatureVersion => "The signature version is not supported.",
+            ErrorCode::InvalidSecurityTokenMismatchWithAccessKey => {
+                "The STS security token is missing, unexpected or not the one issued with this AccessKey."
+            }
+            ErrorCode::UnsupportedHttpMethod => "The HTTP method is not supported.",
+            ErrorCode::RequestEntityTooLarge => "The request body is too large.",
+            ErrorCode::RequestUriTooLong => "The request URL is too long.",
+            ErrorCode::IdempotentParameterMismatch => {
+                "The ClientToken was already used for a request with other parameters."
             }
             ErrorCode::InvalidDiParameter => "The parameter is invalid.",
             ErrorCode::InvalidDiParameterFileExisted => "The file name already exists.",
@@ -358,6 +430,26 @@ impl ErrorCode {
             ErrorCode::InternalError => {
                 Some("Retry with backoff; if it persists, contact support with the request id.")
             }
+            ErrorCode::InvalidVersion => Some("Send Version=2020-05-18."),
+            ErrorCode::InvalidSignatureMethod => {
+                Some("Sign with HMAC-SHA1 (v1) or ACS3-HMAC-SHA256.")
+            }
+            ErrorCode::InvalidSignatureVersion => {
+                Some("Send SignatureVersion=1.0 with a v1 signature.")
+            }
+            ErrorCode::InvalidSecurityTokenMismatchWithAccessKey => Some(
+                "Send the security token issued together with the temporary AccessKey, and none with a long-term AccessKey.",
+            ),
+            ErrorCode::UnsupportedHttpMethod => Some("Send the request with POST (or GET)."),
+            ErrorCode::RequestEntityTooLarge => {
+                Some("Send a smaller request (a shorter TaskContent or TaskParam).")
+            }
+            ErrorCode::RequestUriTooLong => {
+                Some("Send large parameters in the form body where the operation allows it.")
+            }
+            ErrorCode::IdempotentParameterMismatch => Some(
+                "Use a new ClientToken for a different request; repeat a request only with its own ClientToken.",
+            ),
             ErrorCode::InvalidDiParameter => Some(
                 "Check TaskParam / TaskContent against the documented format (`dwdi validate` checks them offline).",
             ),
@@ -403,6 +495,14 @@ impl ErrorCode {
             ErrorCode::InvalidActionNotFound => Some("gateway"),
             ErrorCode::ServiceUnavailable => Some("gateway"),
             ErrorCode::InternalError => Some("gateway"),
+            ErrorCode::InvalidVersion => Some("gateway"),
+            ErrorCode::InvalidSignatureMethod => Some("gateway"),
+            ErrorCode::InvalidSignatureVersion => Some("gateway"),
+            ErrorCode::InvalidSecurityTokenMismatchWithAccessKey => Some("gateway"),
+            ErrorCode::UnsupportedHttpMethod => Some("gateway"),
+            ErrorCode::RequestEntityTooLarge => Some("gateway"),
+            ErrorCode::RequestUriTooLong => Some("gateway"),
+            ErrorCode::IdempotentParameterMismatch => Some("gateway"),
             ErrorCode::InvalidDiParameter => Some("di"),
             ErrorCode::InvalidDiParameterFileExisted => Some("di"),
             ErrorCode::InternalErrorDiParameter => Some("di"),
