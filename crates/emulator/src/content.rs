@@ -10,20 +10,14 @@ use serde_json::{Value, json};
 /// At most this many problems are listed in one message.
 const MAX_LISTED_PROBLEMS: usize = 5;
 
-/// "what is invalid: /pointer: message (rule); ..." for the errors of a report.
-fn problems_message(what: &str, report: &ValidationReport) -> String {
+/// "what is invalid: PROBLEM; PROBLEM; and N more" for the errors of a report, each problem
+/// as taskparam renders it (`/pointer: message [rule]; hint`).
+pub(crate) fn problems_message(what: &str, report: &ValidationReport) -> String {
     let listed: Vec<String> = report
         .errors
         .iter()
         .take(MAX_LISTED_PROBLEMS)
-        .map(|p| {
-            let pointer = if p.pointer.is_empty() {
-                "/"
-            } else {
-                p.pointer.as_str()
-            };
-            format!("{pointer}: {} ({})", p.message, p.rule)
-        })
+        .map(ToString::to_string)
         .collect();
     let more = report.errors.len().saturating_sub(MAX_LISTED_PROBLEMS);
     let tail = if more > 0 {

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::tasks::instance_state;
 use super::{Ctx, ok_status, require_project, require_task};
+use crate::content;
 use crate::error::ServiceError;
 use crate::instance::{InstanceAction, transition};
 use crate::store::{self, InstanceUpdate};
@@ -76,34 +77,10 @@ pub(crate) fn check_start_param(r: &StartDISyncInstance) -> Result<(), ServiceEr
     if report.is_valid() {
         return Ok(());
     }
-    let problems: Vec<String> = report
-        .errors
-        .iter()
-        .take(5)
-        .map(|p| {
-            format!(
-                "{}: {} ({}; {})",
-                display_pointer(&p.pointer),
-                p.message,
-                p.rule,
-                p.hint
-            )
-        })
-        .collect();
-    let more = report.errors.len().saturating_sub(problems.len());
-    let tail = if more > 0 {
-        format!("; and {more} more")
-    } else {
-        String::new()
-    };
-    Err(ServiceError::invalid_parameter(format!(
-        "StartParam is invalid: {}{tail}",
-        problems.join("; ")
+    Err(ServiceError::invalid_parameter(content::problems_message(
+        "StartParam",
+        &report,
     )))
-}
-
-fn display_pointer(pointer: &str) -> &str {
-    if pointer.is_empty() { "/" } else { pointer }
 }
 
 /// Starts the instance (the `StartParam` was checked by `actions::precheck`) and records the
