@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use dataworks_signer::SignatureAlgorithm;
 use dataworks_workflow::credentials::{ChainBuilder, CredentialsEnv, DefaultChain};
-use dataworks_workflow::{BuildError, Client, Edition, RateLimit};
+use dataworks_workflow::{Client, ClientBuildError, Edition, RateLimit};
 
 /// How results are printed on stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -138,7 +138,7 @@ impl Context {
     /// A client from the flags and the credentials chain of the process environment. The
     /// credentials are resolved once here (failing early, listing every provider tried;
     /// `-v` logs the provider used) and renewed by the client's cache afterwards.
-    pub fn client(&self) -> Result<Client, BuildError> {
+    pub fn client(&self) -> Result<Client, ClientBuildError> {
         self.client_with(|builder| builder)
     }
 
@@ -146,7 +146,7 @@ impl Context {
     pub fn client_with(
         &self,
         extra: impl FnOnce(dataworks_workflow::ClientBuilder) -> dataworks_workflow::ClientBuilder,
-    ) -> Result<Client, BuildError> {
+    ) -> Result<Client, ClientBuildError> {
         let mut builder = Client::builder()
             .credentials_chain(self.chain())
             .allow_insecure_http(self.global.allow_insecure_http)
@@ -168,8 +168,8 @@ impl Context {
         let probe = client.clone();
         match block_on(async move { probe.credentials().await }) {
             Ok(Ok(_)) => Ok(client),
-            Ok(Err(e)) => Err(BuildError::Credentials(e)),
-            Err(e) => Err(BuildError::Credentials(
+            Ok(Err(e)) => Err(ClientBuildError::Credentials(e)),
+            Err(e) => Err(ClientBuildError::Credentials(
                 dataworks_workflow::credentials::CredentialsError::config(
                     "runtime",
                     format!("cannot start the async runtime: {e}"),

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use dataworks_workflow::endpoint::EndpointError;
-use dataworks_workflow::{BuildError, CallError, WorkflowError};
+use dataworks_workflow::{CallError, ClientBuildError, WorkflowError};
 
 use crate::exit::Exit;
 use crate::global::Context;
@@ -116,11 +116,11 @@ pub fn call_error(ctx: &Context, error: &CallError) -> Exit {
 }
 
 /// Reports a client that could not be built (no credentials, bad endpoint): exit 2.
-pub fn build_error(ctx: &Context, error: &BuildError) -> Exit {
+pub fn build_error(ctx: &Context, error: &ClientBuildError) -> Exit {
     let mut message = error.to_string();
     if matches!(
         error,
-        BuildError::Endpoint(EndpointError::InsecureHttp { .. })
+        ClientBuildError::Endpoint(EndpointError::InsecureHttp { .. })
     ) {
         message.push_str(" (dwdi: pass --allow-insecure-http)");
     }

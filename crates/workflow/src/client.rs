@@ -32,7 +32,7 @@ use crate::transport::{DEFAULT_MAX_RESPONSE_BYTES, ReqwestTransport};
 
 /// Why a client could not be built.
 #[derive(Debug, thiserror::Error)]
-pub enum BuildError {
+pub enum ClientBuildError {
     /// Neither a region nor an endpoint was given.
     #[error(
         "no endpoint: give a region (e.g. --region cn-shanghai) or an endpoint with its scheme (e.g. --endpoint http://127.0.0.1:8080)"
@@ -176,7 +176,7 @@ impl ClientBuilder {
     /// (through the provider's cache, so a long workflow renews them on the way); call
     /// [`Client::credentials`] to resolve them up front. Without an endpoint or a region,
     /// the region of the CLI profile the chain would use (`region_id`) is used.
-    pub fn build(self) -> Result<Client, BuildError> {
+    pub fn build(self) -> Result<Client, ClientBuildError> {
         let clock = self.clock.unwrap_or_else(|| Arc::new(TokioClock));
         let mut region_hint = None;
         let credentials: Arc<dyn ProvideCredentials> = match self.provider {
@@ -200,7 +200,7 @@ impl ClientBuilder {
         ) {
             (Some(e), _) => Endpoint::parse(e)?,
             (None, Some(r)) => Endpoint::for_region(r)?,
-            (None, None) => return Err(BuildError::NoEndpoint),
+            (None, None) => return Err(ClientBuildError::NoEndpoint),
         };
         endpoint.check_plain_http(self.allow_insecure_http)?;
         let transport: Arc<dyn Transport> = match self.transport {
@@ -213,7 +213,7 @@ impl ClientBuilder {
                 ),
             ),
             #[cfg(not(feature = "reqwest"))]
-            None => return Err(BuildError::NoTransport),
+            None => return Err(ClientBuildError::NoTransport),
         };
         Ok(Client {
             inner: Arc::new(Inner {

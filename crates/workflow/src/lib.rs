@@ -5,7 +5,7 @@
 //!   default, v1 on request), retries with exponential backoff and full jitter that are
 //!   safe for mutations ([`retry`]: `ClientToken`s kept across attempts, the read-back rule
 //!   for `UpdateDISyncTask`), over a small [`Transport`] trait (reqwest, an in-process
-//!   service, or [`testing::FakeTransport`]).
+//!   service, or `testing::FakeTransport` with the `test-util` feature).
 //! - [`Workflow`]: `create` / `update` of DI_REALTIME tasks and DI_SOLUTION solutions
 //!   (validate offline → generate → poll → apply), direct for DI_OFFLINE; `plan` (dry run);
 //!   `resume` from a process id; polling with backoff, jitter and a required wait limit
@@ -18,7 +18,7 @@
 //!   ([`lifecycle`]): deploy, start, stop, terminate, delete, status, wait until running,
 //!   and a task's live state in as few requests as possible.
 //! - Time is injectable ([`Clock`]): tests run in virtual time (tokio's paused time, or
-//!   [`testing::VirtualClock`] over real loopback I/O).
+//!   `testing::VirtualClock` over real loopback I/O, with the `test-util` feature).
 //!
 //! Decisions are in `docs/workflow.md`; the user's guide is `docs/guide.md`.
 //!
@@ -96,18 +96,19 @@ pub mod progress;
 pub mod rate_limit;
 pub mod retry;
 pub mod signature_mismatch;
+#[cfg(feature = "test-util")]
 pub mod testing;
 pub mod transport;
 pub mod workflow;
 pub mod workflow_error;
 
-pub use client::{BuildError, Client, ClientBuilder, ReadBack, UpdateOutcome};
+pub use client::{Client, ClientBuildError, ClientBuilder, ReadBack, UpdateOutcome};
 pub use clock::{Clock, TokioClock};
 pub use discovery::TaskFile;
 pub use error::{CallError, CallErrorKind, StopReason};
 pub use input::TaskParamInput;
 pub use lifecycle::{InstanceStatus, LiveTask, WaitError};
-pub use plan::Plan;
+pub use plan::UpdatePlan;
 pub use poll::PollPolicy;
 pub use progress::{Progress, Stage};
 pub use rate_limit::{Edition, RateLimit, RateLimitStats};

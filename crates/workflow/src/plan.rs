@@ -15,7 +15,7 @@ use crate::workflow_error::WorkflowError;
 
 /// What an update would change.
 #[derive(Debug, Clone, Serialize)]
-pub struct Plan {
+pub struct UpdatePlan {
     /// The workspace.
     pub project_id: i64,
     /// The task type (wire name).
@@ -31,7 +31,7 @@ pub struct Plan {
     pub diff: ContentDiff,
 }
 
-impl Plan {
+impl UpdatePlan {
     /// Whether the update would change nothing.
     pub fn is_empty(&self) -> bool {
         self.diff.is_empty()
@@ -53,7 +53,7 @@ impl Workflow {
     /// The dry run of [`Workflow::update`]: validates the input offline, reads the task
     /// (`GetDISyncTask`) and returns the current content, the proposed content and their diff.
     /// Nothing is changed.
-    pub async fn plan(&self, request: &UpdateRequest) -> Result<Plan, WorkflowError> {
+    pub async fn plan(&self, request: &UpdateRequest) -> Result<UpdatePlan, WorkflowError> {
         let mut run = self.run();
         run.emit(Stage::Validate);
         let param = request
@@ -105,7 +105,7 @@ impl Workflow {
             (next.to_value(), change)
         };
         run.emit(Stage::Done);
-        Ok(Plan {
+        Ok(UpdatePlan {
             project_id: request.project_id,
             task_type: request.task_type.to_string(),
             file_id: request.file_id,

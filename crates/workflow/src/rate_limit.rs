@@ -105,7 +105,7 @@ impl FromStr for Edition {
 ///     .credentials(dataworks_signer::Credentials::new("id", "secret"))
 ///     .rate_limit(limit)
 ///     .build()?;
-/// # Ok::<(), dataworks_workflow::BuildError>(())
+/// # Ok::<(), dataworks_workflow::ClientBuildError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RateLimit {

@@ -4,7 +4,7 @@
 //! [`HttpResponse`] or a [`TransportError`] back. The default transport is
 //! [`ReqwestTransport`] (rustls, connect 5 s / read 10 s as the official SDK, a user agent
 //! naming this toolkit, answers capped at [`DEFAULT_MAX_RESPONSE_BYTES`]); tests use
-//! [`crate::testing::FakeTransport`] or any type of their own.
+//! `testing::FakeTransport` (feature `test-util`) or any type of their own.
 //!
 //! Whatever the transport, the client bounds every attempt as a whole (connect, headers and
 //! body) by [`DEFAULT_ATTEMPT_TIMEOUT`] or the client's own setting, and by the time left

@@ -13,7 +13,7 @@ use dataworks_workflow::credentials::{
     BoxFuture, CredentialsEnv, CredentialsError, DefaultChain, ProvideCredentials, Provided,
 };
 use dataworks_workflow::testing::FakeTransport;
-use dataworks_workflow::{BuildError, CallErrorKind, Client, HttpResponse};
+use dataworks_workflow::{CallErrorKind, Client, ClientBuildError, HttpResponse};
 
 const CLI_AK: &str = r#"{
   "current": "work",
@@ -78,7 +78,7 @@ async fn the_client_takes_its_region_from_the_cli_profile_when_none_is_given() {
         .transport(fake)
         .build()
         .unwrap_err();
-    assert!(matches!(err, BuildError::NoEndpoint), "{err}");
+    assert!(matches!(err, ClientBuildError::NoEndpoint), "{err}");
 }
 
 /// Hands out `id-N`, one per call, and fails from the third call on.

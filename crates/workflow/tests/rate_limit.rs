@@ -11,7 +11,7 @@ use dataworks_signer::Credentials;
 use dataworks_wire::{GetDISyncTask, TaskType};
 use dataworks_workflow::rate_limit::Window;
 use dataworks_workflow::testing::FakeTransport;
-use dataworks_workflow::{BuildError, Client, Edition, HttpResponse, RateLimit};
+use dataworks_workflow::{Client, ClientBuildError, Edition, HttpResponse, RateLimit};
 use tokio::time::Instant;
 
 /// What the fake service saw: accepted request times, and how many it throttled.
@@ -146,7 +146,7 @@ fn an_invalid_rate_limit_is_a_build_error() {
         .rate_limit(RateLimit::new(0.0, 5.0))
         .build()
         .unwrap_err();
-    assert!(matches!(err, BuildError::RateLimit(_)), "{err}");
+    assert!(matches!(err, ClientBuildError::RateLimit(_)), "{err}");
     assert!(err.to_string().contains("reads per second"), "{err}");
 }
 

@@ -14,7 +14,7 @@ use dataworks_workflow::endpoint::EndpointError;
 use dataworks_workflow::testing::FakeTransport;
 use dataworks_workflow::transport::{DEFAULT_MAX_RESPONSE_BYTES, TransportErrorKind};
 use dataworks_workflow::{
-    BuildError, CallError, CallErrorKind, Client, ClientBuilder, HttpResponse, RetryPolicy,
+    CallError, CallErrorKind, Client, ClientBuildError, ClientBuilder, HttpResponse, RetryPolicy,
     StopReason, Timeouts,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -132,7 +132,7 @@ fn plain_http_to_a_host_that_is_not_loopback_is_refused_before_any_connection() 
     assert!(
         matches!(
             &error,
-            BuildError::Endpoint(EndpointError::InsecureHttp { endpoint })
+            ClientBuildError::Endpoint(EndpointError::InsecureHttp { endpoint })
                 if endpoint == "http://dataworks.example.invalid:8080"
         ),
         "{error:?}"

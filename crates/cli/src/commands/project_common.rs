@@ -4,7 +4,7 @@
 
 use dataworks_project::{Desired, ObservedTask, Plan, PlanOptions, Target, plan};
 use dataworks_workflow::rate_limit::RateLimit;
-use dataworks_workflow::{BuildError, CallError, Client};
+use dataworks_workflow::{CallError, Client, ClientBuildError};
 
 use crate::global::{Context, GlobalArgs};
 
@@ -19,7 +19,7 @@ pub struct ReadArgs {
 /// The client of `target`: the global `--endpoint` / `--region` / `--profile` win over the
 /// manifest for one run; so do the global `--api-rate` / `--edition` over the environment's
 /// `rate_limit` (then the Basic edition's 5 requests per second).
-pub fn client_for(target: &Target, ctx: &Context) -> Result<Client, BuildError> {
+pub fn client_for(target: &Target, ctx: &Context) -> Result<Client, ClientBuildError> {
     let mut global = ctx.global.clone();
     if global.endpoint.is_none() && global.region.is_none() {
         global.endpoint = target.endpoint.clone();

@@ -19,7 +19,7 @@ use dataworks_taskparam::{
 };
 use dataworks_wire::{GetDISyncTask, TaskType};
 use dataworks_workflow::{
-    Applied, Client, CreateRequest, Plan, PollPolicy, UpdateRequest, Workflow, WorkflowError,
+    Applied, Client, CreateRequest, PollPolicy, UpdatePlan, UpdateRequest, Workflow, WorkflowError,
 };
 
 use std::collections::BTreeMap;
@@ -51,7 +51,7 @@ struct Summary {
     task_param: Value,
     validation: Value,
     created: Applied,
-    plan: Plan,
+    plan: UpdatePlan,
     updated: Applied,
     tables_after: Vec<String>,
     plan_matches_result: bool,
@@ -93,7 +93,7 @@ enum QuickstartError {
     #[error("the builder refused the TaskParam: {0}")]
     Build(String),
     #[error(transparent)]
-    Client(#[from] dataworks_workflow::BuildError),
+    Client(#[from] dataworks_workflow::ClientBuildError),
     #[error(transparent)]
     Workflow(#[from] WorkflowError),
     #[error("reading the task back failed: {0}")]
