@@ -14,7 +14,7 @@ use dataworks_signer::v3::{V3Request, sign as sign_v3};
 use dataworks_signer::{Credentials, SignatureAlgorithm};
 use dataworks_taskparam::{HologresWriter, MysqlReader, TaskContent, TaskParam, WriteMode};
 use dataworks_workflow::transport::ReqwestTransport;
-use dataworks_workflow::{HttpRequest, Timeouts, Transport};
+use dataworks_workflow::transport::{HttpRequest, Timeouts, Transport};
 use reliability_support::*;
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -17,7 +17,7 @@ use dataworks_signer::rpc::{RpcRequest, SigningParams, sign_request};
 use dataworks_signer::{Credentials, SignatureAlgorithm};
 use dataworks_taskparam::{HologresWriter, MysqlReader, TaskContent, TaskParam, WriteMode};
 use dataworks_workflow::transport::ReqwestTransport;
-use dataworks_workflow::{HttpRequest, Timeouts, Transport};
+use dataworks_workflow::transport::{HttpRequest, Timeouts, Transport};
 use reliability_support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

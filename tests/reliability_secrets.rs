@@ -18,11 +18,9 @@ use dataworks_signer::rpc::{RpcRequest, SigningParams, sign_request};
 use dataworks_signer::verify::{ReceivedRequest, Verifier};
 use dataworks_signer::{Credentials, SignatureAlgorithm};
 use dataworks_wire::{GetDISyncTask, TaskType};
-use dataworks_workflow::clock::BoxFuture;
-use dataworks_workflow::{
-    Client, CreateRequest, HttpRequest, HttpResponse, Transport, TransportError, UpdateRequest,
-    Workflow,
-};
+use dataworks_workflow::BoxFuture;
+use dataworks_workflow::transport::{HttpRequest, HttpResponse, Transport, TransportError};
+use dataworks_workflow::{Client, CreateRequest, UpdateRequest, Workflow};
 use reliability_support::*;
 
 const STS_ID: &str = "STS.reliability-temporary-id";

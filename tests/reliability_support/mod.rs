@@ -14,12 +14,12 @@ use dataworks_signer::{Credentials, SignatureAlgorithm};
 use dataworks_taskparam::{
     HologresWriter, MysqlReader, RealtimeTaskParam, TaskParam, UpdateTaskParam, WriteMode,
 };
-use dataworks_workflow::clock::BoxFuture;
+use dataworks_workflow::BoxFuture;
 use dataworks_workflow::transport::ReqwestTransport;
-use dataworks_workflow::{
-    Client, HttpRequest, HttpResponse, PollPolicy, RetryPolicy, Timeouts, Transport,
-    TransportError, Workflow,
+use dataworks_workflow::transport::{
+    HttpRequest, HttpResponse, Timeouts, Transport, TransportError,
 };
+use dataworks_workflow::{Client, PollPolicy, RetryPolicy, Workflow};
 
 /// The AccessKey pair the suites' emulators accept.
 pub const ID: &str = "reliability-access-key-id";

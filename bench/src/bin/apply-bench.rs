@@ -14,8 +14,8 @@ use dataworks_project::{Desired, DesiredTask, Lifecycle, PlanOptions, Target, pl
 use dataworks_signer::Credentials;
 use dataworks_taskparam::{HologresWriter, MysqlReader, TaskParam};
 use dataworks_wire::TaskType;
+use dataworks_workflow::RateLimit;
 use dataworks_workflow::apply::{ApplyOptions, TaskStatus, execute, observe};
-use dataworks_workflow::rate_limit::RateLimit;
 use dataworks_workflow::{Client, Workflow};
 
 const ID: &str = "bench-id";

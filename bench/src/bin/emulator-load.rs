@@ -18,7 +18,8 @@ use dataworks_bench::{flag, flag_str, percentile, task_content};
 use dataworks_signer::Credentials;
 use dataworks_wire::{CreateDISyncTask, GetDISyncTask, TaskType};
 use dataworks_workflow::transport::ReqwestTransport;
-use dataworks_workflow::{Client, RateLimit, RetryPolicy, Timeouts, Transport};
+use dataworks_workflow::transport::{Timeouts, Transport};
+use dataworks_workflow::{Client, RateLimit, RetryPolicy};
 use serde_json::json;
 
 const ID: &str = "bench-id";

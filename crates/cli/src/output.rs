@@ -6,7 +6,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use dataworks_workflow::endpoint::EndpointError;
+use dataworks_workflow::EndpointError;
 use dataworks_workflow::{CallError, ClientBuildError, WorkflowError};
 
 use crate::exit::Exit;

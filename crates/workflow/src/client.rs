@@ -79,7 +79,7 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The region whose endpoint to use (see [`crate::endpoint::host_for_region`]).
+    /// The region whose endpoint to use (see [`Endpoint::for_region`]).
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
@@ -166,7 +166,7 @@ impl ClientBuilder {
     }
 
     /// The request budget shared by every clone of the client (default
-    /// [`RateLimit::default`], the Basic edition's 5 per second; see [`crate::rate_limit`]).
+    /// [`RateLimit::default`], the Basic edition's 5 per second; see [`RateLimit`]).
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
         self.rate_limit = Some(limit);
         self
@@ -342,7 +342,7 @@ impl Client {
     }
 
     /// Calls one operation: signs every attempt afresh, retries what is safe (see
-    /// [`crate::retry`]), and decodes the typed answer.
+    /// [`RetryPolicy`]), and decodes the typed answer.
     ///
     /// `Generate*` and `CreateDISyncTask` get a `ClientToken` when the operation has none,
     /// generated once for this call and sent with every attempt. `UpdateDISyncTask` through

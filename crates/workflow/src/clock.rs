@@ -6,15 +6,14 @@
 //! no test waits for real.
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::time::Duration;
 
 use time::OffsetDateTime;
 use tokio::time::Instant;
 
-/// A boxed, sendable future, as returned by the injectable traits of this crate.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+/// A boxed, sendable future, as returned by the injectable traits ([`Clock`], the transport,
+/// the credentials providers): the credentials crate's, one definition for both crates.
+pub use dataworks_credentials::BoxFuture;
 
 /// The clock and the sleep used by retries and polling, and the wall clock used to sign.
 pub trait Clock: Send + Sync + fmt::Debug {
@@ -49,7 +48,7 @@ impl Clock for TokioClock {
 
 /// A [`Clock`] as the wall clock of the credentials caches (so they follow virtual time).
 #[derive(Debug, Clone)]
-pub struct ClockWall(pub std::sync::Arc<dyn Clock>);
+pub(crate) struct ClockWall(pub(crate) std::sync::Arc<dyn Clock>);
 
 impl dataworks_credentials::WallClock for ClockWall {
     fn now_utc(&self) -> OffsetDateTime {

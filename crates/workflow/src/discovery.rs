@@ -16,10 +16,10 @@ use crate::client::Client;
 use crate::error::CallError;
 
 /// The largest page `ListFiles` gives.
-pub const PAGE_SIZE: i64 = 100;
+pub(crate) const PAGE_SIZE: i64 = 100;
 /// The most pages read for one listing (a million files): a guard against a service that
 /// never says it is done.
-pub const MAX_PAGES: i64 = 10_000;
+pub(crate) const MAX_PAGES: i64 = 10_000;
 
 /// A sync task as a file of the workspace.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,10 +14,10 @@ use std::net::IpAddr;
 use url::Url;
 
 /// The central endpoint, used for every region without its own.
-pub const CENTRAL_HOST: &str = "dataworks.aliyuncs.com";
+pub(crate) const CENTRAL_HOST: &str = "dataworks.aliyuncs.com";
 
 /// The regions the official SDK maps to `dataworks.<region>.aliyuncs.com` (sorted).
-pub const REGIONAL_ENDPOINT_REGIONS: &[&str] = &[
+pub(crate) const REGIONAL_ENDPOINT_REGIONS: &[&str] = &[
     "ap-northeast-1",
     "ap-northeast-2",
     "ap-southeast-1",
@@ -44,14 +44,9 @@ pub const REGIONAL_ENDPOINT_REGIONS: &[&str] = &[
 ];
 
 /// The host name serving a region: its own endpoint when the official SDK maps it so, the
-/// central endpoint otherwise.
-///
-/// ```
-/// use dataworks_workflow::endpoint::host_for_region;
-/// assert_eq!(host_for_region("cn-shanghai"), "dataworks.cn-shanghai.aliyuncs.com");
-/// assert_eq!(host_for_region("cn-qingdao"), "dataworks.aliyuncs.com");
-/// ```
-pub fn host_for_region(region: &str) -> String {
+/// central endpoint otherwise (`cn-shanghai` → `dataworks.cn-shanghai.aliyuncs.com`,
+/// `cn-qingdao` → `dataworks.aliyuncs.com`).
+pub(crate) fn host_for_region(region: &str) -> String {
     if REGIONAL_ENDPOINT_REGIONS.binary_search(&region).is_ok() {
         format!("dataworks.{region}.aliyuncs.com")
     } else {
@@ -114,13 +109,15 @@ pub enum EndpointError {
 /// A resolved endpoint: scheme and authority (host with an explicit port when one was given).
 ///
 /// ```
-/// use dataworks_workflow::endpoint::Endpoint;
+/// use dataworks_workflow::Endpoint;
 /// let e = Endpoint::parse("http://127.0.0.1:8080")?;
 /// assert_eq!(e.authority(), "127.0.0.1:8080");
 /// assert_eq!(e.base_url(), "http://127.0.0.1:8080/");
 /// let r = Endpoint::for_region("eu-central-1")?;
 /// assert_eq!(r.base_url(), "https://dataworks.eu-central-1.aliyuncs.com/");
-/// # Ok::<(), dataworks_workflow::endpoint::EndpointError>(())
+/// // a region without an endpoint of its own is served by the central one
+/// assert_eq!(Endpoint::for_region("cn-qingdao")?.authority(), "dataworks.aliyuncs.com");
+/// # Ok::<(), dataworks_workflow::EndpointError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Endpoint {
@@ -129,7 +126,8 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    /// The HTTPS endpoint serving `region` (see [`host_for_region`]).
+    /// The HTTPS endpoint serving `region` (its own `dataworks.<region>.aliyuncs.com` when the official SDK maps the
+    /// region so, the central `dataworks.aliyuncs.com` otherwise).
     pub fn for_region(region: &str) -> Result<Endpoint, EndpointError> {
         let valid = !region.is_empty()
             && region.len() <= 64
@@ -221,12 +219,12 @@ impl Endpoint {
     /// resolved or sent: the check reads the endpoint only.
     ///
     /// ```
-    /// use dataworks_workflow::endpoint::Endpoint;
+    /// use dataworks_workflow::Endpoint;
     /// assert!(Endpoint::parse("http://127.0.0.1:8080")?.check_plain_http(false).is_ok());
     /// let remote = Endpoint::parse("http://dataworks.example.invalid")?;
     /// assert!(remote.check_plain_http(false).is_err());
     /// assert!(remote.check_plain_http(true).is_ok());
-    /// # Ok::<(), dataworks_workflow::endpoint::EndpointError>(())
+    /// # Ok::<(), dataworks_workflow::EndpointError>(())
     /// ```
     pub fn check_plain_http(&self, allow_insecure_http: bool) -> Result<(), EndpointError> {
         if self.scheme == Scheme::Http && !allow_insecure_http && !self.is_loopback() {

@@ -53,7 +53,7 @@ impl From<&str> for TaskParamInput {
 
 /// Whether a workflow creates or updates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
+pub(crate) enum Purpose {
     /// A new task.
     Create,
     /// A change to an existing task.
@@ -61,7 +61,7 @@ pub enum Purpose {
 }
 
 /// The document kind an operation of `purpose` on a `task_type` task takes.
-pub fn expected_kind(purpose: Purpose, task_type: TaskType) -> DocumentKind {
+pub(crate) fn expected_kind(purpose: Purpose, task_type: TaskType) -> DocumentKind {
     match (task_type, purpose) {
         (TaskType::DiOffline, _) => DocumentKind::BatchJob,
         (_, Purpose::Create) => DocumentKind::RealtimeTaskParam,
@@ -92,7 +92,7 @@ impl TaskParamInput {
 
     /// Checks the input against the kind `purpose` on `task_type` needs, offline, and
     /// returns the JSON text to send. Every problem is reported at once.
-    pub fn validated(
+    pub(crate) fn validated(
         &self,
         purpose: Purpose,
         task_type: TaskType,
@@ -124,6 +124,3 @@ impl TaskParamInput {
         }
     }
 }
-
-/// One line per problem; the rendering lives beside `Problem` in the taskparam crate.
-pub use dataworks_taskparam::describe_problems;

@@ -1,22 +1,23 @@
 //! The async DataWorks Data Integration client and the create/update workflow.
 //!
-//! - [`Client`]: endpoint from a region or an explicit URL ([`endpoint`]), credentials
+//! - [`Client`]: endpoint from a region or an explicit URL ([`Endpoint`]), credentials
 //!   from the chain ([`credentials`]), every attempt signed afresh (ACS3-HMAC-SHA256 by
 //!   default, v1 on request), retries with exponential backoff and full jitter that are
-//!   safe for mutations ([`retry`]: `ClientToken`s kept across attempts, the read-back rule
-//!   for `UpdateDISyncTask`), over a small [`Transport`] trait (reqwest, an in-process
-//!   service, or `testing::FakeTransport` with the `test-util` feature).
+//!   safe for mutations ([`RetryPolicy`]: `ClientToken`s kept across attempts, the read-back
+//!   rule for `UpdateDISyncTask`), over a small [`transport::Transport`] trait (reqwest, an
+//!   in-process service, or `testing::FakeTransport` with the `test-util` feature).
 //! - [`Workflow`]: `create` / `update` of DI_REALTIME tasks and DI_SOLUTION solutions
 //!   (validate offline → generate → poll → apply), direct for DI_OFFLINE; `plan` (dry run);
 //!   `resume` from a process id; polling with backoff, jitter and a required wait limit
 //!   ([`PollPolicy`]); progress by callback or `watch` channel ([`Progress`]); errors that
 //!   name the stage ([`WorkflowError`]).
-//! - One client-wide rate limiter ([`rate_limit`]): separate read and write budgets from
+//! - One client-wide rate limiter ([`RateLimit`]): separate read and write budgets from
 //!   DataWorks' documented per-edition limits, shared by every clone of the client, slowing
 //!   down as a whole on throttling answers.
-//! - Finding tasks by folder and name ([`discovery`]) and their lifecycle after creation
-//!   ([`lifecycle`]): deploy, start, stop, terminate, delete, status, wait until running,
-//!   and a task's live state in as few requests as possible.
+//! - Finding tasks by folder and name ([`Client::list_tasks`], [`Client::find_task`]) and
+//!   their lifecycle after creation ([`Client::deploy_task`], [`Client::start_task`], …,
+//!   [`Client::wait_until_running`], [`Client::read_live`]); running a project's plan
+//!   ([`apply`]).
 //! - Time is injectable ([`Clock`]): tests run in virtual time (tokio's paused time, or
 //!   `testing::VirtualClock` over real loopback I/O, with the `test-util` feature).
 //!
@@ -80,40 +81,57 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+// The public surface (docs/DECISIONS.md, "Public surface (issue 14)"): what a client or
+// workflow user needs is re-exported here, each item at one path; the modules are private.
+// Public modules only where a group of items belongs together and its names would be vague
+// at the root: `apply` (running a project's plan), `transport` (the kit of a `Transport`
+// implementor: request, response, error, the reqwest transport and its settings), and
+// `testing` (feature `test-util`).
+
 pub mod apply;
-pub mod client;
-pub mod clock;
-/// Credentials: the `dataworks-credentials` crate (providers, cache, default chain).
-pub use dataworks_credentials as credentials;
-pub mod discovery;
-pub mod endpoint;
-pub mod error;
-pub mod input;
-pub mod lifecycle;
-pub mod plan;
-pub mod poll;
-pub mod progress;
-pub mod rate_limit;
-pub mod retry;
-pub mod signature_mismatch;
+mod client;
+mod clock;
+mod discovery;
+mod endpoint;
+mod error;
+mod input;
+mod lifecycle;
+mod plan;
+mod poll;
+mod progress;
+mod rate_limit;
+mod retry;
+mod signature_mismatch;
 #[cfg(feature = "test-util")]
 pub mod testing;
 pub mod transport;
-pub mod workflow;
-pub mod workflow_error;
+mod workflow;
+mod workflow_error;
+
+/// Credentials: the `dataworks-credentials` crate (providers, cache, default chain).
+pub use dataworks_credentials as credentials;
+/// TaskParams and batch jobs: the `dataworks-taskparam` crate (builders, validation, diff),
+/// what [`CreateRequest`] and [`UpdateRequest`] are made from.
+pub use dataworks_taskparam as taskparam;
+/// The typed operations and answers of the API: the `dataworks-wire` crate, for
+/// [`Client::call`].
+pub use dataworks_wire as wire;
 
 pub use client::{Client, ClientBuildError, ClientBuilder, ReadBack, UpdateOutcome};
-pub use clock::{Clock, TokioClock};
-pub use discovery::TaskFile;
+pub use clock::{BoxFuture, Clock, TokioClock};
+pub use dataworks_signer::SignatureAlgorithm;
+pub use dataworks_wire::{InstanceStatus, TaskType};
+pub use discovery::{TaskFile, normalize_folder};
+pub use endpoint::{Endpoint, EndpointError, Scheme};
 pub use error::{CallError, CallErrorKind, StopReason};
 pub use input::TaskParamInput;
-pub use lifecycle::{InstanceStatus, LiveTask, WaitError};
+pub use lifecycle::{LiveTask, WaitError};
 pub use plan::UpdatePlan;
 pub use poll::PollPolicy;
 pub use progress::{Progress, Stage};
-pub use rate_limit::{Edition, RateLimit, RateLimitStats};
+pub use rate_limit::{Edition, RateLimit, RateLimitError, RateLimitStats, UnknownEdition};
 pub use retry::RetryPolicy;
-pub use transport::{HttpRequest, HttpResponse, Timeouts, Transport, TransportError};
+pub use signature_mismatch::{FirstDifference, SignatureComparison};
 pub use workflow::{
     Applied, AppliedAction, Apply, CreateRequest, ProcessResult, UpdateRequest, Workflow,
 };

@@ -25,7 +25,7 @@ use dataworks_wire::{
 };
 use rand::Rng;
 
-pub use dataworks_wire::InstanceStatus;
+use dataworks_wire::InstanceStatus;
 
 use crate::client::Client;
 use crate::discovery::TaskFile;
@@ -72,7 +72,7 @@ pub enum WaitError {
 }
 
 /// Whether a status means the task runs (or, for a solution, ran or is running).
-pub fn is_running(status: &InstanceStatus) -> bool {
+pub(crate) fn is_running(status: &InstanceStatus) -> bool {
     match status {
         InstanceStatus::Run | InstanceStatus::Success => true,
         InstanceStatus::Other(other) => other.trim().eq_ignore_ascii_case("running"),
@@ -81,7 +81,7 @@ pub fn is_running(status: &InstanceStatus) -> bool {
 }
 
 /// Whether a status means the instance failed.
-pub fn is_failed(status: &InstanceStatus) -> bool {
+pub(crate) fn is_failed(status: &InstanceStatus) -> bool {
     matches!(status, InstanceStatus::Fail)
 }
 
@@ -224,7 +224,7 @@ impl Client {
     }
 
     /// Polls `GetDISyncInstanceInfo` (backoff with jitter, on the client's clock) until the
-    /// task runs ([`is_running`]), its instance fails, or `limit` passes (a last poll at the
+    /// task runs (`RUN`, or `SUCCESS` for a solution), its instance fails, or `limit` passes (a last poll at the
     /// limit).
     pub async fn wait_until_running(
         &self,

@@ -39,7 +39,7 @@ impl Default for PollPolicy {
 
 /// What to do next while a process is still running.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NextPoll {
+pub(crate) enum NextPoll {
     /// Wait this long, then poll.
     Wait(Duration),
     /// Wait this long (up to the deadline), poll one last time, then give up if still running.
@@ -51,7 +51,7 @@ pub enum NextPoll {
 impl PollPolicy {
     /// The wait before poll number `poll` (0-based) without the deadline: `first_delay ·
     /// factorⁿ` capped, jittered with `sample` (uniform in `[0, 1)`) when `jitter` is on.
-    pub fn delay(&self, poll: u32, sample: f64) -> Duration {
+    pub(crate) fn delay(&self, poll: u32, sample: f64) -> Duration {
         let factor = if self.factor.is_finite() && self.factor > 1.0 {
             self.factor
         } else {
@@ -82,7 +82,7 @@ impl PollPolicy {
     /// before it, becomes [`NextPoll::Last`] for exactly the time remaining, so the last poll
     /// happens at the deadline. With no time left, the first poll still happens (a zero
     /// limit polls once).
-    pub fn next(&self, polls_done: u32, elapsed: Duration, sample: f64) -> NextPoll {
+    pub(crate) fn next(&self, polls_done: u32, elapsed: Duration, sample: f64) -> NextPoll {
         let Some(remaining) = self.max_wait.checked_sub(elapsed).filter(|r| !r.is_zero()) else {
             return if polls_done == 0 {
                 NextPoll::Last(Duration::ZERO)

@@ -85,10 +85,10 @@ impl Default for Progress {
 }
 
 /// A progress callback.
-pub type ProgressSink = Arc<dyn Fn(&Progress) + Send + Sync>;
+pub(crate) type ProgressSink = Arc<dyn Fn(&Progress) + Send + Sync>;
 
 /// Serialises a `Duration` as whole milliseconds (`elapsed_ms` style values in JSON output).
-pub mod duration_ms {
+pub(crate) mod duration_ms {
     use std::time::Duration;
 
     /// Serialises as milliseconds.

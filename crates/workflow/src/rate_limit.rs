@@ -96,6 +96,13 @@ impl FromStr for Edition {
 
 /// The request budget of a client, in requests per second.
 ///
+/// DataWorks counts the OpenAPI calls of a main account and its RAM users together, per
+/// region: Basic, Standard and Professional editions allow 5 calls per second in all,
+/// Enterprise 50 reads and 20 writes ([`RateLimit::for_edition`]). One limiter inside the
+/// [`Client`](crate::Client) is shared by all its clones: each budget is a sliding window
+/// paced at 98 % of the rate, and a throttling answer slows every budget down to 70 % (never
+/// below 1/16), recovering a tenth of the rate per second of successes.
+///
 /// ```
 /// use dataworks_workflow::{Client, Edition, RateLimit};
 /// let limit = RateLimit::for_edition(Edition::Enterprise);
@@ -181,7 +188,7 @@ pub struct RateLimitError {
 
 /// Which budget a request draws on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
+pub(crate) enum Access {
     /// A read-only operation.
     Read,
     /// Any other operation.
@@ -190,7 +197,7 @@ pub enum Access {
 
 impl Access {
     /// The budget of an operation from its read-only flag ([`dataworks_wire::Operation::READ_ONLY`]).
-    pub fn of(read_only: bool) -> Access {
+    pub(crate) fn of(read_only: bool) -> Access {
         if read_only {
             Access::Read
         } else {
@@ -200,20 +207,20 @@ impl Access {
 }
 
 /// The lowest share of the configured rate the limiter slows down to.
-pub const MIN_FACTOR: f64 = 1.0 / 16.0;
+pub(crate) const MIN_FACTOR: f64 = 1.0 / 16.0;
 /// What a slow-down multiplies the speed by (CUBIC's 0.7 rather than Reno's 0.5: a single
 /// 429 at the configured limit is more often jitter than a wrong limit).
-pub const DECREASE: f64 = 0.7;
+pub(crate) const DECREASE: f64 = 0.7;
 /// The share of the configured rate the limiter paces at (room for the network's jitter).
-pub const PACING: f64 = 0.98;
+pub(crate) const PACING: f64 = 0.98;
 /// How much of the configured rate comes back per second of successful requests.
-pub const RECOVERY_PER_SECOND: f64 = 0.1;
+pub(crate) const RECOVERY_PER_SECOND: f64 = 0.1;
 
 /// One sliding-window budget: at most `k = ceil(r)` request starts in any window of `k / r`,
 /// `r` being the rate paced at [`PACING`] and scaled by the current share. Pure: the caller
 /// gives the current instant and the share.
 #[derive(Debug, Clone)]
-pub struct Window {
+pub(crate) struct Window {
     rate: f64,
     /// The last reserved slots, oldest first (at most `ceil(rate)` of them), non-decreasing.
     slots: VecDeque<Instant>,
@@ -267,11 +274,6 @@ impl Window {
             self.slots.pop_front();
         }
     }
-
-    /// The configured rate.
-    pub fn rate(&self) -> f64 {
-        self.rate
-    }
 }
 
 /// What the limiter has seen, for reports and benchmarks.
@@ -291,7 +293,7 @@ pub struct RateLimitStats {
 
 /// A reservation: when the request may start, and the round it belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Permit {
+pub(crate) struct Permit {
     /// When the request may be sent.
     pub at: Instant,
     round: u64,
@@ -309,7 +311,7 @@ struct State {
 
 /// The limiter one client and all its clones share.
 #[derive(Debug)]
-pub struct Limiter {
+pub(crate) struct Limiter {
     limit: RateLimit,
     state: Mutex<State>,
 }
@@ -422,7 +424,7 @@ impl Limiter {
 /// The share after one success at `rate` (configured) and share `factor`: a request at the
 /// current speed takes `1 / (rate·factor)` seconds, which gives back `RECOVERY_PER_SECOND`
 /// per second of them; never above 1.
-pub fn recover(factor: f64, rate: f64) -> f64 {
+pub(crate) fn recover(factor: f64, rate: f64) -> f64 {
     let current = rate * factor;
     if !current.is_finite() || current <= 0.0 {
         return 1.0;

@@ -16,6 +16,14 @@ use std::time::Duration;
 use dataworks_wire::Operation;
 
 /// How many attempts a call may make, how long to wait between them, and for how long in all.
+///
+/// Which failures are retried depends on the operation, whatever the policy:
+///
+/// | failure | reads (`Get*`, `Query*`) | `Generate*`, `CreateDISyncTask` (with `ClientToken`) | `UpdateDISyncTask` | other mutations |
+/// |---|---|---|---|---|
+/// | not delivered (connect error, throttled) | retry | retry | retry | retry |
+/// | ambiguous (timeout, broken connection, 5xx) | retry | retry (same token) | read back, then retry if not applied | no retry |
+/// | anything else (4xx, malformed) | no retry | no retry | no retry | no retry |
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Total attempts, the first included (1 = no retry).
@@ -53,19 +61,19 @@ impl RetryPolicy {
 
     /// The backoff ceiling before retry number `retry` (0 for the first retry):
     /// `min(cap, base·2^retry)`, saturating.
-    pub fn ceiling(&self, retry: u32) -> Duration {
+    pub(crate) fn ceiling(&self, retry: u32) -> Duration {
         let factor = 1u32.checked_shl(retry.min(31)).unwrap_or(u32::MAX);
         self.base.saturating_mul(factor).min(self.cap)
     }
 
     /// The full-jitter delay before retry number `retry`, given a uniform sample in `[0, 1)`.
-    pub fn delay(&self, retry: u32, sample: f64) -> Duration {
+    pub(crate) fn delay(&self, retry: u32, sample: f64) -> Duration {
         full_jitter(self.ceiling(retry), sample)
     }
 }
 
 /// `ceiling · sample`, with `sample` clamped to `[0, 1]` (NaN counts as 0).
-pub fn full_jitter(ceiling: Duration, sample: f64) -> Duration {
+pub(crate) fn full_jitter(ceiling: Duration, sample: f64) -> Duration {
     let sample = if sample.is_nan() {
         0.0
     } else {
@@ -76,14 +84,11 @@ pub fn full_jitter(ceiling: Duration, sample: f64) -> Duration {
 
 /// How safe it is to send an operation again after a failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Safety {
+pub(crate) enum Safety {
     /// A read (`Get*`, `Query*`): always safe.
     Read,
     /// A mutation protected by a `ClientToken` kept across attempts: safe.
     TokenProtected,
-    /// `UpdateDISyncTask`: safe only after reading the task back (see
-    /// [`crate::Client::update_task`]); a plain `call` treats it as [`Safety::Unsafe`].
-    ReadBackVerified,
     /// Any other mutation: retried only when the request certainly did not reach the service.
     Unsafe,
 }
@@ -93,7 +98,7 @@ impl Safety {
     /// ([`Operation::READ_ONLY`], [`Operation::SUPPORTS_CLIENT_TOKEN`], both derived from the API
     /// description by the xtask). `UpdateDISyncTask`'s read-back verification belongs to
     /// [`crate::Client::update_task`]; a plain call of it is [`Safety::Unsafe`].
-    pub fn of<Op: Operation>() -> Safety {
+    pub(crate) fn of<Op: Operation>() -> Safety {
         if Op::READ_ONLY {
             Safety::Read
         } else if Op::SUPPORTS_CLIENT_TOKEN {
@@ -106,7 +111,7 @@ impl Safety {
 
 /// What a failed attempt says about whether the service acted on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FailureClass {
+pub(crate) enum FailureClass {
     /// The request did not reach the service, or was refused before processing (connect
     /// error, throttling): always safe to send again.
     NotProcessed,
@@ -117,9 +122,9 @@ pub enum FailureClass {
 }
 
 /// Whether a failure of class `class` may be retried for an operation of `safety`
-/// (attempts and deadline permitting). `ReadBackVerified` answers `false` for
-/// `MaybeProcessed`: the caller reads the task back first.
-pub fn may_retry(safety: Safety, class: FailureClass) -> bool {
+/// (attempts and deadline permitting). `UpdateDISyncTask` is [`Safety::Unsafe`] here:
+/// [`crate::Client::update_task`] reads the task back before it sends it again.
+pub(crate) fn may_retry(safety: Safety, class: FailureClass) -> bool {
     match class {
         FailureClass::NotProcessed => true,
         FailureClass::Permanent => false,
@@ -262,18 +267,12 @@ mod tests {
     #[test]
     fn retry_matrix() {
         use FailureClass::*;
-        for s in [
-            Safety::Read,
-            Safety::TokenProtected,
-            Safety::ReadBackVerified,
-            Safety::Unsafe,
-        ] {
+        for s in [Safety::Read, Safety::TokenProtected, Safety::Unsafe] {
             assert!(may_retry(s, NotProcessed));
             assert!(!may_retry(s, Permanent));
         }
         assert!(may_retry(Safety::Read, MaybeProcessed));
         assert!(may_retry(Safety::TokenProtected, MaybeProcessed));
-        assert!(!may_retry(Safety::ReadBackVerified, MaybeProcessed));
         assert!(!may_retry(Safety::Unsafe, MaybeProcessed));
     }
 

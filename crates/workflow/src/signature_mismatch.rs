@@ -7,14 +7,9 @@ use std::fmt;
 /// service writes `... server string to sign is:<string>`; the check is case-insensitive).
 const MARKERS: &[&str] = &["string to sign is:", "stringtosign is:", "string to sign:"];
 
-/// The service's string to sign, taken from a `SignatureDoesNotMatch` message.
-///
-/// ```
-/// use dataworks_workflow::signature_mismatch::server_string_to_sign;
-/// let m = "Specified signature is not matched with our calculation. server string to sign is:POST&%2F&A%3D1";
-/// assert_eq!(server_string_to_sign(m).as_deref(), Some("POST&%2F&A%3D1"));
-/// ```
-pub fn server_string_to_sign(message: &str) -> Option<String> {
+/// The service's string to sign, taken from a `SignatureDoesNotMatch` message (e.g. `...
+/// server string to sign is:POST&%2F&A%3D1` gives `POST&%2F&A%3D1`).
+pub(crate) fn server_string_to_sign(message: &str) -> Option<String> {
     let lower = message.to_ascii_lowercase();
     MARKERS.iter().find_map(|marker| {
         let at = lower.find(marker)? + marker.len();
@@ -36,7 +31,7 @@ pub struct FirstDifference {
 
 /// The first position where `ours` and `theirs` differ (`None` when equal). When one is a
 /// prefix of the other, the difference is at the end of the shorter one.
-pub fn first_difference(ours: &str, theirs: &str) -> Option<FirstDifference> {
+pub(crate) fn first_difference(ours: &str, theirs: &str) -> Option<FirstDifference> {
     let mut line = 1;
     let mut column = 1;
     let mut a = ours.chars();

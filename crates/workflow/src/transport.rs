@@ -28,7 +28,7 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The user agent sent with every request: `dataworks-di/<version> (rust)`.
-pub const USER_AGENT: &str = concat!("dataworks-di/", env!("CARGO_PKG_VERSION"), " (rust)");
+pub(crate) const USER_AGENT: &str = concat!("dataworks-di/", env!("CARGO_PKG_VERSION"), " (rust)");
 
 /// One HTTP request, already signed.
 #[derive(Clone, PartialEq, Eq)]

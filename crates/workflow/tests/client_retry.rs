@@ -14,9 +14,8 @@ use dataworks_wire::{
 };
 use dataworks_workflow::testing::{FakeTransport, VirtualClock, action_of, query_param};
 use dataworks_workflow::transport::TransportErrorKind;
-use dataworks_workflow::{
-    CallErrorKind, Client, HttpRequest, HttpResponse, RetryPolicy, StopReason, TransportError,
-};
+use dataworks_workflow::transport::{HttpRequest, HttpResponse, TransportError};
+use dataworks_workflow::{CallErrorKind, Client, RetryPolicy, StopReason};
 
 fn ok(data: &str) -> HttpResponse {
     HttpResponse::new(

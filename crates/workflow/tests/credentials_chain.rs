@@ -13,7 +13,8 @@ use dataworks_workflow::credentials::{
     BoxFuture, CredentialsEnv, CredentialsError, DefaultChain, ProvideCredentials, Provided,
 };
 use dataworks_workflow::testing::FakeTransport;
-use dataworks_workflow::{CallErrorKind, Client, ClientBuildError, HttpResponse};
+use dataworks_workflow::transport::HttpResponse;
+use dataworks_workflow::{CallErrorKind, Client, ClientBuildError};
 
 const CLI_AK: &str = r#"{
   "current": "work",

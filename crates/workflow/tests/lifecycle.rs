@@ -12,9 +12,9 @@ use dataworks_signer::{Credentials, SignatureAlgorithm};
 use dataworks_taskparam::{DdlKind, DdlMark, StartParam};
 use dataworks_wire::TaskType;
 use dataworks_workflow::testing::{FakeTransport, action_of};
+use dataworks_workflow::transport::HttpResponse;
 use dataworks_workflow::{
-    CallErrorKind, Client, CreateRequest, HttpResponse, InstanceStatus, RateLimit, TaskFile,
-    WaitError,
+    CallErrorKind, Client, CreateRequest, InstanceStatus, RateLimit, TaskFile, WaitError,
 };
 
 async fn created_task(delay: Duration) -> (dataworks_emulator::Emulator, Client, i64) {

@@ -10,12 +10,12 @@ use std::time::Duration;
 
 use dataworks_signer::Credentials;
 use dataworks_wire::{GetDISyncTask, TaskType};
-use dataworks_workflow::endpoint::EndpointError;
+use dataworks_workflow::EndpointError;
 use dataworks_workflow::testing::FakeTransport;
 use dataworks_workflow::transport::{DEFAULT_MAX_RESPONSE_BYTES, TransportErrorKind};
+use dataworks_workflow::transport::{HttpResponse, Timeouts};
 use dataworks_workflow::{
-    CallError, CallErrorKind, Client, ClientBuildError, ClientBuilder, HttpResponse, RetryPolicy,
-    StopReason, Timeouts,
+    CallError, CallErrorKind, Client, ClientBuildError, ClientBuilder, RetryPolicy, StopReason,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};

@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::*;
 use dataworks_signer::SignatureAlgorithm;
 use dataworks_wire::TaskType;
-use dataworks_workflow::workflow::Apply;
+use dataworks_workflow::Apply;
 use dataworks_workflow::{AppliedAction, CreateRequest, Stage, UpdateRequest, WorkflowError};
 
 #[tokio::test]

@@ -241,7 +241,7 @@ fn build(args: &ExportArgs, global: &GlobalArgs, live: &[LiveTask]) -> Result<Ex
         folders: args
             .folders
             .iter()
-            .map(|f| literal(dataworks_workflow::discovery::normalize_folder(f)))
+            .map(|f| literal(dataworks_workflow::normalize_folder(f)))
             .collect(),
         defaults: Default::default(),
         tasks,

@@ -3,7 +3,7 @@
 //! and reading the workspace into a plan.
 
 use dataworks_project::{Desired, ObservedTask, Plan, PlanOptions, Target, plan};
-use dataworks_workflow::rate_limit::RateLimit;
+use dataworks_workflow::RateLimit;
 use dataworks_workflow::{CallError, Client, ClientBuildError};
 
 use crate::global::{Context, GlobalArgs};

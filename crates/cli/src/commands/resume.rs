@@ -1,7 +1,7 @@
 //! `dwdi resume`: wait for a generation process started earlier (e.g. by a create or
 //! update that timed out), then create or update the task from its content.
 
-use dataworks_workflow::workflow::Apply;
+use dataworks_workflow::Apply;
 
 use crate::commands::common::{Target, WaitArgs, run_workflow};
 use crate::exit::Exit;

@@ -10,7 +10,7 @@
 //! updated again. Creates are protected by the task's identity (a name is unique in its folder:
 //! the service refuses a second one). A generation process is started with a `ClientToken`
 //! derived from the workspace, the task, the live state planned against and the document
-//! ([`generation_token`]), so a re-run asks for the same process and gets the one in flight
+//! (`generation_token`), so a re-run asks for the same process and gets the one in flight
 //! back, resumed rather than started again; an update is applied only after reading the task
 //! back ([`crate::Workflow::resume`]), so an update that landed just before the interruption is
 //! not applied twice. A process that failed is not reused: the next attempt takes a fresh token.
@@ -19,6 +19,4 @@ mod observe;
 mod run;
 
 pub use observe::{observe, observe_files, observed_task};
-pub use run::{
-    ApplyEvent, ApplyOptions, ApplyReport, TaskOutcome, TaskStatus, execute, generation_token,
-};
+pub use run::{ApplyEvent, ApplyOptions, ApplyReport, TaskOutcome, TaskStatus, execute};

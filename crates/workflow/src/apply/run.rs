@@ -111,7 +111,12 @@ pub enum ApplyEvent {
 
 /// The `ClientToken` of a generation process: the same workspace, task, live state and
 /// document give the same token, so a re-run gets the process in flight back.
-pub fn generation_token(project_id: i64, change: &Change, document: &str, attempt: u32) -> String {
+pub(crate) fn generation_token(
+    project_id: i64,
+    change: &Change,
+    document: &str,
+    attempt: u32,
+) -> String {
     let mut hash = Sha256::new();
     hash.update(project_id.to_be_bytes());
     hash.update(change.folder.as_bytes());

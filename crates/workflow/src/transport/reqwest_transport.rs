@@ -17,7 +17,7 @@ pub struct ReqwestTransport {
 }
 
 impl ReqwestTransport {
-    /// A transport with these timeouts and the toolkit's [`USER_AGENT`].
+    /// A transport with these timeouts and a user agent naming this toolkit (`dataworks-di/<version> (rust)`).
     pub fn new(timeouts: Timeouts) -> Result<ReqwestTransport, TransportError> {
         let client = reqwest::Client::builder()
             .connect_timeout(timeouts.connect)
