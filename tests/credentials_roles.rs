@@ -224,20 +224,15 @@ async fn a_workflow_longer_than_its_credentials_renews_them_and_the_expired_key_
         first.expiration().unwrap(),
         start + time::Duration::hours(1)
     );
-    let workflow = Workflow::new(client.clone()).with_poll_policy(PollPolicy {
-        max_wait: Duration::from_secs(4 * 3600),
-        ..PollPolicy::default()
-    });
+    let workflow = Workflow::new(client.clone())
+        .with_poll_policy(PollPolicy::default().max_wait(Duration::from_secs(4 * 3600)));
     let created = workflow
-        .create(CreateRequest {
-            project_id: PROJECT,
-            task_type: TaskType::DiRealtime,
-            name: "long".into(),
-            folder: None,
-            resource_group: None,
-            param: create_param().into(),
-            client_token: None,
-        })
+        .create(CreateRequest::new(
+            PROJECT,
+            TaskType::DiRealtime,
+            "long",
+            create_param(),
+        ))
         .await
         .unwrap();
     assert!(created.file_id > 0);

@@ -34,12 +34,11 @@ const FOLDER: &str = "reliability/crash";
 
 /// Short retries, so the workflows caught by the kill end quickly in a typed error.
 fn crash_retry() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        base: Duration::from_millis(20),
-        cap: Duration::from_millis(100),
-        deadline: Duration::from_secs(5),
-    }
+    RetryPolicy::default()
+        .max_attempts(3)
+        .base(Duration::from_millis(20))
+        .cap(Duration::from_millis(100))
+        .deadline(Duration::from_secs(5))
 }
 
 fn integrity_check(data_dir: &Path) -> String {
@@ -63,25 +62,20 @@ struct Outcome {
 async fn run_job(wf: Workflow, job: Job) -> Result<Applied, WorkflowError> {
     match job {
         Job::Create { name, token } => {
-            wf.create(CreateRequest {
-                project_id: PROJECT,
-                task_type: TaskType::DiRealtime,
-                name,
-                folder: Some(FOLDER.into()),
-                resource_group: None,
-                param: create_param().into(),
-                client_token: Some(token),
-            })
+            wf.create(
+                CreateRequest::new(PROJECT, TaskType::DiRealtime, name, create_param())
+                    .folder(FOLDER)
+                    .client_token(token),
+            )
             .await
         }
         Job::Update { file_id } => {
-            wf.update(UpdateRequest {
-                project_id: PROJECT,
-                task_type: TaskType::DiRealtime,
+            wf.update(UpdateRequest::new(
+                PROJECT,
+                TaskType::DiRealtime,
                 file_id,
-                param: update_param().into(),
-                resource_group: None,
-            })
+                update_param(),
+            ))
             .await
         }
     }

@@ -60,10 +60,9 @@ impl Harness {
             .await
             .unwrap();
         // Generous read timeout: a debug build on a loaded machine validates 7 MB slowly.
-        let timeouts = Timeouts {
-            connect: Duration::from_secs(5),
-            read: Duration::from_secs(300),
-        };
+        let timeouts = Timeouts::default()
+            .connect(Duration::from_secs(5))
+            .read(Duration::from_secs(300));
         Harness {
             emu,
             http: Arc::new(ReqwestTransport::new(timeouts).unwrap()),

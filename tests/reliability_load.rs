@@ -18,7 +18,7 @@ use std::time::Duration;
 use dataworks_emulator::{Emulator, Faults};
 use dataworks_taskparam::TaskContent;
 use dataworks_wire::{CreateDISyncTask, TaskType};
-use dataworks_workflow::{Applied, RetryPolicy, UpdateRequest, WorkflowError};
+use dataworks_workflow::{Applied, UpdateRequest, WorkflowError};
 use futures::future::join_all;
 use reliability_support::*;
 
@@ -87,14 +87,7 @@ async fn run_load(faults: Faults, label: &str, min_success: f64) {
     // across attempts) must make exactly 200 tasks.
     let content = TaskContent::from_realtime_param(&create_param()).to_json();
     let creates = (0..WORKFLOWS).map(|i| {
-        let c = client(
-            &endpoint,
-            http.clone(),
-            RetryPolicy {
-                max_attempts: 24,
-                ..fast_retry()
-            },
-        );
+        let c = client(&endpoint, http.clone(), fast_retry().max_attempts(24));
         let content = content.clone();
         async move {
             c.call(&CreateDISyncTask {
@@ -124,13 +117,12 @@ async fn run_load(faults: Faults, label: &str, min_success: f64) {
         async move {
             let outcome = tokio::time::timeout(
                 HANG_GUARD,
-                wf.update(UpdateRequest {
-                    project_id: PROJECT,
-                    task_type: TaskType::DiRealtime,
+                wf.update(UpdateRequest::new(
+                    PROJECT,
+                    TaskType::DiRealtime,
                     file_id,
-                    param: update_param().into(),
-                    resource_group: None,
-                }),
+                    update_param(),
+                )),
             )
             .await;
             (file_id, outcome, counter.count())

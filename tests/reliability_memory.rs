@@ -117,10 +117,11 @@ async fn hostile_requests_use_bounded_memory() {
         .start()
         .await
         .unwrap();
-    let http = ReqwestTransport::new(Timeouts {
-        connect: Duration::from_secs(5),
-        read: Duration::from_secs(300),
-    })
+    let http = ReqwestTransport::new(
+        Timeouts::default()
+            .connect(Duration::from_secs(5))
+            .read(Duration::from_secs(300)),
+    )
     .unwrap();
     // Warm up the server, the pools and the validator before measuring.
     assert_eq!(signed_create(&emu, &http, "warm", "{}").await, 400);

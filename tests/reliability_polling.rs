@@ -42,15 +42,12 @@ async fn one(delay: Duration) -> (Duration, u32) {
             }
         });
     let created = wf
-        .create(CreateRequest {
-            project_id: PROJECT,
-            task_type: TaskType::DiRealtime,
-            name: "polling".into(),
-            folder: None,
-            resource_group: None,
-            param: create_param().into(),
-            client_token: None,
-        })
+        .create(CreateRequest::new(
+            PROJECT,
+            TaskType::DiRealtime,
+            "polling",
+            create_param(),
+        ))
         .await
         .unwrap();
     let process = emu.inspect().process(created.process_id.unwrap()).unwrap();

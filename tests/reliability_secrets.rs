@@ -160,25 +160,19 @@ async fn full_workflow(client: Client, name: &str) -> String {
     let wf = workflow(client.clone());
     let mut shown = format!("{debug_client}\n{wf:?}\n");
     let created = wf
-        .create(CreateRequest {
-            project_id: PROJECT,
-            task_type: TaskType::DiRealtime,
-            name: name.into(),
-            folder: Some("reliability/secrets".into()),
-            resource_group: None,
-            param: create_param().into(),
-            client_token: None,
-        })
+        .create(
+            CreateRequest::new(PROJECT, TaskType::DiRealtime, name, create_param())
+                .folder("reliability/secrets"),
+        )
         .await
         .unwrap();
     shown.push_str(&format!("{created:?}\n"));
-    let update = UpdateRequest {
-        project_id: PROJECT,
-        task_type: TaskType::DiRealtime,
-        file_id: created.file_id,
-        param: update_param().into(),
-        resource_group: None,
-    };
+    let update = UpdateRequest::new(
+        PROJECT,
+        TaskType::DiRealtime,
+        created.file_id,
+        update_param(),
+    );
     let plan = wf.plan(&update).await.unwrap();
     shown.push_str(&format!("{plan:?}\n"));
     let updated = wf.update(update).await.unwrap();
@@ -198,15 +192,12 @@ async fn full_workflow(client: Client, name: &str) -> String {
 /// A workflow that fails; returns its error's `Display` and `Debug`.
 async fn failing_workflow(client: Client) -> String {
     let error = Workflow::new(client)
-        .create(CreateRequest {
-            project_id: PROJECT,
-            task_type: TaskType::DiRealtime,
-            name: "refused".into(),
-            folder: None,
-            resource_group: None,
-            param: create_param().into(),
-            client_token: None,
-        })
+        .create(CreateRequest::new(
+            PROJECT,
+            TaskType::DiRealtime,
+            "refused",
+            create_param(),
+        ))
         .await
         .unwrap_err();
     format!("{error}\n{error:?}\n")

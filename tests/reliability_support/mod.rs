@@ -85,23 +85,21 @@ pub fn http_transport() -> Arc<dyn Transport> {
 
 /// Retries sized for tests: many attempts, short backoff, a 60 s budget per call.
 pub fn fast_retry() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 12,
-        base: Duration::from_millis(10),
-        cap: Duration::from_millis(200),
-        deadline: Duration::from_secs(60),
-    }
+    RetryPolicy::default()
+        .max_attempts(12)
+        .base(Duration::from_millis(10))
+        .cap(Duration::from_millis(200))
+        .deadline(Duration::from_secs(60))
 }
 
 /// Polling sized for a short processing delay.
 pub fn fast_poll() -> PollPolicy {
-    PollPolicy {
-        first_delay: Duration::from_millis(40),
-        cap: Duration::from_millis(250),
-        factor: 2.0,
-        jitter: true,
-        max_wait: Duration::from_secs(60),
-    }
+    PollPolicy::default()
+        .first_delay(Duration::from_millis(40))
+        .cap(Duration::from_millis(250))
+        .factor(2.0)
+        .jitter(true)
+        .max_wait(Duration::from_secs(60))
 }
 
 /// A client for `endpoint` over `transport` with the suites' credentials.

@@ -91,10 +91,7 @@ async fn main() {
     };
     let emu = emulator().start().await.expect("the emulator starts");
     // One budget for reads and writes together, as the emulator's (and a Basic edition's) limit.
-    let limit = RateLimit {
-        total_per_second: Some(rate),
-        ..RateLimit::new(rate, rate)
-    };
+    let limit = RateLimit::new(rate, rate).total_per_second(rate);
     let client = Client::builder()
         .endpoint(emu.endpoint())
         .credentials(Credentials::new(ID, SECRET))
@@ -102,11 +99,9 @@ async fn main() {
         .build()
         .expect("a client");
     let workflow = Workflow::new(client.clone());
-    let options = ApplyOptions {
-        concurrency,
-        wait_limit: Duration::from_secs(600),
-        ..ApplyOptions::default()
-    };
+    let options = ApplyOptions::default()
+        .concurrency(concurrency)
+        .wait_limit(Duration::from_secs(600));
 
     // apply: create, deploy, start and wait for every task.
     let want = desired(tasks, &["orders"]);

@@ -90,10 +90,11 @@ async fn main() {
     );
 
     let transport: Arc<dyn Transport> = Arc::new(
-        ReqwestTransport::new(Timeouts {
-            connect: Duration::from_secs(5),
-            read: Duration::from_secs(60),
-        })
+        ReqwestTransport::new(
+            Timeouts::default()
+                .connect(Duration::from_secs(5))
+                .read(Duration::from_secs(60)),
+        )
         .expect("transport"),
     );
     let client = Client::builder()

@@ -56,15 +56,12 @@ async fn one(delay: Duration) -> (Duration, u32) {
             }
         });
     let created = wf
-        .create(CreateRequest {
-            project_id: 10000,
-            task_type: TaskType::DiRealtime,
-            name: "latency".into(),
-            folder: None,
-            resource_group: None,
-            param: dataworks_bench::realtime_param(2).into(),
-            client_token: None,
-        })
+        .create(CreateRequest::new(
+            10000,
+            TaskType::DiRealtime,
+            "latency",
+            dataworks_bench::realtime_param(2),
+        ))
         .await
         .expect("the workflow succeeds");
     let process = emu

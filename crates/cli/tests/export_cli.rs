@@ -230,17 +230,13 @@ async fn a_5000_table_realtime_task_updates_through_the_workflow() {
         .build()
         .unwrap();
     Workflow::new(c.clone())
-        .with_poll_policy(PollPolicy {
-            max_wait: Duration::from_secs(600),
-            ..PollPolicy::default()
-        })
-        .update(UpdateRequest {
-            project_id: PROJECT,
-            task_type: TaskType::DiRealtime,
-            file_id: created,
-            param: update.into(),
-            resource_group: None,
-        })
+        .with_poll_policy(PollPolicy::default().max_wait(Duration::from_secs(600)))
+        .update(UpdateRequest::new(
+            PROJECT,
+            TaskType::DiRealtime,
+            created,
+            update,
+        ))
         .await
         .unwrap();
 

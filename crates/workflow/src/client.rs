@@ -32,6 +32,7 @@ use crate::transport::{DEFAULT_MAX_RESPONSE_BYTES, ReqwestTransport};
 
 /// Why a client could not be built.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ClientBuildError {
     /// Neither a region nor an endpoint was given.
     #[error(
@@ -106,7 +107,7 @@ impl ClientBuilder {
     }
 
     /// Your own credentials provider (wins over explicit credentials and the chain). It is
-    /// asked before every attempt, so it should cache (see `dataworks_credentials::Refreshing`).
+    /// asked before every attempt, so it should cache (see [`credentials::Refreshing`](crate::credentials::Refreshing)).
     pub fn credentials_provider(mut self, provider: Arc<dyn ProvideCredentials>) -> Self {
         self.provider = Some(provider);
         self
@@ -245,8 +246,8 @@ struct Inner {
 /// The DataWorks DI client. Cheap to clone (shared inside).
 ///
 /// ```no_run
-/// use dataworks_workflow::Client;
-/// use dataworks_wire::{GetDISyncTask, TaskType};
+/// use dataworks_workflow::wire::GetDISyncTask;
+/// use dataworks_workflow::{Client, TaskType};
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let client = Client::builder().region("cn-shanghai").build()?;
 /// let task = client
@@ -262,6 +263,7 @@ pub struct Client {
 
 /// The result of [`Client::update_task`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct UpdateOutcome {
     /// The service's answer to `UpdateDISyncTask`, or, when the update was confirmed by
     /// reading the task back, the answer to that `GetDISyncTask`'s request id.
@@ -279,6 +281,7 @@ pub struct UpdateOutcome {
 
 /// The result of reading a task back: does its content equal what we meant to apply?
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ReadBack {
     /// True when the task's current content equals the given content as JSON.
     pub matches: bool,

@@ -75,6 +75,7 @@ impl Scheme {
 
 /// Why an endpoint or a region was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum EndpointError {
     /// The region id is empty or has characters a region id never has.
     #[error(

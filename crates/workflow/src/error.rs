@@ -53,6 +53,7 @@ pub enum CallErrorKind {
 
 /// Why the client stopped retrying.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum StopReason {
     /// The failure is not one that a retry can fix.
     NotRetryable,
@@ -66,6 +67,7 @@ pub enum StopReason {
 
 /// A failed call of one operation.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallError {
     /// The action (e.g. `CreateDISyncTask`).
     pub action: &'static str,

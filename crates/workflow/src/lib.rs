@@ -25,59 +25,41 @@
 //!
 //! # Example
 //!
-//! Create a MySQL → Hologres real-time task and add a table, against the local emulator
-//! (the same code runs against DataWorks with `.region("cn-shanghai")` and your
-//! credentials):
+//! Create a MySQL → Hologres real-time task, then plan and apply adding a table. Only this
+//! crate (and tokio) in Cargo.toml: the TaskParam builders come re-exported as
+//! [`taskparam`]. Credentials come from the default chain (environment,
+//! `~/.aliyun/config.json`, ...) unless given with [`ClientBuilder::credentials`]; against
+//! the local emulator, give `.endpoint("http://127.0.0.1:PORT")` instead of the region.
 //!
-//! ```
-//! use dataworks_taskparam::{HologresWriter, MysqlReader, TaskParam, WriteMode};
-//! use dataworks_wire::TaskType;
-//! use dataworks_workflow::{Client, CreateRequest, UpdateRequest, Workflow};
+//! ```no_run
+//! use dataworks_workflow::taskparam::{HologresWriter, MysqlReader, TaskParam, WriteMode};
+//! use dataworks_workflow::{Client, CreateRequest, TaskType, UpdateRequest, Workflow};
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! # let emu = dataworks_emulator::Emulator::builder().start().await?;
-//! # let endpoint = emu.endpoint();
-//! # let credentials = dataworks_signer::Credentials::new(
-//! #     dataworks_emulator::DEFAULT_ACCESS_KEY_ID, dataworks_emulator::DEFAULT_ACCESS_KEY_SECRET);
-//! let client = Client::builder()
-//!     .endpoint(endpoint) // e.g. "http://127.0.0.1:8080"; or .region("cn-shanghai")
-//!     .credentials(credentials) // or leave out: environment, ~/.aliyun/config.json, ...
-//!     .build()?;
+//! let client = Client::builder().region("cn-shanghai").build()?;
 //! let workflow = Workflow::new(client);
 //!
 //! let param = TaskParam::realtime()
 //!     .resource_group("S_res_group_1")
 //!     .reader(MysqlReader::datasource("mysql_pub1").selected_tables("shop", ["orders"]))
 //!     .writer(HologresWriter::datasource("holo_dw").write_mode(WriteMode::Replay))
-//!     .build()?;
+//!     .build()?; // validated offline
 //! let created = workflow
-//!     .create(CreateRequest {
-//!         project_id: 10000,
-//!         task_type: TaskType::DiRealtime,
-//!         name: "orders_to_holo".into(),
-//!         folder: None,
-//!         resource_group: None,
-//!         param: param.into(),
-//!         client_token: None,
-//!     })
+//!     .create(CreateRequest::new(10000, TaskType::DiRealtime, "orders_to_holo", param))
 //!     .await?;
 //!
-//! let update = UpdateRequest {
-//!     project_id: 10000,
-//!     task_type: TaskType::DiRealtime,
-//!     file_id: created.file_id,
-//!     param: TaskParam::update()
-//!         .reader(MysqlReader::datasource("mysql_pub1").selected_tables("shop", ["orders", "refunds"]))
-//!         .build()?
-//!         .into(),
-//!     resource_group: None,
-//! };
-//! let plan = workflow.plan(&update).await?; // dry run
-//! assert_eq!(plan.diff.tables_added["shop"], ["refunds"]);
+//! let selection = TaskParam::update()
+//!     .reader(MysqlReader::datasource("mysql_pub1").selected_tables("shop", ["orders", "refunds"]))
+//!     .build()?;
+//! let update = UpdateRequest::new(10000, TaskType::DiRealtime, created.file_id, selection);
+//! let plan = workflow.plan(&update).await?; // dry run: nothing is changed
+//! print!("{}", plan.to_text());
 //! workflow.update(update).await?;
 //! # Ok(()) }
-//! # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
 //! ```
+//!
+//! The same flow runs against the emulator in this crate's tests (`tests/workflow_e2e.rs`).
+
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 

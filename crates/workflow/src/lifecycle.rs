@@ -35,6 +35,7 @@ use crate::poll::{NextPoll, PollPolicy};
 
 /// A task as it is in the workspace now.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LiveTask {
     /// The file the task is.
     pub file: TaskFile,
@@ -49,6 +50,7 @@ pub struct LiveTask {
 
 /// Why [`Client::wait_until_running`] did not see the task running.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum WaitError {
     /// A status request failed.
     #[error(transparent)]
@@ -59,7 +61,7 @@ pub enum WaitError {
     /// The limit was reached before the task ran.
     #[error(
         "the task was not running after {elapsed:.1?} ({polls} status requests; last status {last}); \
-         run `dwdi status` later, or wait longer"
+         read its status again later, or wait longer"
     )]
     TimedOut {
         /// The last status seen.

@@ -15,6 +15,7 @@ use crate::workflow_error::WorkflowError;
 
 /// What an update would change.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct UpdatePlan {
     /// The workspace.
     pub project_id: i64,

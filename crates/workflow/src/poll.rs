@@ -7,8 +7,16 @@
 
 use std::time::Duration;
 
-/// How a generation process is polled.
+/// How a generation process is polled: [`PollPolicy::default`], then setters.
+///
+/// ```
+/// use std::time::Duration;
+/// use dataworks_workflow::PollPolicy;
+/// let policy = PollPolicy::default().max_wait(Duration::from_secs(1800)).jitter(false);
+/// assert_eq!(policy.first_delay, Duration::from_millis(500));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct PollPolicy {
     /// The wait before the first poll (default 500 ms).
     pub first_delay: Duration,
@@ -34,6 +42,38 @@ impl Default for PollPolicy {
             jitter: true,
             max_wait: Duration::from_secs(600),
         }
+    }
+}
+
+impl PollPolicy {
+    /// Sets `first_delay`: the wait before the first poll.
+    pub fn first_delay(mut self, first_delay: Duration) -> PollPolicy {
+        self.first_delay = first_delay;
+        self
+    }
+
+    /// Sets `cap`: the longest wait between two polls.
+    pub fn cap(mut self, cap: Duration) -> PollPolicy {
+        self.cap = cap;
+        self
+    }
+
+    /// Sets `factor`: how much each wait grows.
+    pub fn factor(mut self, factor: f64) -> PollPolicy {
+        self.factor = factor;
+        self
+    }
+
+    /// Sets `jitter`: whether waits are jittered.
+    pub fn jitter(mut self, jitter: bool) -> PollPolicy {
+        self.jitter = jitter;
+        self
+    }
+
+    /// Sets `max_wait`: the overall wait limit.
+    pub fn max_wait(mut self, max_wait: Duration) -> PollPolicy {
+        self.max_wait = max_wait;
+        self
     }
 }
 

@@ -13,6 +13,7 @@ use serde::Serialize;
 /// A stage of the create/update workflow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Stage {
     /// Validating the input offline.
     Validate,

@@ -39,6 +39,7 @@ use crate::clock::Clock;
 
 /// A DataWorks edition, for its documented OpenAPI limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Edition {
     /// Basic Edition: 5 calls per second, all operations together.
     Basic,
@@ -79,6 +80,7 @@ impl fmt::Display for Edition {
 /// An edition name that is not one of the four.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown DataWorks edition {0:?}: use basic, standard, professional or enterprise")]
+#[non_exhaustive]
 pub struct UnknownEdition(pub String);
 
 impl FromStr for Edition {
@@ -109,12 +111,13 @@ impl FromStr for Edition {
 /// assert_eq!((limit.reads_per_second, limit.writes_per_second), (50.0, 20.0));
 /// let client = Client::builder()
 ///     .endpoint("http://127.0.0.1:1")
-///     .credentials(dataworks_signer::Credentials::new("id", "secret"))
+///     .credentials(dataworks_workflow::credentials::Credentials::new("id", "secret"))
 ///     .rate_limit(limit)
 ///     .build()?;
 /// # Ok::<(), dataworks_workflow::ClientBuildError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// Reads (operations whose wire description says read-only: `Get*`, `List*`, `Query*`).
     pub reads_per_second: f64,
@@ -144,6 +147,12 @@ impl RateLimit {
             writes_per_second,
             total_per_second: None,
         }
+    }
+
+    /// Adds a ceiling for reads and writes together.
+    pub fn total_per_second(mut self, total_per_second: f64) -> RateLimit {
+        self.total_per_second = Some(total_per_second);
+        self
     }
 
     /// No limit at all (tests, or a service with no rate limit such as the emulator by default).
@@ -179,6 +188,7 @@ impl Default for RateLimit {
 /// A rate that is not a positive number.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("invalid rate limit: {what} is {rate}; give a positive number of requests per second")]
+#[non_exhaustive]
 pub struct RateLimitError {
     /// Which budget.
     pub what: &'static str,
@@ -278,6 +288,7 @@ impl Window {
 
 /// What the limiter has seen, for reports and benchmarks.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RateLimitStats {
     /// Requests that went through the limiter.
     pub requests: u64,

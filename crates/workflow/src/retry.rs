@@ -25,6 +25,7 @@ use dataworks_wire::Operation;
 /// | ambiguous (timeout, broken connection, 5xx) | retry | retry (same token) | read back, then retry if not applied | no retry |
 /// | anything else (4xx, malformed) | no retry | no retry | no retry | no retry |
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Total attempts, the first included (1 = no retry).
     pub max_attempts: u32,
@@ -69,6 +70,32 @@ impl RetryPolicy {
     /// The full-jitter delay before retry number `retry`, given a uniform sample in `[0, 1)`.
     pub(crate) fn delay(&self, retry: u32, sample: f64) -> Duration {
         full_jitter(self.ceiling(retry), sample)
+    }
+}
+
+impl RetryPolicy {
+    /// Sets `max_attempts`: total attempts, the first included (1 = no retry).
+    pub fn max_attempts(mut self, max_attempts: u32) -> RetryPolicy {
+        self.max_attempts = max_attempts;
+        self
+    }
+
+    /// Sets `base`: the first backoff ceiling.
+    pub fn base(mut self, base: Duration) -> RetryPolicy {
+        self.base = base;
+        self
+    }
+
+    /// Sets `cap`: the largest backoff ceiling.
+    pub fn cap(mut self, cap: Duration) -> RetryPolicy {
+        self.cap = cap;
+        self
+    }
+
+    /// Sets `deadline`: the overall time budget of one call.
+    pub fn deadline(mut self, deadline: Duration) -> RetryPolicy {
+        self.deadline = deadline;
+        self
     }
 }
 

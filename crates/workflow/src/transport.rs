@@ -108,6 +108,7 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
 
 /// What kind of transport failure happened, which decides whether a retry is safe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TransportErrorKind {
     /// The connection could not be made (refused, DNS, connect timeout, TLS handshake):
     /// the request certainly did not reach the service.
@@ -137,6 +138,7 @@ impl TransportErrorKind {
 /// A failure below HTTP: no response was received.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{kind_text} ({message})", kind_text = kind_text(*.kind))]
+#[non_exhaustive]
 pub struct TransportError {
     /// What kind of failure.
     pub kind: TransportErrorKind,
@@ -210,8 +212,10 @@ pub trait Transport: Send + Sync + fmt::Debug {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
 }
 
-/// Connect and read timeouts of the HTTP transport.
+/// Connect and read timeouts of the HTTP transport: [`Timeouts::default`] (5 s / 10 s), then
+/// setters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Timeouts {
     /// Time allowed to establish a connection (default 5 s, as the official SDK).
     pub connect: Duration,
@@ -225,6 +229,20 @@ impl Default for Timeouts {
             connect: Duration::from_secs(5),
             read: Duration::from_secs(10),
         }
+    }
+}
+
+impl Timeouts {
+    /// Sets `connect`: the time allowed to establish a connection.
+    pub fn connect(mut self, connect: Duration) -> Timeouts {
+        self.connect = connect;
+        self
+    }
+
+    /// Sets `read`: the time allowed between reads of the response.
+    pub fn read(mut self, read: Duration) -> Timeouts {
+        self.read = read;
+        self
     }
 }
 

@@ -21,8 +21,19 @@ use crate::poll::{NextPoll, PollPolicy};
 use crate::progress::{Progress, ProgressSink, Stage};
 use crate::workflow_error::WorkflowError;
 
-/// A new task (`Workflow::create`).
+/// A new task (`Workflow::create`): [`CreateRequest::new`] with the required fields, then
+/// the optional ones by setter.
+///
+/// ```
+/// use dataworks_workflow::{CreateRequest, TaskType};
+/// let request = CreateRequest::new(10000, TaskType::DiRealtime, "orders_to_holo", r#"{"type":"job"}"#)
+///     .folder("Workflow/demo/Data Integration")
+///     .client_token("ci-build-1234");
+/// assert_eq!(request.folder.as_deref(), Some("Workflow/demo/Data Integration"));
+/// assert_eq!(request.resource_group, None);
+/// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct CreateRequest {
     /// The workspace (`ProjectId`).
     pub project_id: i64,
@@ -43,8 +54,10 @@ pub struct CreateRequest {
     pub client_token: Option<String>,
 }
 
-/// A change to an existing task (`Workflow::update`, `Workflow::plan`).
+/// A change to an existing task (`Workflow::update`, `Workflow::plan`):
+/// [`UpdateRequest::new`] with the required fields, then the optional ones by setter.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct UpdateRequest {
     /// The workspace (`ProjectId`).
     pub project_id: i64,
@@ -57,6 +70,72 @@ pub struct UpdateRequest {
     pub param: TaskParamInput,
     /// A new resource group, if it changes.
     pub resource_group: Option<String>,
+}
+
+impl CreateRequest {
+    /// A request for a task named `name` of `task_type` in workspace `project_id`, made from
+    /// `param` (a typed document or JSON text); no folder, the `TaskParam`'s resource group, a
+    /// random idempotency key.
+    pub fn new(
+        project_id: i64,
+        task_type: TaskType,
+        name: impl Into<String>,
+        param: impl Into<TaskParamInput>,
+    ) -> CreateRequest {
+        CreateRequest {
+            project_id,
+            task_type,
+            name: name.into(),
+            folder: None,
+            resource_group: None,
+            param: param.into(),
+            client_token: None,
+        }
+    }
+
+    /// The folder the task goes in (`FileFolderPath`).
+    pub fn folder(mut self, folder: impl Into<String>) -> CreateRequest {
+        self.folder = Some(folder.into());
+        self
+    }
+
+    /// The resource group (`ResourceGroup`), instead of the `TaskParam`'s.
+    pub fn resource_group(mut self, resource_group: impl Into<String>) -> CreateRequest {
+        self.resource_group = Some(resource_group.into());
+        self
+    }
+
+    /// The idempotency key of the whole workflow: the `ClientToken`s of generate and create
+    /// are derived from it, so running the same workflow again with it does nothing twice.
+    pub fn client_token(mut self, token: impl Into<String>) -> CreateRequest {
+        self.client_token = Some(token.into());
+        self
+    }
+}
+
+impl UpdateRequest {
+    /// A change of task `file_id` (of `task_type`, in workspace `project_id`) to `param`; the
+    /// resource group unchanged.
+    pub fn new(
+        project_id: i64,
+        task_type: TaskType,
+        file_id: i64,
+        param: impl Into<TaskParamInput>,
+    ) -> UpdateRequest {
+        UpdateRequest {
+            project_id,
+            task_type,
+            file_id,
+            param: param.into(),
+            resource_group: None,
+        }
+    }
+
+    /// A new resource group for the task.
+    pub fn resource_group(mut self, resource_group: impl Into<String>) -> UpdateRequest {
+        self.resource_group = Some(resource_group.into());
+        self
+    }
 }
 
 /// What to do once a resumed process has succeeded (`Workflow::resume`).
@@ -95,6 +174,7 @@ pub enum AppliedAction {
 
 /// The result of a successful workflow.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Applied {
     /// Created or updated.
     pub action: AppliedAction,
@@ -122,6 +202,7 @@ pub struct Applied {
 
 /// A successful generation process.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct ProcessResult {
     /// The process.
     pub process_id: i64,
@@ -139,21 +220,17 @@ pub struct ProcessResult {
 /// Runs create/update workflows over a [`Client`].
 ///
 /// ```no_run
-/// use dataworks_workflow::{Client, CreateRequest, Workflow};
-/// use dataworks_wire::TaskType;
+/// use dataworks_workflow::{Client, CreateRequest, TaskType, Workflow};
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let client = Client::builder().endpoint("http://127.0.0.1:8080").build()?;
 /// let workflow = Workflow::new(client).on_progress(|p| eprintln!("{} {:?}", p.stage, p.process_id));
 /// let created = workflow
-///     .create(CreateRequest {
-///         project_id: 10000,
-///         task_type: TaskType::DiRealtime,
-///         name: "orders_to_holo".into(),
-///         folder: None,
-///         resource_group: None,
-///         param: std::fs::read_to_string("realtime-task-param.json")?.into(),
-///         client_token: None,
-///     })
+///     .create(CreateRequest::new(
+///         10000,
+///         TaskType::DiRealtime,
+///         "orders_to_holo",
+///         std::fs::read_to_string("realtime-task-param.json")?,
+///     ))
 ///     .await?;
 /// println!("created task {}", created.file_id);
 /// # Ok(()) }

@@ -135,10 +135,7 @@ async fn a_plan_is_applied_read_back_and_planned_again_with_no_changes() {
     let emu = common::emulator(Duration::from_millis(200), Faults::none()).await;
     let client = client(&emu);
     let workflow = Workflow::new(client.clone());
-    let options = ApplyOptions {
-        wait_limit: Duration::from_secs(30),
-        ..ApplyOptions::default()
-    };
+    let options = ApplyOptions::default().wait_limit(Duration::from_secs(30));
 
     let want = desired(&["orders", "users"], "person");
     let first = plan(&want, &[], PlanOptions::default());

@@ -34,12 +34,11 @@ fn err(status: u16, code: &str) -> HttpResponse {
 }
 
 fn policy() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 4,
-        base: Duration::from_millis(100),
-        cap: Duration::from_secs(2),
-        deadline: Duration::from_secs(60),
-    }
+    RetryPolicy::default()
+        .max_attempts(4)
+        .base(Duration::from_millis(100))
+        .cap(Duration::from_secs(2))
+        .deadline(Duration::from_secs(60))
 }
 
 fn client(fake: &FakeTransport, clock: Arc<VirtualClock>, algorithm: SignatureAlgorithm) -> Client {

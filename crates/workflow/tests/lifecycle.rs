@@ -21,15 +21,10 @@ async fn created_task(delay: Duration) -> (dataworks_emulator::Emulator, Client,
     let (emu, clock) = emulator_in_virtual_time(delay).await;
     let client = client(&emu, SignatureAlgorithm::Acs3HmacSha256, clock);
     let created = workflow(client.clone(), Duration::from_secs(600))
-        .create(CreateRequest {
-            project_id: PROJECT,
-            task_type: TaskType::DiRealtime,
-            name: "orders".into(),
-            folder: Some("Workflow/lc/Data Integration".into()),
-            resource_group: None,
-            param: create_param().into(),
-            client_token: None,
-        })
+        .create(
+            CreateRequest::new(PROJECT, TaskType::DiRealtime, "orders", create_param())
+                .folder("Workflow/lc/Data Integration"),
+        )
         .await
         .unwrap();
     (emu, client, created.file_id)

@@ -94,12 +94,11 @@ fn builder(endpoint: &str) -> ClientBuilder {
 }
 
 fn one_attempt(deadline: Duration) -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 1,
-        base: Duration::from_millis(10),
-        cap: Duration::from_millis(10),
-        deadline,
-    }
+    RetryPolicy::default()
+        .max_attempts(1)
+        .base(Duration::from_millis(10))
+        .cap(Duration::from_millis(10))
+        .deadline(deadline)
 }
 
 async fn get(client: &Client) -> CallError {
@@ -219,16 +218,18 @@ async fn an_answer_that_never_comes_ends_at_the_call_deadline() {
     let endpoint = misbehaving_server(Misbehaviour::Silent).await;
     // Read timeout far away and five attempts allowed: only the deadline can end the call.
     let client = builder(&endpoint)
-        .timeouts(Timeouts {
-            connect: Duration::from_secs(5),
-            read: Duration::from_secs(3600),
-        })
-        .retry(RetryPolicy {
-            max_attempts: 5,
-            base: Duration::from_millis(10),
-            cap: Duration::from_millis(10),
-            deadline: Duration::from_secs(1),
-        })
+        .timeouts(
+            Timeouts::default()
+                .connect(Duration::from_secs(5))
+                .read(Duration::from_secs(3600)),
+        )
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(5)
+                .base(Duration::from_millis(10))
+                .cap(Duration::from_millis(10))
+                .deadline(Duration::from_secs(1)),
+        )
         .build()
         .unwrap();
     let error = get(&client).await;

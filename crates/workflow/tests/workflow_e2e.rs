@@ -15,15 +15,8 @@ use dataworks_workflow::{
 };
 
 fn create_request(name: &str) -> CreateRequest {
-    CreateRequest {
-        project_id: PROJECT,
-        task_type: TaskType::DiRealtime,
-        name: name.into(),
-        folder: Some("Workflow/e2e/Data Integration".into()),
-        resource_group: None,
-        param: create_param().into(),
-        client_token: None,
-    }
+    CreateRequest::new(PROJECT, TaskType::DiRealtime, name, create_param())
+        .folder("Workflow/e2e/Data Integration")
 }
 
 #[tokio::test]
@@ -50,13 +43,12 @@ async fn create_then_update_with_both_signatures() {
         assert_eq!(task.content, created.task_content);
         assert!(!task.content.contains("refunds"));
 
-        let request = UpdateRequest {
-            project_id: PROJECT,
-            task_type: TaskType::DiRealtime,
-            file_id: created.file_id,
-            param: update_param().into(),
-            resource_group: None,
-        };
+        let request = UpdateRequest::new(
+            PROJECT,
+            TaskType::DiRealtime,
+            created.file_id,
+            update_param(),
+        );
         let plan = wf.plan(&request).await.unwrap();
         assert_eq!(plan.diff.tables_added.get("shop").unwrap(), &["refunds"]);
         assert!(plan.diff.tables_removed.is_empty());
@@ -154,27 +146,22 @@ async fn offline_tasks_are_created_and_updated_directly() {
         .to_string()
     };
     let created = wf
-        .create(CreateRequest {
-            project_id: PROJECT,
-            task_type: TaskType::DiOffline,
-            name: "batch_orders".into(),
-            folder: Some("Workflow/e2e/Data Integration".into()),
-            resource_group: Some("S_res_group_e2e".into()),
-            param: job("orders").into(),
-            client_token: None,
-        })
+        .create(
+            CreateRequest::new(PROJECT, TaskType::DiOffline, "batch_orders", job("orders"))
+                .folder("Workflow/e2e/Data Integration")
+                .resource_group("S_res_group_e2e"),
+        )
         .await
         .unwrap();
     assert_eq!(created.process_id, None);
     assert_eq!(created.polls, 0);
 
-    let request = UpdateRequest {
-        project_id: PROJECT,
-        task_type: TaskType::DiOffline,
-        file_id: created.file_id,
-        param: job("refunds").into(),
-        resource_group: None,
-    };
+    let request = UpdateRequest::new(
+        PROJECT,
+        TaskType::DiOffline,
+        created.file_id,
+        job("refunds"),
+    );
     let plan = wf.plan(&request).await.unwrap();
     assert!(!plan.is_empty());
     wf.update(request).await.unwrap();
@@ -223,13 +210,12 @@ async fn an_unknown_task_fails_the_update_with_the_service_message() {
         Duration::from_secs(60),
     );
     let e = wf
-        .update(UpdateRequest {
-            project_id: PROJECT,
-            task_type: TaskType::DiRealtime,
-            file_id: 999_999,
-            param: update_param().into(),
-            resource_group: None,
-        })
+        .update(UpdateRequest::new(
+            PROJECT,
+            TaskType::DiRealtime,
+            999_999,
+            update_param(),
+        ))
         .await
         .unwrap_err();
     assert!(e.message().unwrap_or_default().contains("999999"), "{e}");
@@ -273,13 +259,12 @@ async fn solutions_go_through_the_same_workflow() {
     let mut request = create_request("solution");
     request.task_type = TaskType::DiSolution;
     let created = wf.create(request).await.unwrap();
-    let update = UpdateRequest {
-        project_id: PROJECT,
-        task_type: TaskType::DiSolution,
-        file_id: created.file_id,
-        param: update_param().into(),
-        resource_group: None,
-    };
+    let update = UpdateRequest::new(
+        PROJECT,
+        TaskType::DiSolution,
+        created.file_id,
+        update_param(),
+    );
     let plan = wf.plan(&update).await.unwrap();
     assert_eq!(plan.diff.tables_added.get("shop").unwrap(), &["refunds"]);
     wf.update(update).await.unwrap();

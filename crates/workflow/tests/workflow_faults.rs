@@ -34,25 +34,21 @@ async fn create_and_update_apply_exactly_once_under_faults() {
             Duration::from_secs(600),
         );
         let created = wf
-            .create(CreateRequest {
-                project_id: PROJECT,
-                task_type: TaskType::DiRealtime,
-                name: format!("faulty_{seed}"),
-                folder: None,
-                resource_group: None,
-                param: create_param().into(),
-                client_token: None,
-            })
+            .create(CreateRequest::new(
+                PROJECT,
+                TaskType::DiRealtime,
+                format!("faulty_{seed}"),
+                create_param(),
+            ))
             .await
             .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
         let updated = wf
-            .update(UpdateRequest {
-                project_id: PROJECT,
-                task_type: TaskType::DiRealtime,
-                file_id: created.file_id,
-                param: update_param().into(),
-                resource_group: None,
-            })
+            .update(UpdateRequest::new(
+                PROJECT,
+                TaskType::DiRealtime,
+                created.file_id,
+                update_param(),
+            ))
             .await
             .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
 
@@ -82,15 +78,8 @@ async fn the_same_workflow_token_twice_creates_one_task() {
         client(&emu, SignatureAlgorithm::Acs3HmacSha256, virtual_clock()),
         Duration::from_secs(60),
     );
-    let request = CreateRequest {
-        project_id: PROJECT,
-        task_type: TaskType::DiRealtime,
-        name: "once".into(),
-        folder: None,
-        resource_group: None,
-        param: create_param().into(),
-        client_token: Some("ci-run-42".into()),
-    };
+    let request = CreateRequest::new(PROJECT, TaskType::DiRealtime, "once", create_param())
+        .client_token("ci-run-42");
     let first = wf.create(request.clone()).await.unwrap();
     let second = wf.create(request).await.unwrap();
     assert_eq!(first.file_id, second.file_id);

@@ -21,15 +21,10 @@ async fn create_times_out_then_resumes() {
     );
     let before = clock.elapsed();
     let e = wf
-        .create(CreateRequest {
-            project_id: PROJECT,
-            task_type: TaskType::DiRealtime,
-            name: "slow".into(),
-            folder: None,
-            resource_group: None,
-            param: create_param().into(),
-            client_token: Some("slow-run".into()),
-        })
+        .create(
+            CreateRequest::new(PROJECT, TaskType::DiRealtime, "slow", create_param())
+                .client_token("slow-run"),
+        )
         .await
         .unwrap_err();
     let WorkflowError::Timeout {
@@ -89,15 +84,12 @@ async fn update_times_out_then_resumes() {
         Duration::from_secs(600),
     );
     let created = quick
-        .create(CreateRequest {
-            project_id: PROJECT,
-            task_type: TaskType::DiRealtime,
-            name: "t".into(),
-            folder: None,
-            resource_group: None,
-            param: create_param().into(),
-            client_token: None,
-        })
+        .create(CreateRequest::new(
+            PROJECT,
+            TaskType::DiRealtime,
+            "t",
+            create_param(),
+        ))
         .await
         .unwrap();
 
@@ -106,13 +98,12 @@ async fn update_times_out_then_resumes() {
         Duration::from_secs(10),
     );
     let e = impatient
-        .update(UpdateRequest {
-            project_id: PROJECT,
-            task_type: TaskType::DiRealtime,
-            file_id: created.file_id,
-            param: update_param().into(),
-            resource_group: None,
-        })
+        .update(UpdateRequest::new(
+            PROJECT,
+            TaskType::DiRealtime,
+            created.file_id,
+            update_param(),
+        ))
         .await
         .unwrap_err();
     assert!(e.is_timeout(), "{e}");

@@ -164,12 +164,11 @@ async fn apply(
     }
     let total = plan.changes.iter().filter(|c| c.is_change()).count();
     let progress = ApplyProgress::new(total);
-    let options = ApplyOptions {
-        concurrency: args.read.concurrency,
-        fail_fast: args.fail_fast,
-        allow_replace: args.allow_replace,
-        wait_limit: args.max_wait,
-    };
+    let options = ApplyOptions::default()
+        .concurrency(args.read.concurrency)
+        .fail_fast(args.fail_fast)
+        .allow_replace(args.allow_replace)
+        .wait_limit(args.max_wait);
     let report = execute(
         workflow,
         desired.target.workspace,

@@ -41,10 +41,7 @@ pub struct WaitArgs {
 impl WaitArgs {
     /// The poll policy with this limit.
     pub fn policy(&self) -> PollPolicy {
-        PollPolicy {
-            max_wait: self.max_wait,
-            ..PollPolicy::default()
-        }
+        PollPolicy::default().max_wait(self.max_wait)
     }
 }
 

@@ -42,15 +42,11 @@ pub fn run(args: CreateArgs, global: &GlobalArgs, top_output: Option<OutputForma
         Ok(t) => t,
         Err(e) => return output::usage_error(&ctx, &e),
     };
-    let request = CreateRequest {
-        project_id: args.target.project,
-        task_type: args.target.task_type,
-        name: args.name,
-        folder: args.folder,
-        resource_group: args.resource_group,
-        param: text.into(),
-        client_token: args.client_token,
-    };
+    let mut request =
+        CreateRequest::new(args.target.project, args.target.task_type, args.name, text);
+    request.folder = args.folder;
+    request.resource_group = args.resource_group;
+    request.client_token = args.client_token;
     run_workflow(
         &ctx,
         args.wait,

@@ -421,9 +421,13 @@ fn report(ctx: &Context, failure: Failure) -> Exit {
         Failure::Wait(e @ WaitError::Failed(_)) => {
             output::error(ctx, Exit::Failure, "instance-failed", &e.to_string())
         }
-        Failure::Wait(e @ WaitError::TimedOut { .. }) => {
-            output::error(ctx, Exit::Timeout, "timeout", &e.to_string())
-        }
+        Failure::Wait(e @ WaitError::TimedOut { .. }) => output::error(
+            ctx,
+            Exit::Timeout,
+            "timeout",
+            &format!("{e} (run `dwdi status` later, or give a larger --wait)"),
+        ),
+        Failure::Wait(e) => output::error(ctx, Exit::Failure, "wait", &e.to_string()),
     }
 }
 

@@ -219,23 +219,25 @@ async fn quickstart(ctx: &Context, delay: Duration) -> Result<Summary, Quickstar
         .signature(ctx.global.signature.unwrap_or_default())
         .build()?;
     let line = ProgressLine::new(ctx.json());
-    let workflow = line.attach(Workflow::new(client.clone()).with_poll_policy(PollPolicy {
-        first_delay: Duration::from_millis(200),
-        cap: Duration::from_secs(2),
-        ..PollPolicy::default()
-    }));
+    let workflow = line.attach(
+        Workflow::new(client.clone()).with_poll_policy(
+            PollPolicy::default()
+                .first_delay(Duration::from_millis(200))
+                .cap(Duration::from_secs(2)),
+        ),
+    );
 
     steps.step("Create the task: GenerateDISyncTaskConfigForCreating → poll QueryDISyncTaskConfigProcessResult → CreateDISyncTask");
     let created = workflow
-        .create(CreateRequest {
-            project_id,
-            task_type: TaskType::DiRealtime,
-            name: "quickstart_orders_to_holo".into(),
-            folder: Some("Workflow/quickstart/Data Integration".into()),
-            resource_group: None,
-            param: param.into(),
-            client_token: None,
-        })
+        .create(
+            CreateRequest::new(
+                project_id,
+                TaskType::DiRealtime,
+                "quickstart_orders_to_holo",
+                param,
+            )
+            .folder("Workflow/quickstart/Data Integration"),
+        )
         .await;
     line.finish();
     let created = created?;
@@ -253,13 +255,12 @@ async fn quickstart(ctx: &Context, delay: Duration) -> Result<Summary, Quickstar
         )
         .build()
         .map_err(|e| QuickstartError::Build(e.to_string()))?;
-    let update = UpdateRequest {
+    let update = UpdateRequest::new(
         project_id,
-        task_type: TaskType::DiRealtime,
-        file_id: created.file_id,
-        param: update_param.into(),
-        resource_group: None,
-    };
+        TaskType::DiRealtime,
+        created.file_id,
+        update_param,
+    );
     let plan = workflow.plan(&update).await?;
     steps.say(plan.diff.to_text().trim_end());
 
@@ -343,10 +344,7 @@ async fn example_project(
     steps.say(render_text(&plan).trim_end());
 
     steps.step("Apply it: create, deploy, and start the `running` task, 4 tasks at a time");
-    let options = ApplyOptions {
-        concurrency: 4,
-        ..ApplyOptions::default()
-    };
+    let options = ApplyOptions::default().concurrency(4);
     let applied = execute(workflow, project_id, &plan, &desired.tasks, options, |_| {}).await;
     for outcome in &applied.tasks {
         let steps_done: Vec<&str> = outcome.steps.iter().map(|s| s.as_str()).collect();

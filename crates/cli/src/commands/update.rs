@@ -40,13 +40,13 @@ pub fn run(args: UpdateArgs, global: &GlobalArgs, top_output: Option<OutputForma
         Ok(t) => t,
         Err(e) => return output::usage_error(&ctx, &e),
     };
-    let request = UpdateRequest {
-        project_id: args.target.project,
-        task_type: args.target.task_type,
-        file_id: args.file_id,
-        param: text.into(),
-        resource_group: args.resource_group,
-    };
+    let mut request = UpdateRequest::new(
+        args.target.project,
+        args.target.task_type,
+        args.file_id,
+        text,
+    );
+    request.resource_group = args.resource_group;
     if args.plan {
         return plan(&ctx, &request);
     }

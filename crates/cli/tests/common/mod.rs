@@ -95,19 +95,8 @@ pub async fn create_task(
         .build()
         .unwrap();
     Workflow::new(client.clone())
-        .with_poll_policy(PollPolicy {
-            max_wait: Duration::from_secs(600),
-            ..PollPolicy::default()
-        })
-        .create(CreateRequest {
-            project_id: PROJECT,
-            task_type,
-            name: name.into(),
-            folder: Some(folder.into()),
-            resource_group: None,
-            param: param.into(),
-            client_token: None,
-        })
+        .with_poll_policy(PollPolicy::default().max_wait(Duration::from_secs(600)))
+        .create(CreateRequest::new(PROJECT, task_type, name, param).folder(folder))
         .await
         .unwrap()
         .file_id

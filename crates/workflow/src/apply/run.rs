@@ -13,8 +13,9 @@ use sha2::{Digest, Sha256};
 use crate::workflow::{Apply, CreateRequest, UpdateRequest, Workflow};
 use crate::workflow_error::WorkflowError;
 
-/// How a plan is applied.
+/// How a plan is applied: [`ApplyOptions::default`], then setters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ApplyOptions {
     /// Tasks in flight at once (the rate limiter still paces their requests).
     pub concurrency: usize,
@@ -37,6 +38,32 @@ impl Default for ApplyOptions {
     }
 }
 
+impl ApplyOptions {
+    /// Sets `concurrency`: tasks in flight at once.
+    pub fn concurrency(mut self, concurrency: usize) -> ApplyOptions {
+        self.concurrency = concurrency;
+        self
+    }
+
+    /// Sets `fail_fast`: stop starting tasks after the first failure.
+    pub fn fail_fast(mut self, fail_fast: bool) -> ApplyOptions {
+        self.fail_fast = fail_fast;
+        self
+    }
+
+    /// Sets `allow_replace`: allow `replace` (stop, delete, create again).
+    pub fn allow_replace(mut self, allow_replace: bool) -> ApplyOptions {
+        self.allow_replace = allow_replace;
+        self
+    }
+
+    /// Sets `wait_limit`: how long to wait for a started task to run.
+    pub fn wait_limit(mut self, wait_limit: Duration) -> ApplyOptions {
+        self.wait_limit = wait_limit;
+        self
+    }
+}
+
 /// What happened to one task.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "status", content = "error")]
@@ -51,6 +78,7 @@ pub enum TaskStatus {
 
 /// The result of one task.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct TaskOutcome {
     /// The task.
     pub task: String,
@@ -72,6 +100,7 @@ pub struct TaskOutcome {
 
 /// The result of a run.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct ApplyReport {
     /// One outcome per change that had something to do, in plan order.
     pub tasks: Vec<TaskOutcome>,
@@ -300,13 +329,14 @@ impl<F: Fn(&ApplyEvent) + Send + Sync> Chain<'_, F> {
             let applied = self
                 .workflow
                 .create(CreateRequest {
-                    project_id: self.project_id,
-                    task_type: task.task_type,
-                    name: task.name.clone(),
-                    folder: Some(task.folder.clone()),
                     resource_group: task.resource_group.clone(),
-                    param: document.into(),
-                    client_token: None,
+                    ..CreateRequest::new(
+                        self.project_id,
+                        task.task_type,
+                        task.name.clone(),
+                        document,
+                    )
+                    .folder(task.folder.clone())
                 })
                 .await
                 .map_err(|e| format!("create: {e}"))?;
@@ -336,13 +366,12 @@ impl<F: Fn(&ApplyEvent) + Send + Sync> Chain<'_, F> {
         if task.task_type == TaskType::DiOffline {
             self.step("update");
             self.workflow
-                .update(UpdateRequest {
-                    project_id: self.project_id,
-                    task_type: task.task_type,
+                .update(UpdateRequest::new(
+                    self.project_id,
+                    task.task_type,
                     file_id,
-                    param: task.document.to_string().into(),
-                    resource_group: None,
-                })
+                    task.document.to_string(),
+                ))
                 .await
                 .map_err(|e| format!("update: {e}"))?;
             return Ok(());

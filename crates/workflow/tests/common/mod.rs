@@ -47,12 +47,13 @@ pub fn client(emu: &Emulator, algorithm: SignatureAlgorithm, clock: Arc<VirtualC
         .endpoint(emu.endpoint())
         .credentials(Credentials::new(ID, SECRET))
         .signature(algorithm)
-        .retry(RetryPolicy {
-            max_attempts: 12,
-            base: Duration::from_millis(100),
-            cap: Duration::from_secs(2),
-            deadline: Duration::from_secs(300),
-        })
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(12)
+                .base(Duration::from_millis(100))
+                .cap(Duration::from_secs(2))
+                .deadline(Duration::from_secs(300)),
+        )
         .clock(clock)
         .build()
         .unwrap()
@@ -60,13 +61,14 @@ pub fn client(emu: &Emulator, algorithm: SignatureAlgorithm, clock: Arc<VirtualC
 
 /// A workflow polling fast (virtual time anyway).
 pub fn workflow(client: Client, max_wait: Duration) -> Workflow {
-    Workflow::new(client).with_poll_policy(PollPolicy {
-        first_delay: Duration::from_millis(200),
-        cap: Duration::from_secs(5),
-        factor: 2.0,
-        jitter: true,
-        max_wait,
-    })
+    Workflow::new(client).with_poll_policy(
+        PollPolicy::default()
+            .first_delay(Duration::from_millis(200))
+            .cap(Duration::from_secs(5))
+            .factor(2.0)
+            .jitter(true)
+            .max_wait(max_wait),
+    )
 }
 
 /// A real clock-independent virtual clock starting now.
