@@ -48,8 +48,29 @@ fn demo_named(name: &str) -> (Value, String) {
 fn every_demo_validates_and_round_trips() {
     let demos = demos();
     assert_eq!(demos.len(), 40, "20 plugins, reader and writer each");
+    let verbatim = demos
+        .iter()
+        .filter(|d| d["provenance"] == "verbatim")
+        .count();
+    assert!(
+        verbatim >= 23,
+        "{verbatim} verbatim demos; docs/taskparam.md lists 23"
+    );
     for demo in demos {
         let label = format!("{} {}", demo["plugin"], demo["role"]);
+        let provenance = demo["provenance"].as_str().unwrap_or("");
+        assert!(
+            ["verbatim", "repaired", "after-page"].contains(&provenance),
+            "{label}: provenance {provenance:?}"
+        );
+        if provenance != "after-page" {
+            for key in ["copy", "normalised"] {
+                assert!(
+                    demo[key].as_str().is_some_and(|s| !s.is_empty()),
+                    "{label}: a page demo says where it was read and what was normalised ({key})"
+                );
+            }
+        }
         assert!(
             demo["source"]
                 .as_str()

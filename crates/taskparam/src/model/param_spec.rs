@@ -126,6 +126,9 @@ macro_rules! rdbms_writer {
 
 const MYSQL_WRITER: &[ParamSpec] = rdbms_writer!(MYSQL_WRITER_MODES);
 const POSTGRESQL_WRITER: &[ParamSpec] = rdbms_writer!(&["insert", "copy"]);
+/// The Oracle page: "Valid value: insert into" (the value as the page spells it, or `insert`).
+const ORACLE_WRITER: &[ParamSpec] = rdbms_writer!(&["insert", "insert into"]);
+/// The SQL Server page: "The `insert` mode is supported."
 const INSERT_ONLY_WRITER: &[ParamSpec] = rdbms_writer!(&["insert"]);
 const CLICKHOUSE_WRITER: &[ParamSpec] = &[
     opt("datasource"),
@@ -144,6 +147,22 @@ const CLICKHOUSE_WRITER: &[ParamSpec] = &[
     ),
     opt("encoding"),
 ];
+/// The StarRocks page: `loadProps` and `loadUrl` required, `strategyOnError` exit or batchDirtyData.
+const STARROCKS_WRITER: &[ParamSpec] = &[
+    // `datasource` and `table` (required) are checked by the relational writer rule.
+    opt("datasource"),
+    opt("selectedDatabase"),
+    req("loadProps"),
+    cols(true),
+    req("loadUrl"),
+    opt("table"),
+    opt("preSql"),
+    opt("postSql"),
+    range("maxBatchRows", 1, i64::MAX),
+    range("maxBatchSize", 1, i64::MAX),
+    one_of("strategyOnError", false, &["exit", "batchDirtyData"]),
+];
+/// Doris: no page demo was at hand offline; the StarRocks shape without its required keys.
 const LOAD_WRITER: &[ParamSpec] = &[
     opt("datasource"),
     opt("table"),
@@ -181,8 +200,10 @@ const HOLO_WRITER: &[ParamSpec] = &[
     req("datasource"),
     req("table"),
     cols(true),
-    one_of("conflictMode", false, &["replace", "update", "ignore"]),
-    one_of("writeMode", false, &["insert", "sdk", "replay", "copy"]),
+    // The page: conflictMode "Replace, Update, or Ignore", required. It lists no writeMode
+    // for the batch writer (the real-time samples write `replay`): kept, not checked.
+    one_of("conflictMode", true, &["replace", "update", "ignore"]),
+    opt("writeMode"),
     opt("truncate"),
     opt("partition"),
     opt("preSql"),
@@ -282,7 +303,9 @@ const HIVE_WRITER: &[ParamSpec] = &[
     req("table"),
     cols(true),
     opt("partition"),
-    one_of("writeMode", true, FILE_WRITE_MODES),
+    // The page: truncate clears, append keeps, "another value" writes the HDFS files without
+    // loading them into the table. Required, any value.
+    req("writeMode"),
     opt("hiveConfig"),
 ];
 
@@ -296,7 +319,9 @@ const KAFKA_TYPES: &[&str] = &[
     "STRING",
 ];
 const KAFKA_READER: &[ParamSpec] = &[
-    req("datasource"),
+    // The current page names the cluster by `datasource`, the 2020 page's demo by `server`
+    // (`host:port`): one of the two is required (`datasource.required`, validate/plugins.rs).
+    opt("datasource"),
     opt("server"),
     req("topic"),
     cols(true),
@@ -426,9 +451,11 @@ pub fn params(plugin: &str, role: Role) -> &'static [ParamSpec] {
         ) => RDBMS_READER,
         ("mysql" | "polardb" | "analyticdb_for_mysql", Writer) => MYSQL_WRITER,
         ("postgresql", Writer) => POSTGRESQL_WRITER,
-        ("oracle" | "sqlserver", Writer) => INSERT_ONLY_WRITER,
+        ("oracle", Writer) => ORACLE_WRITER,
+        ("sqlserver", Writer) => INSERT_ONLY_WRITER,
         ("clickhouse", Writer) => CLICKHOUSE_WRITER,
-        ("starrocks" | "doris", Writer) => LOAD_WRITER,
+        ("starrocks", Writer) => STARROCKS_WRITER,
+        ("doris", Writer) => LOAD_WRITER,
         ("odps", Reader) => ODPS_READER,
         ("odps", Writer) => ODPS_WRITER,
         ("holo", Writer) => HOLO_WRITER,

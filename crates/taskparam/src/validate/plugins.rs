@@ -441,6 +441,14 @@ fn stream_reader(plugin: &PluginInfo, param: &Map<String, Value>, ptr: &str, sin
         return;
     }
     let has = |k: &str| param.contains_key(k);
+    if !has("datasource") && !has("server") {
+        sink.error(
+            ptr,
+            "datasource.required",
+            "the Kafka reader names neither a `datasource` nor a `server`".to_owned(),
+            "add \"datasource\": <the Kafka data source name>",
+        );
+    }
     match (has("beginDateTime"), has("beginOffset")) {
         (true, true) => sink.error(
             ptr,
