@@ -211,8 +211,33 @@ const HOLO_WRITER: &[ParamSpec] = &[
     range("maxConnectionCount", 1, i64::MAX),
 ];
 
-const FILE_FORMATS: &[&str] = &["csv", "text", "orc", "parquet", "json"];
-const COMPRESS: &[&str] = &["gzip", "bzip2", "zip", "none", "snappy", "lzo", "deflate"];
+/// OSS reader: "Valid values are csv and text", plus orc and parquet (read through the HDFS
+/// reader, the page's second and third demos).
+const OSS_READ_FORMATS: &[&str] = &["csv", "text", "orc", "parquet"];
+/// OSS reader: "Supported formats are gzip, bzip2, and zip".
+const OSS_READ_COMPRESS: &[&str] = &["gzip", "bzip2", "zip"];
+/// OSS writer: csv, text, parquet, orc.
+const OSS_WRITE_FORMATS: &[&str] = &["csv", "text", "parquet", "orc"];
+/// OSS writer: "CSV and TEXT file types do not support compression. Parquet and ORC files only
+/// support SNAPPY compression."
+const OSS_WRITE_COMPRESS: &[&str] = &["snappy"];
+/// HDFS reader (csv files): "only gzip, bz2, zip, lzo, lzo_deflate, hadoop-snappy, and
+/// framing-snappy compression are supported".
+const HDFS_READ_COMPRESS: &[&str] = &[
+    "gzip",
+    "bz2",
+    "zip",
+    "lzo",
+    "lzo_deflate",
+    "hadoop-snappy",
+    "framing-snappy",
+];
+/// FTP reader: csv by default, binary for a byte-for-byte copy; text as the writer takes it.
+const FTP_READ_FORMATS: &[&str] = &["csv", "text", "binary"];
+/// FTP writer: "Valid values are CSV and TEXT"; compress "gzip and bzip2".
+const FTP_WRITE_FORMATS: &[&str] = &["csv", "text"];
+const FTP_WRITE_COMPRESS: &[&str] = &["gzip", "bzip2"];
+/// OSS, HDFS and FTP writers: "truncate", "append", "nonConflict" (each page, required).
 const FILE_WRITE_MODES: &[&str] = &["truncate", "append", "nonConflict"];
 
 const OSS_READER: &[ParamSpec] = &[
@@ -220,17 +245,17 @@ const OSS_READER: &[ParamSpec] = &[
     req("object"),
     cols(true),
     opt("fieldDelimiter"),
-    one_of("fileFormat", false, FILE_FORMATS),
+    one_of("fileFormat", false, OSS_READ_FORMATS),
     opt("encoding"),
     opt("nullFormat"),
-    one_of("compress", false, COMPRESS),
+    one_of("compress", false, OSS_READ_COMPRESS),
     opt("skipHeader"),
 ];
 const OSS_WRITER: &[ParamSpec] = &[
     req("datasource"),
     req("object"),
     one_of("writeMode", true, FILE_WRITE_MODES),
-    one_of("fileFormat", false, FILE_FORMATS),
+    one_of("fileFormat", false, OSS_WRITE_FORMATS),
     opt("fieldDelimiter"),
     opt("encoding"),
     opt("nullFormat"),
@@ -238,7 +263,7 @@ const OSS_WRITER: &[ParamSpec] = &[
     opt("dateFormat"),
     range("maxFileSize", 1, i64::MAX),
     opt("writeSingleObject"),
-    one_of("compress", false, COMPRESS),
+    one_of("compress", false, OSS_WRITE_COMPRESS),
 ];
 const HDFS_READER: &[ParamSpec] = &[
     req("datasource"),
@@ -252,7 +277,7 @@ const HDFS_READER: &[ParamSpec] = &[
     opt("fieldDelimiter"),
     opt("encoding"),
     opt("nullFormat"),
-    one_of("compress", false, COMPRESS),
+    one_of("compress", false, HDFS_READ_COMPRESS),
 ];
 const HDFS_WRITER: &[ParamSpec] = &[
     req("datasource"),
@@ -263,17 +288,20 @@ const HDFS_WRITER: &[ParamSpec] = &[
     cols(true),
     opt("fieldDelimiter"),
     opt("encoding"),
-    one_of("compress", false, COMPRESS),
+    // The page: "Text files support gzip and bzip2"; ORC and Parquet codecs are not listed,
+    // so the value is not checked.
+    opt("compress"),
 ];
 const FTP_READER: &[ParamSpec] = &[
     req("datasource"),
     req("path"),
     cols(true),
     opt("fieldDelimiter"),
-    one_of("fileFormat", false, FILE_FORMATS),
+    one_of("fileFormat", false, FTP_READ_FORMATS),
     opt("encoding"),
     opt("nullFormat"),
-    one_of("compress", false, COMPRESS),
+    // Not in the reader's table (the demo writes it empty): not checked.
+    opt("compress"),
     opt("skipHeader"),
 ];
 const FTP_WRITER: &[ParamSpec] = &[
@@ -281,12 +309,14 @@ const FTP_WRITER: &[ParamSpec] = &[
     req("path"),
     req("fileName"),
     one_of("writeMode", true, FILE_WRITE_MODES),
-    one_of("fileFormat", false, FILE_FORMATS),
-    opt("fieldDelimiter"),
+    one_of("fileFormat", false, FTP_WRITE_FORMATS),
+    // "Yes, single character".
+    req("fieldDelimiter"),
     opt("encoding"),
     opt("nullFormat"),
     opt("header"),
     opt("dateFormat"),
+    one_of("compress", false, FTP_WRITE_COMPRESS),
 ];
 
 const HIVE_READER: &[ParamSpec] = &[
@@ -389,13 +419,16 @@ const LOGHUB_WRITER: &[ParamSpec] = &[
 ];
 
 const ES_READER: &[ParamSpec] = &[
-    req("datasource"),
+    // The page's own demo names the cluster by `endpoint` (with `username`/`password`), not
+    // `datasource`: one of the two is required (`datasource.required`, validate/plugins.rs).
+    opt("datasource"),
+    opt("endpoint"),
     req("index"),
     opt("type"),
-    opt("search"),
+    req("search"),
     cols(true),
     range("pageSize", 1, i64::MAX),
-    opt("scroll"),
+    req("scroll"),
     opt("full"),
     opt("multi"),
 ];
@@ -408,11 +441,8 @@ const ES_WRITER: &[ParamSpec] = &[
     range("batchSize", 1, i64::MAX),
     opt("splitter"),
     opt("dynamic"),
-    one_of(
-        "actionType",
-        false,
-        &["index", "update", "create", "upsert", "delete"],
-    ),
+    // "Data Integration supports index and update."
+    one_of("actionType", false, &["index", "update"]),
     opt("settings"),
     opt("primaryKeyInfo"),
 ];

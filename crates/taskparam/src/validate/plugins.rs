@@ -500,6 +500,21 @@ fn document(
     ptr: &str,
     sink: &mut Sink,
 ) {
+    if plugin.name == "elasticsearch" {
+        if role == Role::Reader
+            && !param.contains_key("datasource")
+            && !param.contains_key("endpoint")
+        {
+            sink.error(
+                ptr,
+                "datasource.required",
+                "the Elasticsearch reader names neither a `datasource` nor an `endpoint`"
+                    .to_owned(),
+                "add \"datasource\": <the Elasticsearch data source name>",
+            );
+        }
+        return;
+    }
     if plugin.name != "mongodb" {
         return;
     }
