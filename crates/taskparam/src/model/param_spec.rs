@@ -401,9 +401,14 @@ const DATAHUB_WRITER: &[ParamSpec] = &[
 const LOGHUB_READER: &[ParamSpec] = &[
     req("datasource"),
     req("logstore"),
-    req("beginDateTime"),
-    req("endDateTime"),
+    // The page: beginDateTime or beginTimestampMillis, endDateTime or endTimestampMillis
+    // (one of each pair; `loghub.range`, validate/plugins.rs).
+    opt("beginDateTime"),
+    opt("endDateTime"),
+    opt("beginTimestampMillis"),
+    opt("endTimestampMillis"),
     cols(true),
+    // Not on the page (default 128); 1000 is the most one SLS pull returns.
     range("batchSize", 1, 1000),
     opt("query"),
     range("maxRetryTimes", 1, i64::MAX),
@@ -414,6 +419,7 @@ const LOGHUB_WRITER: &[ParamSpec] = &[
     req("datasource"),
     req("logstore"),
     opt("topic"),
+    // "batchSize值最大为4096".
     range("batchSize", 1, 4096),
     cols(true),
 ];

@@ -437,10 +437,26 @@ fn stream_reader(plugin: &PluginInfo, param: &Map<String, Value>, ptr: &str, sin
             );
         }
     }
+    let has = |k: &str| param.contains_key(k);
+    if plugin.name == "LogHub" {
+        for (time, millis) in [
+            ("beginDateTime", "beginTimestampMillis"),
+            ("endDateTime", "endTimestampMillis"),
+        ] {
+            if !has(time) && !has(millis) {
+                sink.error(
+                    ptr,
+                    "loghub.range",
+                    format!("the LogHub reader has neither `{time}` nor `{millis}`"),
+                    &format!("add \"{time}\": \"${{...}}\" (yyyyMMddHHmmss) or \"{millis}\""),
+                );
+            }
+        }
+        return;
+    }
     if plugin.name != "kafka" {
         return;
     }
-    let has = |k: &str| param.contains_key(k);
     if !has("datasource") && !has("server") {
         sink.error(
             ptr,
