@@ -115,16 +115,25 @@ pub fn call_error(ctx: &Context, error: &CallError) -> Exit {
     Exit::Failure
 }
 
-/// Reports a client that could not be built (no credentials, bad endpoint): exit 2.
+/// Reports a client that could not be built (no credentials, bad endpoint): exit 2. The
+/// library names its builder options; the flags that set them are added here.
 pub fn build_error(ctx: &Context, error: &ClientBuildError) -> Exit {
     let mut message = error.to_string();
-    if matches!(
-        error,
-        ClientBuildError::Endpoint(EndpointError::InsecureHttp { .. })
-    ) {
-        message.push_str(" (dwdi: pass --allow-insecure-http)");
+    if let Some(flags) = build_error_flags(error) {
+        message.push_str(&format!(" (dwdi: {flags})"));
     }
     usage_error(ctx, &message)
+}
+
+/// The `dwdi` flags that fix a client build error, when some do.
+fn build_error_flags(error: &ClientBuildError) -> Option<&'static str> {
+    match error {
+        ClientBuildError::NoEndpoint => Some("give --region or --endpoint"),
+        ClientBuildError::Endpoint(EndpointError::InsecureHttp { .. }) => {
+            Some("pass --allow-insecure-http")
+        }
+        _ => None,
+    }
 }
 
 /// Reports an error of some `kind` (e.g. `not-found`) with the given exit code.
@@ -210,5 +219,33 @@ pub fn read_input(path: &str) -> Result<String, String> {
         Ok(text)
     } else {
         std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_errors_get_the_flags_that_fix_them() {
+        assert_eq!(
+            build_error_flags(&ClientBuildError::NoEndpoint),
+            Some("give --region or --endpoint")
+        );
+        let insecure = ClientBuildError::Endpoint(EndpointError::InsecureHttp {
+            endpoint: "http://dataworks.example.invalid".into(),
+        });
+        assert_eq!(
+            build_error_flags(&insecure),
+            Some("pass --allow-insecure-http")
+        );
+        // the library's own text names the builder option, not the flag
+        assert!(
+            insecure
+                .to_string()
+                .contains("ClientBuilder::allow_insecure_http")
+        );
+        assert!(!insecure.to_string().contains("--"));
+        assert!(!ClientBuildError::NoEndpoint.to_string().contains("--"));
     }
 }

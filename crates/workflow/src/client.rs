@@ -34,22 +34,23 @@ use crate::transport::{DEFAULT_MAX_RESPONSE_BYTES, ReqwestTransport};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ClientBuildError {
-    /// Neither a region nor an endpoint was given.
+    /// Neither a region nor an endpoint was given (and the credentials' profile names no
+    /// region).
     #[error(
-        "no endpoint: give a region (e.g. --region cn-shanghai) or an endpoint with its scheme (e.g. --endpoint http://127.0.0.1:8080)"
+        "no endpoint: give a region (ClientBuilder::region, e.g. cn-shanghai) or an endpoint with its scheme (ClientBuilder::endpoint, e.g. http://127.0.0.1:8080)"
     )]
     NoEndpoint,
-    /// The region or endpoint is invalid.
-    #[error(transparent)]
+    /// The region or endpoint is invalid (the cause is the [`source`](std::error::Error::source)).
+    #[error("{0}")]
     Endpoint(#[from] EndpointError),
     /// No usable credentials.
-    #[error(transparent)]
+    #[error("{0}")]
     Credentials(#[from] CredentialsError),
     /// The HTTP transport could not be created.
     #[error("the HTTP client could not be created: {0}")]
     Transport(#[from] TransportError),
     /// The rate limit is not usable.
-    #[error(transparent)]
+    #[error("{0}")]
     RateLimit(#[from] RateLimitError),
     /// No transport was given and the crate was built without its `reqwest` feature.
     #[error(
@@ -521,9 +522,7 @@ impl Client {
             };
             let signed = sign_request(&request, &provided.credentials, &params).map_err(|e| {
                 fail(
-                    CallErrorKind::Sign {
-                        detail: e.to_string(),
-                    },
+                    CallErrorKind::Sign { error: e },
                     StopReason::NotRetryable,
                     budget,
                 )
@@ -594,7 +593,7 @@ impl Client {
                         FailureClass::Permanent,
                         CallErrorKind::Malformed {
                             http_status: response.status,
-                            detail: other.to_string(),
+                            error: Box::new(other),
                         },
                         None,
                     ),
@@ -657,6 +656,37 @@ fn same_json(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn build_errors_have_their_cause_as_source_and_name_no_flags() {
+        use std::error::Error as _;
+        let no_endpoint = Client::builder()
+            .credentials(Credentials::new("id", "secret"))
+            .build()
+            .unwrap_err();
+        assert!(matches!(no_endpoint, ClientBuildError::NoEndpoint));
+        assert!(no_endpoint.to_string().contains("ClientBuilder::region"));
+        assert!(!no_endpoint.to_string().contains("--"), "{no_endpoint}");
+
+        let insecure = Client::builder()
+            .endpoint("http://dataworks.example.invalid")
+            .credentials(Credentials::new("id", "secret"))
+            .build()
+            .unwrap_err();
+        let cause = insecure
+            .source()
+            .and_then(|s| s.downcast_ref::<EndpointError>());
+        assert!(
+            matches!(cause, Some(EndpointError::InsecureHttp { .. })),
+            "{insecure}"
+        );
+        assert!(
+            insecure
+                .to_string()
+                .contains("ClientBuilder::allow_insecure_http")
+        );
+        assert!(!insecure.to_string().contains("--"), "{insecure}");
+    }
 
     #[test]
     fn json_equality_ignores_formatting() {

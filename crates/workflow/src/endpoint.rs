@@ -99,7 +99,7 @@ pub enum EndpointError {
     #[error(
         "refusing plain http:// to {endpoint}: the host is not a loopback address (127.0.0.0/8, ::1, localhost), so \
          signed requests, security tokens and task contents would cross the network unencrypted; use https://, \
-         or allow plain HTTP explicitly (the client builder's allow_insecure_http) when the network is trusted"
+         or allow plain HTTP explicitly (ClientBuilder::allow_insecure_http) when the network is trusted"
     )]
     InsecureHttp {
         /// The endpoint, as `http://host[:port]`.

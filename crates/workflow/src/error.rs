@@ -1,10 +1,16 @@
 //! The error of one client call: what failed, after how many attempts, and why the client
 //! stopped trying.
+//!
+//! Its `Display` tells the whole story on one line (the CLI prints it as is); its `source()` is
+//! the typed cause of the last failure (the service's [`ApiError`], the [`TransportError`], the
+//! [`WireError`] of an answer that could not be decoded, the credentials' or the signer's error),
+//! for programs that walk the chain.
 
 use std::fmt;
 use std::time::Duration;
 
-use dataworks_wire::ApiError;
+use dataworks_signer::rpc::SignError;
+use dataworks_wire::{ApiError, WireError};
 
 use crate::signature_mismatch::SignatureComparison;
 use crate::transport::TransportError;
@@ -29,15 +35,15 @@ pub enum CallErrorKind {
     Malformed {
         /// The HTTP status of the answer.
         http_status: u16,
-        /// What is wrong with it.
-        detail: String,
+        /// What is wrong with it (boxed: it is large, and errors travel far).
+        error: Box<WireError>,
     },
     /// No credentials could be provided for the attempt.
     Credentials(dataworks_credentials::CredentialsError),
     /// The request could not be signed.
     Sign {
         /// Why.
-        detail: String,
+        error: SignError,
     },
     /// The service accepted the call but reported a business failure (`Data.Status` =
     /// `fail` on an HTTP 200), or left out a field the call must return.
@@ -160,16 +166,13 @@ impl fmt::Display for CallErrorKind {
                 error.request_id.as_deref().unwrap_or("none")
             ),
             CallErrorKind::Transport(e) => write!(f, "{e}"),
-            CallErrorKind::Malformed {
-                http_status,
-                detail,
-            } => write!(
+            CallErrorKind::Malformed { http_status, error } => write!(
                 f,
-                "the answer (HTTP {http_status}) could not be decoded: {detail}"
+                "the answer (HTTP {http_status}) could not be decoded: {error}"
             ),
             CallErrorKind::Credentials(e) => write!(f, "no credentials: {e}"),
-            CallErrorKind::Sign { detail } => {
-                write!(f, "the request could not be signed: {detail}")
+            CallErrorKind::Sign { error } => {
+                write!(f, "the request could not be signed: {error}")
             }
             CallErrorKind::Rejected {
                 status,
@@ -209,4 +212,101 @@ impl fmt::Display for CallError {
     }
 }
 
-impl std::error::Error for CallError {}
+impl std::error::Error for CallError {
+    /// The typed cause of the last failure; `None` for a business failure (`Rejected`), which
+    /// has no cause below the call.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            CallErrorKind::Api(e) | CallErrorKind::SignatureMismatch { error: e, .. } => {
+                Some(e.as_ref())
+            }
+            CallErrorKind::Transport(e) => Some(e),
+            CallErrorKind::Malformed { error, .. } => Some(error.as_ref()),
+            CallErrorKind::Credentials(e) => Some(e),
+            CallErrorKind::Sign { error } => Some(error),
+            CallErrorKind::Rejected { .. } => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use dataworks_wire::ErrorCode;
+
+    use super::*;
+    use crate::transport::TransportErrorKind;
+
+    pub(crate) fn failed(kind: CallErrorKind) -> CallError {
+        CallError {
+            action: "GetDISyncTask",
+            attempts: 2,
+            elapsed: Duration::from_millis(300),
+            stopped: StopReason::AttemptsExhausted,
+            kind,
+        }
+    }
+
+    #[test]
+    fn the_transport_cause_is_the_source() {
+        let cause = TransportError::new(TransportErrorKind::Timeout, "read timed out");
+        let error = failed(CallErrorKind::Transport(cause.clone()));
+        let source = error
+            .source()
+            .and_then(|s| s.downcast_ref::<TransportError>());
+        assert_eq!(source, Some(&cause));
+        // Display still tells the whole story on one line
+        assert!(error.to_string().contains("no response in time"), "{error}");
+    }
+
+    #[test]
+    fn the_service_error_is_the_source() {
+        let api = ApiError::from_code(ErrorCode::ThrottlingUser).with_request_id("r-1");
+        let error = failed(CallErrorKind::Api(Box::new(api.clone())));
+        let source = error.source().and_then(|s| s.downcast_ref::<ApiError>());
+        assert_eq!(source, Some(&api));
+        assert_eq!(error.code(), Some("Throttling.User"));
+    }
+
+    #[test]
+    fn the_wire_error_of_an_undecodable_answer_is_the_source() {
+        let wire = WireError::MissingData {
+            action: "GetDISyncTask",
+            request_id: Some("r-2".into()),
+        };
+        let error = failed(CallErrorKind::Malformed {
+            http_status: 200,
+            error: Box::new(wire.clone()),
+        });
+        let source = error.source().and_then(|s| s.downcast_ref::<WireError>());
+        assert_eq!(source, Some(&wire));
+    }
+
+    #[test]
+    fn credentials_and_signing_causes_are_the_source() {
+        let credentials = dataworks_credentials::CredentialsError::config("env", "no key id");
+        let error = failed(CallErrorKind::Credentials(credentials.clone()));
+        let source = error
+            .source()
+            .and_then(|s| s.downcast_ref::<dataworks_credentials::CredentialsError>());
+        assert_eq!(source, Some(&credentials));
+
+        let sign = SignError::EmptyField { field: "action" };
+        let error = failed(CallErrorKind::Sign {
+            error: sign.clone(),
+        });
+        let source = error.source().and_then(|s| s.downcast_ref::<SignError>());
+        assert_eq!(source, Some(&sign));
+    }
+
+    #[test]
+    fn a_business_failure_has_no_cause_below_the_call() {
+        let error = failed(CallErrorKind::Rejected {
+            status: Some("fail".into()),
+            message: "bad".into(),
+            request_id: None,
+        });
+        assert!(error.source().is_none());
+    }
+}

@@ -52,8 +52,9 @@ pub struct LiveTask {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum WaitError {
-    /// A status request failed.
-    #[error(transparent)]
+    /// A status request failed (the [`CallError`] is also the
+    /// [`source`](std::error::Error::source)).
+    #[error("{0}")]
     Call(#[from] CallError),
     /// The instance failed.
     #[error("the task's instance failed (status {0}); see its log in the DataWorks console")]
@@ -307,6 +308,35 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wait_that_failed_on_a_call_has_the_call_as_its_source() {
+        use std::error::Error as _;
+        let call = CallError {
+            action: "GetDISyncInstanceInfo",
+            attempts: 1,
+            elapsed: Duration::ZERO,
+            stopped: StopReason::NotRetryable,
+            kind: CallErrorKind::Rejected {
+                status: Some("fail".into()),
+                message: "no such task".into(),
+                request_id: None,
+            },
+        };
+        let error = WaitError::from(call.clone());
+        assert_eq!(
+            error.source().and_then(|s| s.downcast_ref::<CallError>()),
+            Some(&call)
+        );
+        assert_eq!(error.to_string(), call.to_string());
+        let timed_out = WaitError::TimedOut {
+            last: InstanceStatus::Wait,
+            polls: 3,
+            elapsed: Duration::from_secs(60),
+        };
+        assert!(timed_out.source().is_none());
+        assert!(!timed_out.to_string().contains("dwdi"), "{timed_out}");
+    }
 
     #[test]
     fn running_and_failed_states() {

@@ -1,6 +1,7 @@
 //! The error of a workflow: which stage failed, with the service's code, message and
 //! request id when the service answered.
 
+use std::fmt;
 use std::time::Duration;
 
 use dataworks_taskparam::{DocumentKind, Problem, describe_problems};
@@ -9,11 +10,14 @@ use crate::error::CallError;
 use crate::progress::Stage;
 
 /// A failed create, update, plan or resume.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Display` tells the whole story on one line (stage, call, cause); `source()` is the failed
+/// [`CallError`] when a call failed (whose own `source()` is the transport, service or decoding
+/// cause).
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum WorkflowError {
     /// The input failed offline validation; nothing was sent.
-    #[error("the {kind} document is invalid ({} problem(s)); nothing was sent:\n{}", problems.len(), describe_problems(problems))]
     Validation {
         /// The kind it was checked as.
         kind: DocumentKind,
@@ -21,16 +25,13 @@ pub enum WorkflowError {
         problems: Vec<Problem>,
     },
     /// The input does not fit the operation (wrong document kind, missing field...).
-    #[error("invalid input: {0}")]
     InvalidInput(String),
     /// `GenerateDISyncTaskConfigFor*` failed.
-    #[error("stage generate: {source}")]
     Generate {
         /// The call's error.
         source: Box<CallError>,
     },
     /// Polling the process failed (not the process itself).
-    #[error("stage poll (process {process_id}, after {polls} poll(s)): {source}")]
     Poll {
         /// The process.
         process_id: i64,
@@ -40,7 +41,6 @@ pub enum WorkflowError {
         source: Box<CallError>,
     },
     /// The generation process ended with `fail`.
-    #[error("stage poll: process {process_id} failed after {polls} poll(s): {message} (request id {})", request_id.as_deref().unwrap_or("none"))]
     ProcessFailed {
         /// The process.
         process_id: i64,
@@ -52,10 +52,6 @@ pub enum WorkflowError {
         polls: u32,
     },
     /// The overall wait limit was reached while the process was still running.
-    #[error(
-        "stage poll: gave up waiting for process {process_id} after {polls} poll(s) in {elapsed:.1?} (last status: {}); it may still finish: resume with the process id {process_id}",
-        last_status.as_deref().unwrap_or("none")
-    )]
     Timeout {
         /// The process, to resume from.
         process_id: i64,
@@ -67,7 +63,6 @@ pub enum WorkflowError {
         last_status: Option<String>,
     },
     /// `CreateDISyncTask` / `UpdateDISyncTask` failed.
-    #[error("stage apply ({action}): {source}")]
     Apply {
         /// The action.
         action: &'static str,
@@ -75,7 +70,6 @@ pub enum WorkflowError {
         source: Box<CallError>,
     },
     /// Reading the task (`GetDISyncTask`) for a plan failed.
-    #[error("stage read (task {file_id}): {source}")]
     Read {
         /// The task.
         file_id: i64,
@@ -83,8 +77,65 @@ pub enum WorkflowError {
         source: Box<CallError>,
     },
     /// The task's current content could not be used to compute a plan.
-    #[error("stage plan: {0}")]
     Plan(String),
+}
+
+impl fmt::Display for WorkflowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WorkflowError::Validation { kind, problems } => write!(
+                f,
+                "the {kind} document is invalid ({} problem(s)); nothing was sent:\n{}",
+                problems.len(),
+                describe_problems(problems)
+            ),
+            WorkflowError::InvalidInput(what) => write!(f, "invalid input: {what}"),
+            WorkflowError::Generate { source } => write!(f, "stage generate: {source}"),
+            WorkflowError::Poll {
+                process_id,
+                polls,
+                source,
+            } => write!(
+                f,
+                "stage poll (process {process_id}, after {polls} poll(s)): {source}"
+            ),
+            WorkflowError::ProcessFailed {
+                process_id,
+                message,
+                request_id,
+                polls,
+            } => write!(
+                f,
+                "stage poll: process {process_id} failed after {polls} poll(s): {message} (request id {})",
+                request_id.as_deref().unwrap_or("none")
+            ),
+            WorkflowError::Timeout {
+                process_id,
+                polls,
+                elapsed,
+                last_status,
+            } => write!(
+                f,
+                "stage poll: gave up waiting for process {process_id} after {polls} poll(s) in {elapsed:.1?} (last status: {}); it may still finish: resume with the process id {process_id}",
+                last_status.as_deref().unwrap_or("none")
+            ),
+            WorkflowError::Apply { action, source } => {
+                write!(f, "stage apply ({action}): {source}")
+            }
+            WorkflowError::Read { file_id, source } => {
+                write!(f, "stage read (task {file_id}): {source}")
+            }
+            WorkflowError::Plan(what) => write!(f, "stage plan: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for WorkflowError {
+    /// The failed [`CallError`] (not its box), when a call failed.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.call_error()
+            .map(|call| call as &(dyn std::error::Error + 'static))
+    }
 }
 
 impl WorkflowError {
@@ -154,5 +205,74 @@ impl WorkflowError {
     /// Whether the workflow gave up waiting.
     pub fn is_timeout(&self) -> bool {
         matches!(self, WorkflowError::Timeout { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::error::{CallErrorKind, StopReason};
+    use crate::transport::{TransportError, TransportErrorKind};
+
+    fn call_error() -> CallError {
+        CallError {
+            action: "GenerateDISyncTaskConfigForCreating",
+            attempts: 1,
+            elapsed: Duration::ZERO,
+            stopped: StopReason::UnsafeToRetry,
+            kind: CallErrorKind::Transport(TransportError::new(
+                TransportErrorKind::Interrupted,
+                "connection reset",
+            )),
+        }
+    }
+
+    #[test]
+    fn a_failed_call_is_the_source_and_its_cause_follows() {
+        let call = call_error();
+        let errors = [
+            WorkflowError::Generate {
+                source: Box::new(call.clone()),
+            },
+            WorkflowError::Poll {
+                process_id: 7,
+                polls: 3,
+                source: Box::new(call.clone()),
+            },
+            WorkflowError::Apply {
+                action: "CreateDISyncTask",
+                source: Box::new(call.clone()),
+            },
+            WorkflowError::Read {
+                file_id: 9,
+                source: Box::new(call.clone()),
+            },
+        ];
+        for error in errors {
+            let source = error.source().expect("a source");
+            assert_eq!(source.downcast_ref::<CallError>(), Some(&call), "{error}");
+            let below = source.source().expect("the call's cause");
+            assert_eq!(
+                below.downcast_ref::<TransportError>().map(|e| e.kind),
+                Some(TransportErrorKind::Interrupted)
+            );
+            assert_eq!(error.call_error(), Some(&call));
+        }
+    }
+
+    #[test]
+    fn offline_failures_have_no_source() {
+        let error = WorkflowError::InvalidInput("the task name is empty".into());
+        assert!(error.source().is_none());
+        let timeout = WorkflowError::Timeout {
+            process_id: 1,
+            polls: 2,
+            elapsed: Duration::from_secs(600),
+            last_status: None,
+        };
+        assert!(timeout.source().is_none());
     }
 }

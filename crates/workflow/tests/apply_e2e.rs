@@ -218,7 +218,7 @@ async fn a_replace_is_skipped_without_its_option_and_fail_fast_skips_the_rest() 
     )
     .await;
     assert!(
-        matches!(&report.tasks[0].status, TaskStatus::Skipped(why) if why.contains("--allow-replace"))
+        matches!(&report.tasks[0].status, TaskStatus::Skipped(why) if why.contains("ApplyOptions::allow_replace"))
     );
     assert_eq!(report.tasks[1].status, TaskStatus::Done);
     assert_eq!(emu.inspect().tasks().len(), 1);

@@ -1,4 +1,4 @@
-//! Running a project's plan (`dwdi apply`): the live tasks read into the planner's observed
+//! Running a project's plan (what `dwdi apply` does): the live tasks read into the planner's observed
 //! state (`observe`), then every change executed ([`execute`]) with bounded concurrency, each
 //! task's chain (stop → create/update/replace/delete → deploy → start → wait until running)
 //! through the client, whose rate limiter is shared by every task.

@@ -72,7 +72,8 @@ pub enum TaskStatus {
     Done,
     /// A step failed (the message names it).
     Failed(String),
-    /// Not started (`--fail-fast` after another task failed, or a refused replace).
+    /// Not started (after another task failed with [`ApplyOptions::fail_fast`], or a replace
+    /// without [`ApplyOptions::allow_replace`]).
     Skipped(String),
 }
 
@@ -189,10 +190,14 @@ pub async fn execute(
                     file_id: change.file_id,
                 };
                 let status = if stop.load(Ordering::SeqCst) {
-                    TaskStatus::Skipped("not started: another task failed (--fail-fast)".to_owned())
+                    TaskStatus::Skipped(
+                        "not started: another task failed and fail-fast is on (ApplyOptions::fail_fast)"
+                            .to_owned(),
+                    )
                 } else if change.action == Action::Replace && !options.allow_replace {
                     TaskStatus::Skipped(
-                        "a replace (stop, delete, create again) needs --allow-replace".to_owned(),
+                        "refused: a replace (stop, delete, create again) needs ApplyOptions::allow_replace"
+                            .to_owned(),
                     )
                 } else {
                     on_event(&ApplyEvent::Started {
