@@ -106,7 +106,17 @@ const RDBMS_READER: &[ParamSpec] = &[
     opt("partition"),
 ];
 
-const MYSQL_WRITER_MODES: &[&str] = &["insert", "replace", "update"];
+/// MySQL (and PolarDB, AnalyticDB for MySQL): the demo's comment "insert、replace或update"; the
+/// parameter table names the same three modes by their SQL ("insert into", "on duplicate key
+/// update", "replace into"), so those spellings are taken too.
+const MYSQL_WRITER_MODES: &[&str] = &[
+    "insert",
+    "replace",
+    "update",
+    "insert into",
+    "replace into",
+    "on duplicate key update",
+];
 
 macro_rules! rdbms_writer {
     ($modes:expr) => {
