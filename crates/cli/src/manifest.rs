@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use dataworks_project::{Desired, MANIFEST_FILE, Manifest, Problems, Sources, resolve};
+use dataworks_project::{Desired, MANIFEST_FILE, Manifest, ManifestProblems, Sources, resolve};
 
 /// The `--manifest` flag of the project commands.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -45,7 +45,7 @@ pub enum LoadError {
     /// None found, or unreadable: a usage error.
     Usage(String),
     /// Found but not valid.
-    Invalid(Problems),
+    Invalid(ManifestProblems),
 }
 
 /// Finds `dataworks.toml` in `start` or the nearest directory above it.
@@ -99,7 +99,7 @@ impl Loaded {
     }
 
     /// The desired state of one environment (the only one when `env` is `None`).
-    pub fn resolve(&self, env: Option<&str>) -> Result<Desired, Problems> {
+    pub fn resolve(&self, env: Option<&str>) -> Result<Desired, ManifestProblems> {
         resolve(&self.manifest, &self.name, &self.text, env, &self.sources())
     }
 }

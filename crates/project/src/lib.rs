@@ -6,7 +6,7 @@
 //!   document, lifecycle, start settings); its JSON Schema ([`manifest_schema`]).
 //! - **Resolution** ([`resolve()`]): one environment's desired state, `${variable}`s substituted,
 //!   documents read through [`Sources`] (no I/O here) and validated; every problem located
-//!   ([`Problem`]: file, line or JSON pointer, fix) and reported at once.
+//!   ([`ManifestProblem`]: file, line or JSON pointer, fix) and reported at once.
 //! - **Planning** ([`plan()`]): desired + observed → per task `create`, `update`, `replace`,
 //!   `delete` (with prune) or `none`, lifecycle steps and a diff; text and JSON rendering;
 //!   the saved plan with fingerprints of the live state ([`SavedPlan`]).
@@ -36,7 +36,7 @@
 //! let desired = resolve(&manifest, "dataworks.toml", text, None, &sources)?;
 //! let p = plan(&desired, &[], PlanOptions::default());
 //! assert!(render_text(&p).starts_with("+ copy_orders (DI_OFFLINE, di/sales): create; deploy"));
-//! # Ok::<(), dataworks_project::Problems>(())
+//! # Ok::<(), dataworks_project::ManifestProblems>(())
 //! ```
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
@@ -54,8 +54,8 @@ pub use manifest::{
     DocumentSource, Environment, Lifecycle, MANIFEST_FILE, Manifest, RateLimitDecl, TaskDecl,
     manifest_schema, manifest_schema_text,
 };
-pub use plan::{Action, Change, ObservedTask, Plan, PlanOptions, RunState, Step, plan};
-pub use problem::{Location, Problem, Problems};
+pub use plan::{Action, Change, ObservedTask, Plan, PlanOptions, PlanStep, RunState, plan};
+pub use problem::{Location, ManifestProblem, ManifestProblems};
 pub use render::{render_json, render_text};
 pub use resolve::{Desired, DesiredTask, Sources, Target, document_kind, resolve};
 pub use saved::{SAVED_PLAN_FORMAT, SavedPlan, StalePlan};

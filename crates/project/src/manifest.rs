@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use toml::Spanned;
 
-use crate::problem::{Location, Problem};
+use crate::problem::{Location, ManifestProblem};
 use dataworks_taskparam::StartParam;
 
 /// The name of the manifest file (found as Cargo finds `Cargo.toml`).
@@ -37,7 +37,7 @@ pub const SCHEMA_ID: &str = "https://dataworks-di.dev/schemas/dataworks-manifest
 /// lifecycle = "running"
 /// "#)?;
 /// assert_eq!(manifest.tasks[0].name.get_ref(), "orders_to_holo");
-/// # Ok::<(), dataworks_project::Problems>(())
+/// # Ok::<(), dataworks_project::ManifestProblems>(())
 /// ```
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -164,10 +164,10 @@ fn task_type_schema(_: &mut SchemaGenerator) -> Schema {
 
 impl Manifest {
     /// Parses a manifest's text; `file` names it in errors.
-    pub fn parse(file: &str, text: &str) -> Result<Manifest, crate::Problems> {
+    pub fn parse(file: &str, text: &str) -> Result<Manifest, crate::ManifestProblems> {
         toml::from_str(text).map_err(|e| {
             let location = e.span().map(|span| Location::at_offset(file, text, span.start));
-            crate::Problems(vec![Problem {
+            crate::ManifestProblems(vec![ManifestProblem {
                 location: location.unwrap_or_else(|| Location::file(file)),
                 environment: None,
                 message: format!("the manifest is not valid: {}", e.message()),

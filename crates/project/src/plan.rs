@@ -105,7 +105,7 @@ impl Action {
 /// before it is updated, replaced or deleted); the others after it, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Step {
+pub enum PlanStep {
     /// StopDISyncInstance.
     Stop,
     /// DeployDISyncTask.
@@ -114,13 +114,13 @@ pub enum Step {
     Start,
 }
 
-impl Step {
+impl PlanStep {
     /// The name used in output.
     pub fn as_str(self) -> &'static str {
         match self {
-            Step::Stop => "stop",
-            Step::Deploy => "deploy",
-            Step::Start => "start",
+            PlanStep::Stop => "stop",
+            PlanStep::Deploy => "deploy",
+            PlanStep::Start => "start",
         }
     }
 }
@@ -138,7 +138,7 @@ pub struct Change {
     /// What happens to it.
     pub action: Action,
     /// The lifecycle steps after the action.
-    pub lifecycle: Vec<Step>,
+    pub lifecycle: Vec<PlanStep>,
     /// What changes in its content (tables added and removed for a real-time task; the
     /// changed paths of a batch job); absent for create, delete and none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -221,7 +221,7 @@ pub fn plan(desired: &Desired, observed: &[ObservedTask], options: PlanOptions) 
                     task_type: o.task_type,
                     action: Action::Delete,
                     lifecycle: if o.run_state == RunState::Running && can_stop(o.task_type) {
-                        vec![Step::Stop]
+                        vec![PlanStep::Stop]
                     } else {
                         Vec::new()
                     },
@@ -281,11 +281,11 @@ fn plan_task(task: &DesiredTask, live: Option<&ObservedTask>) -> Change {
         Compare::Same => {
             change.action = Action::None;
             if !live.deployed {
-                change.lifecycle.push(Step::Deploy);
+                change.lifecycle.push(PlanStep::Deploy);
             }
             match (wants_running, running) {
-                (true, false) => change.lifecycle.push(Step::Start),
-                (false, true) if stoppable => change.lifecycle.insert(0, Step::Stop),
+                (true, false) => change.lifecycle.push(PlanStep::Start),
+                (false, true) if stoppable => change.lifecycle.insert(0, PlanStep::Stop),
                 _ => {}
             }
         }
@@ -295,10 +295,12 @@ fn plan_task(task: &DesiredTask, live: Option<&ObservedTask>) -> Change {
             change.lifecycle = match (wants_running, running) {
                 // A running task takes the new tables only after a restart; a solution cannot be
                 // stopped (it runs once per start), so it is started again.
-                (true, true) if stoppable => vec![Step::Stop, Step::Deploy, Step::Start],
-                (true, _) => vec![Step::Deploy, Step::Start],
-                (false, true) if stoppable => vec![Step::Stop, Step::Deploy],
-                (false, _) => vec![Step::Deploy],
+                (true, true) if stoppable => {
+                    vec![PlanStep::Stop, PlanStep::Deploy, PlanStep::Start]
+                }
+                (true, _) => vec![PlanStep::Deploy, PlanStep::Start],
+                (false, true) if stoppable => vec![PlanStep::Stop, PlanStep::Deploy],
+                (false, _) => vec![PlanStep::Deploy],
             };
         }
         Compare::Replace(d, reason) => {
@@ -307,7 +309,7 @@ fn plan_task(task: &DesiredTask, live: Option<&ObservedTask>) -> Change {
             change.reason = Some(reason);
             change.lifecycle = fresh(wants_running);
             if stoppable {
-                change.lifecycle.insert(0, Step::Stop);
+                change.lifecycle.insert(0, PlanStep::Stop);
             }
         }
     }
@@ -320,11 +322,11 @@ fn can_stop(task_type: TaskType) -> bool {
     task_type == TaskType::DiRealtime
 }
 
-fn fresh(wants_running: bool) -> Vec<Step> {
+fn fresh(wants_running: bool) -> Vec<PlanStep> {
     if wants_running {
-        vec![Step::Deploy, Step::Start]
+        vec![PlanStep::Deploy, PlanStep::Start]
     } else {
-        vec![Step::Deploy]
+        vec![PlanStep::Deploy]
     }
 }
 

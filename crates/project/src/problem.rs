@@ -79,7 +79,7 @@ impl fmt::Display for Location {
 
 /// One problem: where, what, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Problem {
+pub struct ManifestProblem {
     /// Where.
     pub location: Location,
     /// The environment it was found in (variables differ between environments).
@@ -91,7 +91,7 @@ pub struct Problem {
     pub fix: String,
 }
 
-impl fmt::Display for Problem {
+impl fmt::Display for ManifestProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: ", self.location)?;
         if let Some(env) = &self.environment {
@@ -103,9 +103,9 @@ impl fmt::Display for Problem {
 
 /// Every problem found, at once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
-pub struct Problems(pub Vec<Problem>);
+pub struct ManifestProblems(pub Vec<ManifestProblem>);
 
-impl fmt::Display for Problems {
+impl fmt::Display for ManifestProblems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.0.len();
         writeln!(f, "{n} problem{} found:", if n == 1 { "" } else { "s" })?;

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::manifest::{DocumentSource, Lifecycle, Manifest, RateLimitDecl, TaskDecl};
-use crate::problem::{Location, Problem, Problems};
+use crate::problem::{Location, ManifestProblem, ManifestProblems};
 use crate::variables::{Undefined, json_escape, substitute, substitute_value};
 use dataworks_taskparam::StartParam;
 
@@ -111,7 +111,7 @@ pub fn document_kind(task_type: TaskType) -> DocumentKind {
 /// let problems = resolve(&manifest, "dataworks.toml", text, None, &BTreeMap::new()).unwrap_err();
 /// assert!(problems.0[0].message.contains("`area`"));
 /// assert_eq!(problems.0[0].location.line, Some(7));
-/// # Ok::<(), dataworks_project::Problems>(())
+/// # Ok::<(), dataworks_project::ManifestProblems>(())
 /// ```
 pub fn resolve(
     manifest: &Manifest,
@@ -119,9 +119,9 @@ pub fn resolve(
     text: &str,
     env: Option<&str>,
     sources: &dyn Sources,
-) -> Result<Desired, Problems> {
+) -> Result<Desired, ManifestProblems> {
     let (env_name, environment) = manifest.environment(env).map_err(|message| {
-        Problems(vec![Problem {
+        ManifestProblems(vec![ManifestProblem {
             location: Location::file(file),
             environment: env.map(str::to_owned),
             message,
@@ -183,7 +183,7 @@ pub fn resolve(
         }
     }
     if !r.problems.is_empty() {
-        return Err(Problems(r.problems));
+        return Err(ManifestProblems(r.problems));
     }
     let folders = if managed.is_empty() {
         tasks
@@ -214,12 +214,12 @@ struct Resolver<'a> {
     text: &'a str,
     env: &'a str,
     vars: &'a BTreeMap<String, String>,
-    problems: Vec<Problem>,
+    problems: Vec<ManifestProblem>,
 }
 
 impl Resolver<'_> {
     fn problem(&mut self, location: Location, message: impl Into<String>, fix: impl Into<String>) {
-        self.problems.push(Problem {
+        self.problems.push(ManifestProblem {
             location,
             environment: Some(self.env.to_owned()),
             message: message.into(),

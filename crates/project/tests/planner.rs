@@ -4,8 +4,8 @@
 //! each action.
 
 use dataworks_project::{
-    Action, Desired, DesiredTask, Lifecycle, ObservedTask, Plan, PlanOptions, RunState, SavedPlan,
-    Step, Target, plan, render_json, render_text,
+    Action, Desired, DesiredTask, Lifecycle, ObservedTask, Plan, PlanOptions, PlanStep, RunState,
+    SavedPlan, Target, plan, render_json, render_text,
 };
 use dataworks_taskparam::{
     HologresWriter, KafkaWriter, MaxComputeWriter, MysqlReader, RealtimeTaskParam, TaskContent,
@@ -125,9 +125,9 @@ fn apply(plan: &Plan, desired: &Desired, observed: &mut Vec<ObservedTask>, next_
         };
         for step in &change.lifecycle {
             match step {
-                Step::Stop => o.run_state = RunState::Stopped,
-                Step::Deploy => o.deployed = true,
-                Step::Start => {
+                PlanStep::Stop => o.run_state = RunState::Stopped,
+                PlanStep::Deploy => o.deployed = true,
+                PlanStep::Start => {
                     assert!(o.deployed, "{}: started before deployed", o.name);
                     o.run_state = RunState::Running;
                 }
@@ -280,7 +280,10 @@ fn a_table_added_out_of_band_shows_as_the_update_that_removes_it_and_restarts() 
     let p = plan(&desired, &[live(&drifted, 7)], PlanOptions::default());
     let c = &p.changes[0];
     assert_eq!(c.action, Action::Update);
-    assert_eq!(c.lifecycle, [Step::Stop, Step::Deploy, Step::Start]);
+    assert_eq!(
+        c.lifecycle,
+        [PlanStep::Stop, PlanStep::Deploy, PlanStep::Start]
+    );
     assert_eq!(c.diff.as_ref().unwrap().tables_removed["shop"], ["users"]);
     let text = render_text(&p);
     assert!(
@@ -366,7 +369,7 @@ fn a_batch_job_changes_whole() {
     };
     let p = plan(&desired, &[live(&was, 3)], PlanOptions::default());
     assert_eq!(p.changes[0].action, Action::Update);
-    assert_eq!(p.changes[0].lifecycle, [Step::Deploy]);
+    assert_eq!(p.changes[0].lifecycle, [PlanStep::Deploy]);
     assert!(!p.changes[0].diff.as_ref().unwrap().other_changes.is_empty());
 }
 

@@ -42,7 +42,7 @@ use crate::error::BuildError;
 use crate::kind::DocumentKind;
 use crate::lenient::IntOrString;
 use crate::model::documents::{RealtimeSetting, RealtimeTaskParam, UpdateTaskParam};
-use crate::model::enums::{StepCategory, TaskType, WriteMode};
+use crate::model::enums::{OneClickTaskType, StepCategory, WriteMode};
 use crate::model::mysql::{Connection, MysqlReaderParams, SelectedDatabase, TableSelection};
 use crate::model::step::{Step, StepParams};
 use crate::model::writers::{HoloWriterParams, KafkaWriterParams, OdpsWriterParams};
@@ -295,11 +295,11 @@ impl Writer {
     }
 
     /// The `setting.taskType` that goes with this writer.
-    pub fn task_type(&self) -> TaskType {
+    pub fn task_type(&self) -> OneClickTaskType {
         match self {
-            Self::Hologres(_) => TaskType::OneclickToHolo,
-            Self::MaxCompute(_) => TaskType::OneclickToOdps,
-            Self::Kafka(_) => TaskType::OneclickToKafka,
+            Self::Hologres(_) => OneClickTaskType::OneclickToHolo,
+            Self::MaxCompute(_) => OneClickTaskType::OneclickToOdps,
+            Self::Kafka(_) => OneClickTaskType::OneclickToKafka,
         }
     }
 

@@ -67,7 +67,7 @@ pub use model::documents::{
     BatchJob, BatchSetting, ErrorLimit, Extend, RealtimeSetting, RealtimeSyncConfig,
     RealtimeTaskParam, SolutionProcess, Speed, TaskContent, TaskMeta, UpdateTaskParam,
 };
-pub use model::enums::{Mode, StepCategory, TaskType, WriteMode};
+pub use model::enums::{Mode, OneClickTaskType, StepCategory, WriteMode};
 pub use model::mapping::{
     DataColumn, DstCreateTableInfo, MappingDatasource, PrimaryKeyInfo, TableMappingRule, TableRule,
 };

@@ -12,7 +12,7 @@ use serde_json::Map;
 
 use crate::diff::diff;
 use crate::model::documents::{RealtimeSetting, RealtimeTaskParam, TaskContent, UpdateTaskParam};
-use crate::model::enums::{StepCategory, TaskType};
+use crate::model::enums::{OneClickTaskType, StepCategory};
 use crate::model::mysql::{Connection, MysqlReaderParams};
 use crate::model::step::{Step, StepParams};
 
@@ -70,14 +70,14 @@ impl TaskContent {
         let task_type = writer
             .step_type
             .as_deref()
-            .and_then(TaskType::for_writer)
+            .and_then(OneClickTaskType::for_writer)
             .or_else(|| {
                 extend
                     .mode
                     .writer_step_type()
-                    .and_then(TaskType::for_writer)
+                    .and_then(OneClickTaskType::for_writer)
             })
-            .unwrap_or_else(|| TaskType::Other(extend.mode.as_str().to_owned()));
+            .unwrap_or_else(|| OneClickTaskType::Other(extend.mode.as_str().to_owned()));
         let rules = writer
             .parameter
             .table_mapping_rule_slot()

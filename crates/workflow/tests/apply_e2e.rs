@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use dataworks_emulator::{Emulator, Faults};
 use dataworks_project::{
-    Action, Desired, DesiredTask, Lifecycle, ObservedTask, PlanOptions, Step, Target, plan,
+    Action, Desired, DesiredTask, Lifecycle, ObservedTask, PlanOptions, PlanStep, Target, plan,
 };
 use dataworks_taskparam::{HologresWriter, MysqlReader, TaskParam};
 use dataworks_wire::TaskType;
@@ -155,7 +155,7 @@ async fn a_plan_is_applied_read_back_and_planned_again_with_no_changes() {
     )
     .await;
     assert_eq!(report.failed(), 0, "{report:?}");
-    assert_eq!(report.tasks[0].steps, [Step::Deploy, Step::Start]);
+    assert_eq!(report.tasks[0].steps, [PlanStep::Deploy, PlanStep::Start]);
     let steps = events.lock().unwrap().clone();
     for step in [
         "orders:generate",
@@ -176,7 +176,7 @@ async fn a_plan_is_applied_read_back_and_planned_again_with_no_changes() {
     assert_eq!(second.changes[0].action, Action::Update);
     assert_eq!(
         second.changes[0].lifecycle,
-        [Step::Stop, Step::Deploy, Step::Start]
+        [PlanStep::Stop, PlanStep::Deploy, PlanStep::Start]
     );
     let report = execute(
         &workflow,

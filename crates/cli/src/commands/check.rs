@@ -66,7 +66,11 @@ pub fn run(args: CheckArgs, top_output: Option<OutputFormat>) -> Exit {
     }
 }
 
-fn report(json: bool, checked: &[(String, usize)], problems: &[dataworks_project::Problem]) {
+fn report(
+    json: bool,
+    checked: &[(String, usize)],
+    problems: &[dataworks_project::ManifestProblem],
+) {
     if json {
         let doc = json!({
             "valid": problems.is_empty(),

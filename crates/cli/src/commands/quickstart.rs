@@ -324,7 +324,8 @@ async fn example_project(
     workflow: &Workflow,
 ) -> Result<ProjectSummary, QuickstartError> {
     const NAME: &str = "docs/examples/project/dataworks.toml";
-    let project_error = |e: dataworks_project::Problems| QuickstartError::Project(e.to_string());
+    let project_error =
+        |e: dataworks_project::ManifestProblems| QuickstartError::Project(e.to_string());
     let manifest = Manifest::parse(NAME, EXAMPLE_MANIFEST).map_err(project_error)?;
     let sources: BTreeMap<String, String> = EXAMPLE_DOCUMENTS
         .iter()

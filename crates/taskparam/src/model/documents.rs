@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::enums::{Mode, TaskType};
+use super::enums::{Mode, OneClickTaskType};
 use super::mapping::TableMappingRule;
 use super::step::{Order, Step};
 use crate::lenient::{BoolOrString, IntOrString, NumberOrString};
@@ -48,7 +48,7 @@ pub struct RealtimeSetting {
     /// not its display name.
     pub resource_group: String,
     /// `oneclick_to_odps`, `oneclick_to_kafka` or `oneclick_to_holo`; agrees with the writer.
-    pub task_type: TaskType,
+    pub task_type: OneClickTaskType,
     /// The task name (optional).
     #[serde(
         default,

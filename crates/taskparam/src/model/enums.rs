@@ -7,9 +7,13 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 macro_rules! open_enum {
+    // The schema's name: the type's own, or the one given after `as` (kept stable across a
+    // Rust rename so the published schemas do not change).
+    (@schema_name $name:ident $schema_name:literal) => { $schema_name };
+    (@schema_name $name:ident) => { stringify!($name) };
     (
         $(#[$meta:meta])*
-        $name:ident, $description:literal {
+        $name:ident $(as $schema_name:literal)?, $description:literal {
             $( $(#[$vmeta:meta])* $variant:ident => $text:literal, )+
         }
     ) => {
@@ -77,7 +81,7 @@ macro_rules! open_enum {
 
         impl JsonSchema for $name {
             fn schema_name() -> Cow<'static, str> {
-                stringify!($name).into()
+                open_enum!(@schema_name $name $($schema_name)?).into()
             }
             fn json_schema(_: &mut SchemaGenerator) -> Schema {
                 json_schema!({
@@ -102,8 +106,9 @@ open_enum! {
 
 open_enum! {
     /// `setting.taskType` of a real-time create TaskParam: which target the one-click
-    /// real-time sync writes to.
-    TaskType, "The one-click real-time task type; agrees with the writer's stepType (odps, kafka, holo)." {
+    /// real-time sync writes to. Named apart from `dataworks_wire::TaskType` (the API's
+    /// `DI_*` task types); its schema keeps the name `TaskType`.
+    OneClickTaskType as "TaskType", "The one-click real-time task type; agrees with the writer's stepType (odps, kafka, holo)." {
         /// MySQL → MaxCompute.
         OneclickToOdps => "oneclick_to_odps",
         /// MySQL → Kafka.
@@ -141,7 +146,7 @@ open_enum! {
     }
 }
 
-impl TaskType {
+impl OneClickTaskType {
     /// The writer `stepType` this task type needs, if known.
     pub fn writer_step_type(&self) -> Option<&'static str> {
         match self {
@@ -153,7 +158,7 @@ impl TaskType {
     }
 
     /// The task type for a writer `stepType`.
-    pub fn for_writer(step_type: &str) -> Option<TaskType> {
+    pub fn for_writer(step_type: &str) -> Option<OneClickTaskType> {
         match step_type {
             "odps" => Some(Self::OneclickToOdps),
             "kafka" => Some(Self::OneclickToKafka),
@@ -197,7 +202,10 @@ mod tests {
         assert_eq!(other, Mode::Other("migration_x".into()));
         assert_eq!(serde_json::to_string(&other).unwrap(), "\"migration_x\"");
         assert!(!other.is_known());
-        assert_eq!(TaskType::for_writer("holo"), Some(TaskType::OneclickToHolo));
+        assert_eq!(
+            OneClickTaskType::for_writer("holo"),
+            Some(OneClickTaskType::OneclickToHolo)
+        );
         assert_eq!(Mode::MigrationOdps.writer_step_type(), Some("odps"));
     }
 }

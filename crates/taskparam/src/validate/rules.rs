@@ -11,7 +11,7 @@ use super::plugins::{self, Columns};
 use crate::kind::DocumentKind;
 use crate::lenient::{is_int_text, is_number_text};
 use crate::model::catalogue::{self, PluginName, Role};
-use crate::model::enums::{Mode, TaskType};
+use crate::model::enums::{Mode, OneClickTaskType};
 use crate::util::join_pointer;
 
 /// Errors and warnings found by the rules.
@@ -697,19 +697,19 @@ fn realtime_param(doc: &Map<String, Value>, sink: &mut Sink) {
         .and_then(|s| s.get("taskType"))
         .and_then(Value::as_str)
     {
-        let task_type = TaskType::from(task_type);
+        let task_type = OneClickTaskType::from(task_type);
         match (task_type.writer_step_type(), writers.first().and_then(|w| w.step_type)) {
             (None, writer) => {
                 let matching = writer.and_then(|w| {
-                    TaskType::KNOWN
+                    OneClickTaskType::KNOWN
                         .iter()
-                        .find(|k| TaskType::from(**k).writer_step_type() == Some(w))
+                        .find(|k| OneClickTaskType::from(**k).writer_step_type() == Some(w))
                 });
                 let hint = match (matching, writer) {
                     (Some(m), Some(w)) => format!("the writer is `{w}`: set \"taskType\": \"{m}\""),
                     _ => "use oneclick_to_odps, oneclick_to_kafka or oneclick_to_holo (odps, kafka, holo writer)".to_owned(),
                 };
-                sink.error("/setting/taskType", "tasktype.unknown", format!("task type `{task_type}` is not one of the {} the API documents; the service cannot create it", TaskType::KNOWN.join(", ")), &hint);
+                sink.error("/setting/taskType", "tasktype.unknown", format!("task type `{task_type}` is not one of the {} the API documents; the service cannot create it", OneClickTaskType::KNOWN.join(", ")), &hint);
             }
             (Some(needed), Some(actual)) if needed != actual => sink.error("/setting/taskType", "tasktype.writer", format!("task type `{task_type}` needs a `{needed}` writer, but the writer is `{actual}`"), "make `setting.taskType` agree with the writer's stepType (odps → oneclick_to_odps, kafka → oneclick_to_kafka, holo → oneclick_to_holo)"),
             _ => {}

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use dataworks_project::{Action, Change, DesiredTask, Plan, Step};
+use dataworks_project::{Action, Change, DesiredTask, Plan, PlanStep};
 use dataworks_wire::TaskType;
 use futures::{StreamExt, stream};
 use serde::Serialize;
@@ -91,7 +91,7 @@ pub struct TaskOutcome {
     /// The planned action.
     pub action: Action,
     /// The lifecycle steps done.
-    pub steps: Vec<Step>,
+    pub steps: Vec<PlanStep>,
     /// The task's `FileId` after the run (absent for a delete or when the create failed).
     pub file_id: Option<i64>,
     /// Done, failed or skipped.
@@ -245,7 +245,7 @@ struct Chain<'a, F> {
     task: Option<&'a DesiredTask>,
     options: ApplyOptions,
     on_event: &'a F,
-    steps: Vec<Step>,
+    steps: Vec<PlanStep>,
     file_id: Option<i64>,
 }
 
@@ -276,9 +276,12 @@ impl<F: Fn(&ApplyEvent) + Send + Sync> Chain<'_, F> {
 
     async fn run(&mut self) -> Result<(), String> {
         let lifecycle = &self.change.lifecycle;
-        let leading_stops = lifecycle.iter().take_while(|s| **s == Step::Stop).count();
+        let leading_stops = lifecycle
+            .iter()
+            .take_while(|s| **s == PlanStep::Stop)
+            .count();
         for _ in 0..leading_stops {
-            self.lifecycle_step(Step::Stop).await?;
+            self.lifecycle_step(PlanStep::Stop).await?;
         }
         match self.change.action {
             Action::None => {}
@@ -296,20 +299,20 @@ impl<F: Fn(&ApplyEvent) + Send + Sync> Chain<'_, F> {
         Ok(())
     }
 
-    async fn lifecycle_step(&mut self, step: Step) -> Result<(), String> {
+    async fn lifecycle_step(&mut self, step: PlanStep) -> Result<(), String> {
         let client = self.workflow.client();
         let (project, kind, file_id) = (self.project_id, self.change.task_type, self.file_id()?);
         self.step(step.as_str());
         match step {
-            Step::Stop => client
+            PlanStep::Stop => client
                 .stop_task(project, kind, file_id)
                 .await
                 .map_err(|e| format!("stop: {e}"))?,
-            Step::Deploy => client
+            PlanStep::Deploy => client
                 .deploy_task(project, kind, file_id)
                 .await
                 .map_err(|e| format!("deploy: {e}"))?,
-            Step::Start => {
+            PlanStep::Start => {
                 let start = self.task.and_then(|t| t.start.as_ref());
                 client
                     .start_task(project, kind, file_id, start)
