@@ -50,11 +50,7 @@ async fn accepted(emu: &Emulator, credentials: Credentials) -> Result<(), String
         .retry(fast_retry())
         .build()
         .unwrap();
-    let op = GetDISyncTask {
-        project_id: PROJECT,
-        task_type: TaskType::DiRealtime,
-        file_id: 424_242,
-    };
+    let op = GetDISyncTask::new(PROJECT, TaskType::DiRealtime, 424_242);
     match client.call(&op).await {
         Ok(_) => Ok(()),
         Err(e) => match &e.kind {
@@ -253,11 +249,11 @@ async fn a_workflow_longer_than_its_credentials_renews_them_and_the_expired_key_
         .retry(fast_retry())
         .build()
         .unwrap()
-        .call(&GetDISyncTask {
-            project_id: PROJECT,
-            task_type: TaskType::DiRealtime,
-            file_id: created.file_id,
-        })
+        .call(&GetDISyncTask::new(
+            PROJECT,
+            TaskType::DiRealtime,
+            created.file_id,
+        ))
         .await
         .unwrap_err();
     match &refused.kind {

@@ -83,11 +83,7 @@ async fn run_job(wf: Workflow, job: Job) -> Result<Applied, WorkflowError> {
 
 async fn content_of(client: &Client, file_id: i64) -> String {
     client
-        .call(&GetDISyncTask {
-            project_id: PROJECT,
-            task_type: TaskType::DiRealtime,
-            file_id,
-        })
+        .call(&GetDISyncTask::new(PROJECT, TaskType::DiRealtime, file_id))
         .await
         .unwrap()
         .data
@@ -112,14 +108,11 @@ async fn kill_9_mid_run_loses_nothing_acknowledged_and_resumed_workflows_finish(
     let mut base = Vec::new();
     for i in 0..UPDATES {
         let answer = setup
-            .call(&CreateDISyncTask {
-                project_id: PROJECT,
-                task_type: TaskType::DiRealtime,
-                task_content: content.clone(),
-                task_name: Some(format!("base_{i:02}")),
-                task_param: Some(format!(r#"{{"FileFolderPath":"{FOLDER}"}}"#)),
-                client_token: None,
-            })
+            .call(
+                &CreateDISyncTask::new(PROJECT, TaskType::DiRealtime, content.clone())
+                    .task_name(format!("base_{i:02}"))
+                    .task_param(format!(r#"{{"FileFolderPath":"{FOLDER}"}}"#)),
+            )
             .await
             .unwrap();
         base.push(answer.data.unwrap().file_id.unwrap());

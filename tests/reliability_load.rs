@@ -90,14 +90,11 @@ async fn run_load(faults: Faults, label: &str, min_success: f64) {
         let c = client(&endpoint, http.clone(), fast_retry().max_attempts(24));
         let content = content.clone();
         async move {
-            c.call(&CreateDISyncTask {
-                project_id: PROJECT,
-                task_type: TaskType::DiRealtime,
-                task_content: content,
-                task_name: Some(format!("load_{i:03}")),
-                task_param: Some(r#"{"FileFolderPath":"reliability/load"}"#.to_owned()),
-                client_token: None,
-            })
+            c.call(
+                &CreateDISyncTask::new(PROJECT, TaskType::DiRealtime, content)
+                    .task_name(format!("load_{i:03}"))
+                    .task_param(r#"{"FileFolderPath":"reliability/load"}"#),
+            )
             .await
         }
     });

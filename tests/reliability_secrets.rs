@@ -178,11 +178,11 @@ async fn full_workflow(client: Client, name: &str) -> String {
     let updated = wf.update(update).await.unwrap();
     shown.push_str(&format!("{updated:?}\n"));
     let got = client
-        .call(&GetDISyncTask {
-            project_id: PROJECT,
-            task_type: TaskType::DiRealtime,
-            file_id: created.file_id,
-        })
+        .call(&GetDISyncTask::new(
+            PROJECT,
+            TaskType::DiRealtime,
+            created.file_id,
+        ))
         .await
         .unwrap();
     shown.push_str(&format!("{got:?}\n"));

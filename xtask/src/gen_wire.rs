@@ -88,9 +88,14 @@ fn enum_def(out: &mut String, e: &EnumDef) {
     let wires: Vec<String> = e.values.iter().map(|v| v.wire.clone()).collect();
     let expected = format!("one of {}", wires.join(", "));
     doc(out, "", &e.doc);
+    doc(
+        out,
+        "",
+        "\nMarked `#[non_exhaustive]`: the service adds values, and a new value here is not a breaking change; match with a `_` arm. It is a request parameter only (responses carry it as text), so an unknown value from the service never fails decoding.",
+    );
     let _ = writeln!(
         out,
-        "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]\npub enum {name} {{"
+        "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]\n#[non_exhaustive]\npub enum {name} {{"
     );
     for v in &e.values {
         doc(out, "    ", &format!("{} Wire value `{}`.", v.doc, v.wire));
@@ -114,8 +119,7 @@ fn enum_def(out: &mut String, e: &EnumDef) {
         .collect();
     let _ = writeln!(
         out,
-        "    pub const ALL: [{name}; {}] = [{}];\n",
-        e.values.len(),
+        "    pub const ALL: &'static [{name}] = &[{}];\n",
         all.join(", ")
     );
     let _ = writeln!(
@@ -309,6 +313,23 @@ fn match_fn(
 // response data
 
 fn data(api: &Api) -> Result<String, String> {
+    // The generated enums are request parameters only (docs/DECISIONS.md, "Public surface"):
+    // they have no variant for a value they do not know, so a response must carry them as text.
+    for s in &api.structs {
+        for f in &s.fields {
+            let ty = api.parse_type(&f.ty)?;
+            let item = match &ty {
+                Ty::List(inner) => inner.as_ref(),
+                other => other,
+            };
+            if let Ty::Enum(name) = item {
+                return Err(format!(
+                    "{}.{}: response fields cannot be of enum type {name} (an unknown value from the service would fail decoding); use `string`",
+                    s.name, f.wire
+                ));
+            }
+        }
+    }
     let mut out = header(
         "The operations' response `Data` structures. Decoding is lenient: unknown fields are ignored, missing or null fields are `None`, integers may arrive as numbers or numeric strings, and `camelCase` spellings of the field names are accepted.",
     );
@@ -334,9 +355,10 @@ fn struct_def(out: &mut String, api: &Api, s: &StructDef) -> Result<(), String> 
     if !users.is_empty() {
         let _ = writeln!(out, "///\n/// Returned by {}.", users.join(" and "));
     }
+    out.push_str("///\n/// Marked `#[non_exhaustive]`: the service adds fields, and a new field here is not a breaking\n/// change. Read the fields; to build one (a test, a server), start from `Default` and assign them.\n");
     let _ = writeln!(
         out,
-        "#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]\npub struct {name} {{"
+        "#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]\n#[non_exhaustive]\npub struct {name} {{"
     );
     let mut debug_fields = Vec::new();
     for f in &s.fields {
@@ -426,8 +448,7 @@ fn requests(api: &Api) -> Result<String, String> {
         .collect();
     let _ = writeln!(
         out,
-        "/// Every action this crate knows, in the order of the API description.\npub const ACTIONS: [&str; {}] = [{}];\n",
-        actions.len(),
+        "/// Every action this crate knows, in the order of the API description.\npub const ACTIONS: &[&str] = &[{}];\n",
         actions.join(", ")
     );
     for op in &api.operations {
@@ -490,7 +511,14 @@ fn request(out: &mut String, api: &Api, op: &Operation) -> Result<(), String> {
         "///\n/// Wire: `{} {}`, action `{name}`, version `{}`; the response `Data` is [`{}`]. Reference: <{}>",
         api.method, api.path, api.version, op.data, op.reference
     );
-    let _ = writeln!(out, "#[derive(Clone, PartialEq, Eq)]\npub struct {name} {{");
+    let _ = writeln!(
+        out,
+        "///\n/// Build it with [`{name}::new`]\n/// (the required parameters) and the setters named after the optional ones; the fields are\n/// public to read. Marked `#[non_exhaustive]`: a parameter the service adds becomes an\n/// optional field with a setter, without breaking callers."
+    );
+    let _ = writeln!(
+        out,
+        "#[derive(Clone, PartialEq, Eq)]\n#[non_exhaustive]\npub struct {name} {{"
+    );
     for (p, def) in params.iter().zip(&op.params) {
         let ty = if p.required {
             p.ty.rust()
@@ -524,6 +552,8 @@ fn request(out: &mut String, api: &Api, op: &Operation) -> Result<(), String> {
         let _ = writeln!(out, "    pub {}: {ty},", p.field);
     }
     out.push_str("}\n\n");
+
+    constructors(out, api, op, &params)?;
 
     // Debug
     let _ = writeln!(
@@ -650,9 +680,215 @@ fn request(out: &mut String, api: &Api, op: &Operation) -> Result<(), String> {
     Ok(())
 }
 
+/// The first line of a parameter's description, for lists of parameters.
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or_default()
+}
+
+/// The parameter's Rust type as a `new` argument or a setter takes it.
+fn argument_type(p: &ParamInfo) -> String {
+    match p.ty {
+        Ty::String => "impl Into<String>".into(),
+        _ => p.ty.rust(),
+    }
+}
+
+/// The expression that stores argument `name` in the field.
+fn stored(p: &ParamInfo, name: &str) -> String {
+    match p.ty {
+        Ty::String => format!("{name}.into()"),
+        _ => name.to_owned(),
+    }
+}
+
+/// A Rust literal for the parameter's example value, for the generated doc examples.
+fn example_literal(api: &Api, p: &ParamInfo, example: &str) -> Result<String, String> {
+    let bad = || format!("{}: example `{example}` does not fit its type", p.wire);
+    match &p.ty {
+        Ty::Integer => example
+            .parse::<i64>()
+            .map(|v| v.to_string())
+            .map_err(|_| bad()),
+        Ty::Boolean => example
+            .parse::<bool>()
+            .map(|v| v.to_string())
+            .map_err(|_| bad()),
+        Ty::Enum(name) => api
+            .enums
+            .iter()
+            .find(|e| &e.name == name)
+            .and_then(|e| e.values.iter().find(|v| v.wire == example))
+            .map(|v| format!("{name}::{}", v.rust))
+            .ok_or_else(bad),
+        _ => {
+            let mut hashes = String::new();
+            while example.contains(&format!("\"{hashes}")) {
+                hashes.push('#');
+            }
+            Ok(if hashes.is_empty() && !example.contains('\\') {
+                format!("{example:?}")
+            } else {
+                format!("r{hashes}\"{example}\"{hashes}")
+            })
+        }
+    }
+}
+
+/// `new` (the required parameters, in the order of the API description), a setter per
+/// optional parameter, and `Default` when nothing is required.
+fn constructors(
+    out: &mut String,
+    api: &Api,
+    op: &Operation,
+    params: &[ParamInfo],
+) -> Result<(), String> {
+    let name = &op.action;
+    let required: Vec<(&ParamInfo, &crate::api_model::ParamDef)> = params
+        .iter()
+        .zip(&op.params)
+        .filter(|(p, _)| p.required)
+        .collect();
+    let optional: Vec<(&ParamInfo, &crate::api_model::ParamDef)> = params
+        .iter()
+        .zip(&op.params)
+        .filter(|(p, _)| !p.required)
+        .collect();
+
+    let _ = writeln!(out, "impl {name} {{");
+    if required.is_empty() {
+        let _ = writeln!(
+            out,
+            "    /// A `{name}` request: every parameter is optional and starts unset; set them\n    /// with the methods named after them."
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "    /// A `{name}` request\n    /// from its required parameters, in the order of the API description:\n    ///"
+        );
+        for (p, def) in &required {
+            let _ = writeln!(
+                out,
+                "    /// - `{}` (wire `{}`): {}",
+                p.field,
+                p.wire,
+                doc_text(first_line(&def.doc))
+            );
+        }
+        if !optional.is_empty() {
+            let _ = writeln!(
+                out,
+                "    ///\n    /// The optional parameters start unset; set them with the methods named after them."
+            );
+        }
+    }
+    // A compiled example from the API description's example values.
+    let mut enums: Vec<&str> = required
+        .iter()
+        .chain(optional.iter().take(2))
+        .filter_map(|(p, _)| match &p.ty {
+            Ty::Enum(e) => Some(e.as_str()),
+            _ => None,
+        })
+        .collect();
+    enums.sort_unstable();
+    enums.dedup();
+    let mut imports = vec![name.as_str()];
+    imports.extend(enums);
+    imports.push("Operation");
+    let args = required
+        .iter()
+        .map(|(p, def)| example_literal(api, p, &def.example))
+        .collect::<Result<Vec<_>, _>>()?;
+    let _ = writeln!(
+        out,
+        "    ///\n    /// # Example\n    ///\n    /// ```\n    /// use dataworks_wire::{{{}}};\n    ///",
+        imports.join(", ")
+    );
+    let mut lines = vec![format!("let request = {name}::new({})", args.join(", "))];
+    for (p, def) in optional.iter().take(2) {
+        lines.push(format!(
+            "    .{}({})",
+            p.field,
+            example_literal(api, p, &def.example)?
+        ));
+    }
+    let _ = writeln!(out, "    /// {};", lines.join("\n    /// "));
+    if let Some((p, def)) = optional.first() {
+        let value = example_literal(api, p, &def.example)?;
+        let read = match p.ty {
+            Ty::String => format!("request.{}.as_deref()", p.field),
+            _ => format!("request.{}", p.field),
+        };
+        let _ = writeln!(out, "    /// assert_eq!({read}, Some({value}));");
+    }
+    if let Some((p, def)) = required.last() {
+        let value = example_literal(api, p, &def.example)?;
+        let _ = writeln!(out, "    /// assert_eq!(request.{}, {value});", p.field);
+    }
+    let _ = writeln!(
+        out,
+        "    /// assert_eq!({name}::ACTION, \"{name}\");\n    /// ```"
+    );
+    let signature: Vec<String> = required
+        .iter()
+        .map(|(p, _)| format!("{}: {}", p.field, argument_type(p)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "    pub fn new({}) -> Self {{\n        {name} {{",
+        signature.join(", ")
+    );
+    for p in params {
+        if p.required {
+            let value = stored(p, &p.field);
+            if value == p.field {
+                let _ = writeln!(out, "            {},", p.field);
+            } else {
+                let _ = writeln!(out, "            {}: {value},", p.field);
+            }
+        } else {
+            let _ = writeln!(out, "            {}: None,", p.field);
+        }
+    }
+    out.push_str("        }\n    }\n");
+    for (p, def) in &optional {
+        out.push('\n');
+        doc(
+            out,
+            "    ",
+            &format!(
+                "Sets `{}`: {}\n\nWire `{}`, {}. Example: {}.",
+                p.field,
+                def.doc,
+                p.wire,
+                p.location.label(),
+                example_code(&def.example)
+            ),
+        );
+        let _ = writeln!(
+            out,
+            "    pub fn {0}(mut self, {0}: {1}) -> Self {{\n        self.{0} = Some({2});\n        self\n    }}",
+            p.field,
+            argument_type(p),
+            stored(p, &p.field)
+        );
+    }
+    out.push_str("}\n\n");
+    if required.is_empty() {
+        let _ = writeln!(
+            out,
+            "impl Default for {name} {{\n    /// The same as [`{name}::new`]: nothing set.\n    fn default() -> Self {{\n        {name}::new()\n    }}\n}}\n"
+        );
+    }
+    Ok(())
+}
+
 fn any_request(out: &mut String, api: &Api) {
     out.push_str("/// Any of the operations, for code that handles requests by action name (the emulator).\n");
-    out.push_str("#[derive(Debug, Clone, PartialEq, Eq)]\npub enum AnyRequest {\n");
+    out.push_str("///\n/// Marked `#[non_exhaustive]`: a new operation adds a variant; answer the ones you do not\n/// handle in a `_` arm.\n");
+    out.push_str(
+        "#[derive(Debug, Clone, PartialEq, Eq)]\n#[non_exhaustive]\npub enum AnyRequest {\n",
+    );
     for op in &api.operations {
         let _ = writeln!(
             out,
@@ -672,7 +908,9 @@ fn any_request(out: &mut String, api: &Api) {
             op.action
         );
     }
-    out.push_str("            other => Err(ParamError::UnknownAction { action: crate::params::truncate(other) }),\n        }\n    }\n\n");
+    out.push_str(
+        "            other => Err(ParamError::unknown_action(other)),\n        }\n    }\n\n",
+    );
 
     let per_variant = |out: &mut String, docs: &str, sig: &str, body: &str| {
         doc(out, "    ", docs);
@@ -703,31 +941,31 @@ fn any_request(out: &mut String, api: &Api) {
         out,
         "The parameters that travel in the query string.",
         "query_params(&self) -> Vec<(String, String)>",
-        "request.query_params()",
+        "<{op} as Operation>::query_params(request)",
     );
     per_variant(
         out,
         "The parameters that travel in the form body.",
         "form_params(&self) -> Vec<(String, String)>",
-        "request.form_params()",
+        "<{op} as Operation>::form_params(request)",
     );
     per_variant(
         out,
         "The idempotency token, when the operation has one and it is set.",
         "client_token(&self) -> Option<&str>",
-        "request.client_token()",
+        "<{op} as Operation>::client_token(request)",
     );
     per_variant(
         out,
         "The workspace id (`ProjectId`), when the operation takes one and it is set.",
         "project_id(&self) -> Option<i64>",
-        "request.project_id()",
+        "<{op} as Operation>::project_id(request)",
     );
     per_variant(
         out,
         "The task type (`TaskType`), when the operation takes one.",
         "task_type(&self) -> Option<TaskType>",
-        "request.task_type()",
+        "<{op} as Operation>::task_type(request)",
     );
     out.push_str("}\n");
 }

@@ -123,14 +123,10 @@ async fn main() {
                 }
                 let t = Instant::now();
                 let answer = client
-                    .call(&CreateDISyncTask {
-                        project_id: 10000,
-                        task_type: TaskType::DiRealtime,
-                        task_content: content.clone(),
-                        task_name: Some(format!("load_{i:06}")),
-                        task_param: None,
-                        client_token: None,
-                    })
+                    .call(
+                        &CreateDISyncTask::new(10000, TaskType::DiRealtime, content.clone())
+                            .task_name(format!("load_{i:06}")),
+                    )
                     .await
                     .expect("create succeeds");
                 latencies.push(t.elapsed());
@@ -175,11 +171,7 @@ async fn main() {
                 let file_id = ids[k % ids.len()];
                 let t = Instant::now();
                 client
-                    .call(&GetDISyncTask {
-                        project_id: 10000,
-                        task_type: TaskType::DiRealtime,
-                        file_id,
-                    })
+                    .call(&GetDISyncTask::new(10000, TaskType::DiRealtime, file_id))
                     .await
                     .expect("get succeeds");
                 latencies.push(t.elapsed());

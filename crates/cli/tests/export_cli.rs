@@ -241,11 +241,7 @@ async fn a_5000_table_realtime_task_updates_through_the_workflow() {
         .unwrap();
 
     let read = c
-        .call(&GetDISyncTask {
-            project_id: PROJECT,
-            task_type: TaskType::DiRealtime,
-            file_id: created,
-        })
+        .call(&GetDISyncTask::new(PROJECT, TaskType::DiRealtime, created))
         .await
         .unwrap();
     let code = read.data.unwrap().code.unwrap();

@@ -88,7 +88,8 @@ pub struct Desired {
 pub fn document_kind(task_type: TaskType) -> DocumentKind {
     match task_type {
         TaskType::DiOffline => DocumentKind::BatchJob,
-        TaskType::DiRealtime | TaskType::DiSolution => DocumentKind::RealtimeTaskParam,
+        // Real-time tasks, solutions (and any kind the service adds) are created from a TaskParam.
+        _ => DocumentKind::RealtimeTaskParam,
     }
 }
 

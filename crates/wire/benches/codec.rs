@@ -37,14 +37,10 @@ fn decode(c: &mut Criterion) {
 fn params(c: &mut Criterion) {
     let content =
         String::from_utf8(fixture_body("seed-query-process-result-success.json")).unwrap();
-    let request = CreateDISyncTask {
-        project_id: 10000,
-        task_type: TaskType::DiRealtime,
-        task_content: content,
-        task_name: Some("rt_task".into()),
-        task_param: Some(r#"{"ResourceGroup":"S_res_group_1"}"#.into()),
-        client_token: Some("00000000-0000-0000-0000-000000000000".into()),
-    };
+    let request = CreateDISyncTask::new(10000, TaskType::DiRealtime, content)
+        .task_name("rt_task")
+        .task_param(r#"{"ResourceGroup":"S_res_group_1"}"#)
+        .client_token("00000000-0000-0000-0000-000000000000");
     c.bench_function("CreateDISyncTask -> params -> from_params", |b| {
         b.iter(|| {
             let request = black_box(&request);

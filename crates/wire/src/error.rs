@@ -16,7 +16,12 @@ pub const UNKNOWN_SERVER_ERROR: &str = "SDK.UnknownServerError";
 /// An error answer of the service: HTTP 4xx/5xx with `{"RequestId", "HostId", "Code",
 /// "Message", "Recommend"}` (either case of the first letter is accepted), or an HTTP 200 with
 /// `Success: false` and a `Code`.
+///
+/// Marked `#[non_exhaustive]`: the service's error body may gain parts. The fields are public to
+/// read (and to change); build one with [`ApiError::new`] or [`ApiError::from_code`] and the
+/// `with_*` methods.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status of the answer.
     pub http_status: u16,
@@ -155,7 +160,11 @@ impl fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 /// What can go wrong while reading an answer.
+///
+/// Marked `#[non_exhaustive]`: new ways an answer can be wrong may add variants; match with a
+/// `_` arm. Only this crate's decoders build it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum WireError {
     /// The service answered with an error (boxed: it is large, and errors travel far).
     #[error(transparent)]

@@ -55,7 +55,7 @@ mod tests {
 
     #[test]
     fn codes_and_task_types_correspond_both_ways() {
-        for task_type in TaskType::ALL {
+        for &task_type in TaskType::ALL {
             assert_eq!(super::task_type(of(task_type)), Some(task_type));
         }
         let listed: Vec<i64> = ALL_SYNC.split(',').map(|c| c.parse().unwrap()).collect();

@@ -26,13 +26,10 @@
 //!     decode_response, GenerateDISyncTaskConfigForUpdating, Operation, StatusData, TaskType,
 //! };
 //!
-//! let request = GenerateDISyncTaskConfigForUpdating {
-//!     project_id: 10000,
-//!     task_type: TaskType::DiRealtime,
-//!     task_param: r#"{"steps":[]}"#.to_owned(),
-//!     task_id: 100,
-//!     client_token: Some("ct-1".to_owned()),
-//! };
+//! // The required parameters in `new`, the optional ones by their setters.
+//! let request =
+//!     GenerateDISyncTaskConfigForUpdating::new(10000, TaskType::DiRealtime, r#"{"steps":[]}"#, 100)
+//!         .client_token("ct-1");
 //! assert_eq!(GenerateDISyncTaskConfigForUpdating::ACTION, "GenerateDISyncTaskConfigForUpdating");
 //! // Scalars travel in the query, JSON documents in the form body (docs/wire.md).
 //! assert!(request

@@ -202,7 +202,11 @@ impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Params {
 
 /// Why wire parameters do not make a valid request. The service answers these with HTTP 400
 /// (`MissingParameter` / `InvalidParameter`) or 404 (`InvalidAction.NotFound`).
+///
+/// Marked `#[non_exhaustive]`: new checks may add variants. Build one with
+/// [`ParamError::missing`], [`ParamError::invalid`] or [`ParamError::unknown_action`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ParamError {
     /// A required parameter is absent.
     #[error(
@@ -246,6 +250,13 @@ impl ParamError {
             name: truncate(name),
             expected: expected.to_owned(),
             value: truncate(value),
+        }
+    }
+
+    /// A [`ParamError::UnknownAction`]; the action is truncated to 64 characters.
+    pub fn unknown_action(action: &str) -> ParamError {
+        ParamError::UnknownAction {
+            action: truncate(action),
         }
     }
 

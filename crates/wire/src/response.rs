@@ -20,7 +20,10 @@ use crate::status::{BusinessFailure, StatusData};
 const SNIPPET_CHARS: usize = 160;
 
 /// A successful answer: `{"RequestId", "Success", "Data"}`.
+///
+/// Marked `#[non_exhaustive]`: read the fields; the decoders ([`decode_response`], ...) build it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Response<D> {
     /// The operation that was answered.
     pub action: &'static str,
@@ -257,7 +260,9 @@ pub fn retry_after_from_headers<'h>(
 /// ```
 /// use dataworks_wire::{encode_success, ApiError, CreateDISyncTaskData, ErrorCode};
 ///
-/// let data = CreateDISyncTaskData { file_id: Some(7), status: Some("success".into()), message: None };
+/// let mut data = CreateDISyncTaskData::default();
+/// data.file_id = Some(7);
+/// data.status = Some("success".into());
 /// assert_eq!(
 ///     encode_success("r-1", &data),
 ///     r#"{"RequestId":"r-1","Success":true,"Data":{"FileId":7,"Status":"success"}}"#

@@ -44,7 +44,12 @@ pub trait StatusData {
 }
 
 /// `Data.Status` as the outcome of a call or of an asynchronous process.
+///
+/// Like the service's other text values it never fails to read: a value this crate does not
+/// know is kept in [`ProcessStatus::Other`]. Marked `#[non_exhaustive]`: a value may get its own
+/// variant later; match with a `_` arm.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ProcessStatus {
     /// `success`.
     Success,
@@ -90,7 +95,10 @@ impl fmt::Display for ProcessStatus {
 }
 
 /// A `Data.Status == "fail"` on an HTTP 200: the call reached the service, which refused it.
+///
+/// Marked `#[non_exhaustive]`: read the fields; [`StatusData::business_failure`] builds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BusinessFailure {
     /// `Data.Status`, verbatim.
     pub status: String,
@@ -118,7 +126,12 @@ impl fmt::Display for BusinessFailure {
 }
 
 /// The running state GetDISyncInstanceInfo reports in `Data.Status`.
+///
+/// It never fails to read: a state this crate does not know is kept in
+/// [`InstanceStatus::Other`]. Marked `#[non_exhaustive]`: a state may get its own variant later;
+/// match with a `_` arm.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum InstanceStatus {
     /// `RUN`: the real-time task is running.
     Run,

@@ -78,14 +78,14 @@ fn param_errors_use_the_gateway_codes() {
         ErrorCode::InvalidParameter
     );
     assert_eq!(
-        ParamError::UnknownAction { action: "X".into() }.service_code(),
+        ParamError::unknown_action("X").service_code(),
         ErrorCode::InvalidActionNotFound
     );
 }
 
 #[test]
 fn task_type_parses_and_prints_the_wire_names() {
-    for task_type in TaskType::ALL {
+    for &task_type in TaskType::ALL {
         assert_eq!(task_type.as_str().parse::<TaskType>(), Ok(task_type));
         assert_eq!(task_type.to_string(), task_type.as_str());
         let json = serde_json::to_string(&task_type).unwrap();

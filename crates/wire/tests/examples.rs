@@ -149,7 +149,7 @@ fn every_fixture_decodes_to_its_expected_values() {
 #[test]
 fn every_operation_has_a_success_example() {
     let fixtures = fixtures();
-    for action in ACTIONS {
+    for &action in ACTIONS {
         assert!(
             fixtures
                 .iter()

@@ -252,7 +252,7 @@ struct Inner {
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let client = Client::builder().region("cn-shanghai").build()?;
 /// let task = client
-///     .call(&GetDISyncTask { project_id: 10000, task_type: TaskType::DiRealtime, file_id: 456 })
+///     .call(&GetDISyncTask::new(10000, TaskType::DiRealtime, 456))
 ///     .await?;
 /// println!("request id {:?}", task.request_id);
 /// # Ok(()) }
@@ -442,11 +442,7 @@ impl Client {
         content: &str,
         budget: &mut Budget,
     ) -> Result<ReadBack, CallError> {
-        let read = GetDISyncTask {
-            project_id,
-            task_type,
-            file_id,
-        };
+        let read = GetDISyncTask::new(project_id, task_type, file_id);
         let current = self.call_with_budget(&read, budget).await?;
         let matches = current.data.as_ref().is_some_and(|d| {
             d.code.as_deref().is_some_and(|c| same_json(c, content))

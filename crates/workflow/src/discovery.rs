@@ -158,25 +158,16 @@ impl Client {
         let folder = filter.folder.map(normalize_folder);
         let mut tasks = Vec::new();
         for page in 1..=MAX_PAGES {
-            let answer = self
-                .call_checked(&ListFiles {
-                    project_id: Some(project_id),
-                    project_identifier: None,
-                    exact_file_name: filter.name.map(str::to_owned),
-                    file_folder_path: folder.map(str::to_owned),
-                    keyword: None,
-                    file_types: Some(file_type::ALL_SYNC.to_owned()),
-                    file_id_in: filter.file_id.map(|id| id.to_string()),
-                    node_id: None,
-                    owner: None,
-                    last_edit_user: None,
-                    use_type: None,
-                    need_content: None,
-                    need_absolute_folder_path: Some(true),
-                    page_number: Some(page),
-                    page_size: Some(PAGE_SIZE),
-                })
-                .await?;
+            let mut request = ListFiles::new()
+                .project_id(project_id)
+                .file_types(file_type::ALL_SYNC)
+                .need_absolute_folder_path(true)
+                .page_number(page)
+                .page_size(PAGE_SIZE);
+            request.exact_file_name = filter.name.map(str::to_owned);
+            request.file_folder_path = folder.map(str::to_owned);
+            request.file_id_in = filter.file_id.map(|id| id.to_string());
+            let answer = self.call_checked(&request).await?;
             let data = answer.data.unwrap_or_default();
             let files = data.files.unwrap_or_default();
             let on_page = i64::try_from(files.len()).unwrap_or(i64::MAX);
@@ -207,14 +198,13 @@ mod tests {
     use dataworks_wire::TaskType;
 
     fn file(id: i64, kind: i64, folder: Option<&str>) -> File {
-        File {
-            file_id: Some(id),
-            file_name: Some(format!("t{id}")),
-            file_type: Some(kind),
-            absolute_folder_path: folder.map(str::to_owned),
-            commit_status: Some(1),
-            ..File::default()
-        }
+        let mut file = File::default();
+        file.file_id = Some(id);
+        file.file_name = Some(format!("t{id}"));
+        file.file_type = Some(kind);
+        file.absolute_folder_path = folder.map(str::to_owned);
+        file.commit_status = Some(1);
+        file
     }
 
     #[test]
@@ -227,10 +217,8 @@ mod tests {
         let t = TaskFile::from_file(&file(2, 23, None), Some("x")).unwrap();
         assert_eq!((t.task_type, t.folder.as_str()), (TaskType::DiOffline, "x"));
         assert!(TaskFile::from_file(&file(3, 10, None), None).is_none());
-        let nameless = File {
-            file_name: None,
-            ..file(4, 900, None)
-        };
+        let mut nameless = file(4, 900, None);
+        nameless.file_name = None;
         assert!(TaskFile::from_file(&nameless, None).is_none());
     }
 }

@@ -127,13 +127,9 @@ impl Client {
         task_type: TaskType,
         file_id: i64,
     ) -> Result<(), CallError> {
-        self.call_checked(&DeployDISyncTask {
-            project_id,
-            task_type,
-            file_id,
-        })
-        .await
-        .map(drop)
+        self.call_checked(&DeployDISyncTask::new(project_id, task_type, file_id))
+            .await
+            .map(drop)
     }
 
     /// `StartDISyncInstance`, with the start settings (`StartParam`) when given.
@@ -144,14 +140,9 @@ impl Client {
         file_id: i64,
         start: Option<&StartParam>,
     ) -> Result<(), CallError> {
-        self.call_checked(&StartDISyncInstance {
-            project_id,
-            task_type,
-            file_id,
-            start_param: start.map(StartParam::to_json),
-        })
-        .await
-        .map(drop)
+        let mut request = StartDISyncInstance::new(project_id, task_type, file_id);
+        request.start_param = start.map(StartParam::to_json);
+        self.call_checked(&request).await.map(drop)
     }
 
     /// `StopDISyncInstance`: pauses a running real-time task (it can be started again).
@@ -161,13 +152,9 @@ impl Client {
         task_type: TaskType,
         file_id: i64,
     ) -> Result<(), CallError> {
-        self.call_checked(&StopDISyncInstance {
-            project_id,
-            task_type,
-            file_id,
-        })
-        .await
-        .map(drop)
+        self.call_checked(&StopDISyncInstance::new(project_id, task_type, file_id))
+            .await
+            .map(drop)
     }
 
     /// `TerminateDISyncInstance`: ends the task's instance (undeploys it).
@@ -177,11 +164,9 @@ impl Client {
         task_type: TaskType,
         file_id: i64,
     ) -> Result<(), CallError> {
-        self.call_checked(&TerminateDISyncInstance {
-            project_id,
-            task_type,
-            file_id,
-        })
+        self.call_checked(&TerminateDISyncInstance::new(
+            project_id, task_type, file_id,
+        ))
         .await
         .map(drop)
     }
@@ -193,13 +178,9 @@ impl Client {
         task_type: TaskType,
         file_id: i64,
     ) -> Result<(), CallError> {
-        self.call_checked(&DeleteDISyncTask {
-            project_id,
-            task_type,
-            file_id,
-        })
-        .await
-        .map(drop)
+        self.call_checked(&DeleteDISyncTask::new(project_id, task_type, file_id))
+            .await
+            .map(drop)
     }
 
     /// `GetDISyncInstanceInfo`'s status; `NoRun` without a request for a `DI_OFFLINE` task
@@ -214,11 +195,7 @@ impl Client {
             return Ok(InstanceStatus::NoRun);
         }
         let answer = self
-            .call(&GetDISyncInstanceInfo {
-                project_id,
-                task_type,
-                file_id,
-            })
+            .call(&GetDISyncInstanceInfo::new(project_id, task_type, file_id))
             .await?;
         Ok(answer
             .data
@@ -273,11 +250,7 @@ impl Client {
     /// `GetDISyncTask` and (not for `DI_OFFLINE`) one `GetDISyncInstanceInfo`, sent together;
     /// `deployed` comes from `file` (see the module's documentation).
     pub async fn read_live(&self, project_id: i64, file: &TaskFile) -> Result<LiveTask, CallError> {
-        let read = GetDISyncTask {
-            project_id,
-            task_type: file.task_type,
-            file_id: file.file_id,
-        };
+        let read = GetDISyncTask::new(project_id, file.task_type, file.file_id);
         let (task, status) = futures::join!(
             self.call_checked(&read),
             self.instance_status(project_id, file.task_type, file.file_id)

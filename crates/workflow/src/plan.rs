@@ -63,11 +63,11 @@ impl Workflow {
         run.emit(Stage::Read);
         let answer = self
             .client()
-            .call(&GetDISyncTask {
-                project_id: request.project_id,
-                task_type: request.task_type,
-                file_id: request.file_id,
-            })
+            .call(&GetDISyncTask::new(
+                request.project_id,
+                request.task_type,
+                request.file_id,
+            ))
             .await
             .map_err(|source| WorkflowError::Read {
                 file_id: request.file_id,

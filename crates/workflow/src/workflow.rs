@@ -362,12 +362,14 @@ impl Workflow {
         run.emit(Stage::Generate);
         let generated = self
             .client
-            .call(&GenerateDISyncTaskConfigForCreating {
-                project_id: request.project_id,
-                task_type: request.task_type,
-                task_param: param,
-                client_token: Some(format!("{token}-generate")),
-            })
+            .call(
+                &GenerateDISyncTaskConfigForCreating::new(
+                    request.project_id,
+                    request.task_type,
+                    param,
+                )
+                .client_token(format!("{token}-generate")),
+            )
             .await
             .map_err(|source| WorkflowError::Generate {
                 source: Box::new(source),
@@ -416,13 +418,15 @@ impl Workflow {
         run.emit(Stage::Generate);
         let generated = self
             .client
-            .call(&GenerateDISyncTaskConfigForUpdating {
-                project_id: request.project_id,
-                task_type: request.task_type,
-                task_id: request.file_id,
-                task_param: param,
-                client_token: Some(format!("{}-generate", uuid::Uuid::new_v4())),
-            })
+            .call(
+                &GenerateDISyncTaskConfigForUpdating::new(
+                    request.project_id,
+                    request.task_type,
+                    param,
+                    request.file_id,
+                )
+                .client_token(format!("{}-generate", uuid::Uuid::new_v4())),
+            )
             .await
             .map_err(|source| WorkflowError::Generate {
                 source: Box::new(source),
@@ -458,23 +462,27 @@ impl Workflow {
         let answer = match file_id {
             None => {
                 self.client
-                    .call(&GenerateDISyncTaskConfigForCreating {
-                        project_id,
-                        task_type,
-                        task_param: param.to_owned(),
-                        client_token: Some(client_token.to_owned()),
-                    })
+                    .call(
+                        &GenerateDISyncTaskConfigForCreating::new(
+                            project_id,
+                            task_type,
+                            param.to_owned(),
+                        )
+                        .client_token(client_token.to_owned()),
+                    )
                     .await
             }
             Some(task_id) => {
                 self.client
-                    .call(&GenerateDISyncTaskConfigForUpdating {
-                        project_id,
-                        task_type,
-                        task_id,
-                        task_param: param.to_owned(),
-                        client_token: Some(client_token.to_owned()),
-                    })
+                    .call(
+                        &GenerateDISyncTaskConfigForUpdating::new(
+                            project_id,
+                            task_type,
+                            param.to_owned(),
+                            task_id,
+                        )
+                        .client_token(client_token.to_owned()),
+                    )
                     .await
             }
         }
@@ -594,11 +602,9 @@ impl Workflow {
             polls += 1;
             let answer = self
                 .client
-                .call(&QueryDISyncTaskConfigProcessResult {
-                    project_id,
-                    task_type,
-                    async_process_id: process_id,
-                })
+                .call(&QueryDISyncTaskConfigProcessResult::new(
+                    project_id, task_type, process_id,
+                ))
                 .await
                 .map_err(|source| WorkflowError::Poll {
                     process_id,
@@ -679,21 +685,18 @@ impl Workflow {
                 client_token,
             } => {
                 let meta = task_meta(folder.as_deref(), resource_group.as_deref());
-                let answer = self
-                    .client
-                    .call(&CreateDISyncTask {
-                        project_id,
-                        task_type,
-                        task_content: task_content.clone(),
-                        task_name: Some(name.clone()),
-                        task_param: meta,
-                        client_token: client_token.clone(),
-                    })
-                    .await
-                    .map_err(|source| WorkflowError::Apply {
-                        action: <CreateDISyncTask as Operation>::ACTION,
-                        source: Box::new(source),
-                    })?;
+                let mut create = CreateDISyncTask::new(project_id, task_type, task_content.clone())
+                    .task_name(name.clone());
+                create.task_param = meta;
+                create.client_token = client_token.clone();
+                let answer =
+                    self.client
+                        .call(&create)
+                        .await
+                        .map_err(|source| WorkflowError::Apply {
+                            action: <CreateDISyncTask as Operation>::ACTION,
+                            source: Box::new(source),
+                        })?;
                 let data = answer.data.unwrap_or_default();
                 if is_fail(data.status.as_deref()) || data.file_id.is_none() {
                     return Err(WorkflowError::Apply {
@@ -725,20 +728,15 @@ impl Workflow {
                 resource_group,
             } => {
                 let meta = task_meta(None, resource_group.as_deref());
-                let outcome = self
-                    .client
-                    .update_task(&UpdateDISyncTask {
-                        project_id,
-                        task_type,
-                        file_id: *file_id,
-                        task_content: Some(task_content.clone()),
-                        task_param: meta,
-                    })
-                    .await
-                    .map_err(|source| WorkflowError::Apply {
+                let mut update = UpdateDISyncTask::new(project_id, task_type, *file_id)
+                    .task_content(task_content.clone());
+                update.task_param = meta;
+                let outcome = self.client.update_task(&update).await.map_err(|source| {
+                    WorkflowError::Apply {
                         action: <UpdateDISyncTask as Operation>::ACTION,
                         source: Box::new(source),
-                    })?;
+                    }
+                })?;
                 if is_fail(outcome.status.as_deref()) {
                     return Err(WorkflowError::Apply {
                         action: <UpdateDISyncTask as Operation>::ACTION,

@@ -74,14 +74,7 @@ fn failing_then(
 }
 
 fn create_op() -> CreateDISyncTask {
-    CreateDISyncTask {
-        project_id: 10000,
-        task_type: TaskType::DiRealtime,
-        task_content: r#"{"type":"job"}"#.into(),
-        task_name: Some("t".into()),
-        task_param: None,
-        client_token: None,
-    }
+    CreateDISyncTask::new(10000, TaskType::DiRealtime, r#"{"type":"job"}"#).task_name("t")
 }
 
 fn nonce(req: &HttpRequest) -> String {
@@ -127,10 +120,7 @@ async fn every_attempt_is_signed_afresh_and_keeps_the_client_token() {
 async fn a_given_client_token_is_used_verbatim() {
     let fake = FakeTransport::new(|_| Ok(ok(r#"{"FileId":1}"#)));
     let c = client(&fake, clock(), SignatureAlgorithm::Acs3HmacSha256);
-    let op = CreateDISyncTask {
-        client_token: Some("mine-1".into()),
-        ..create_op()
-    };
+    let op = create_op().client_token("mine-1");
     c.call(&op).await.unwrap();
     assert_eq!(
         query_param(&fake.requests()[0], "ClientToken").as_deref(),
@@ -157,11 +147,7 @@ async fn throttling_honours_the_retry_after_hint_in_virtual_time() {
     let fake = failing_then(2, throttled, ok("{}"));
     let clk = clock();
     let c = client(&fake, clk.clone(), SignatureAlgorithm::Acs3HmacSha256);
-    let delete = DeleteDISyncTask {
-        project_id: 1,
-        task_type: TaskType::DiRealtime,
-        file_id: 2,
-    };
+    let delete = DeleteDISyncTask::new(1, TaskType::DiRealtime, 2);
     c.call(&delete).await.unwrap();
     assert_eq!(
         fake.requests().len(),
@@ -176,11 +162,7 @@ async fn backoff_is_full_jitter_within_the_ceilings() {
     let fake = failing_then(3, || Ok(err(500, "InternalError.System")), ok("{}"));
     let clk = clock();
     let c = client(&fake, clk.clone(), SignatureAlgorithm::Acs3HmacSha256);
-    let get = GetDISyncTask {
-        project_id: 1,
-        task_type: TaskType::DiRealtime,
-        file_id: 2,
-    };
+    let get = GetDISyncTask::new(1, TaskType::DiRealtime, 2);
     c.call(&get).await.unwrap();
     assert_eq!(fake.requests().len(), 4);
     // Ceilings 100 + 200 + 400 ms.
@@ -210,11 +192,7 @@ async fn an_ambiguous_failure_of_an_unsafe_mutation_is_not_retried() {
     ] {
         let fake = failing_then(1, failure, ok("{}"));
         let c = client(&fake, clock(), SignatureAlgorithm::Acs3HmacSha256);
-        let delete = DeleteDISyncTask {
-            project_id: 1,
-            task_type: TaskType::DiRealtime,
-            file_id: 2,
-        };
+        let delete = DeleteDISyncTask::new(1, TaskType::DiRealtime, 2);
         let e = c.call(&delete).await.unwrap_err();
         assert_eq!(fake.requests().len(), 1);
         assert_eq!(e.stopped, StopReason::UnsafeToRetry);
@@ -236,11 +214,7 @@ async fn a_connect_error_is_retried_for_any_operation() {
         ok("{}"),
     );
     let c = client(&fake, clock(), SignatureAlgorithm::Acs3HmacSha256);
-    let delete = DeleteDISyncTask {
-        project_id: 1,
-        task_type: TaskType::DiRealtime,
-        file_id: 2,
-    };
+    let delete = DeleteDISyncTask::new(1, TaskType::DiRealtime, 2);
     c.call(&delete).await.unwrap();
     assert_eq!(fake.requests().len(), 3);
 }
@@ -301,13 +275,7 @@ async fn the_default_clock_waits_in_tokio_virtual_time() {
 }
 
 fn update_op(content: &str) -> UpdateDISyncTask {
-    UpdateDISyncTask {
-        project_id: 10000,
-        task_type: TaskType::DiRealtime,
-        file_id: 5,
-        task_content: Some(content.into()),
-        task_param: None,
-    }
+    UpdateDISyncTask::new(10000, TaskType::DiRealtime, 5).task_content(content)
 }
 
 #[tokio::test]
@@ -364,11 +332,8 @@ async fn update_not_applied_is_sent_again() {
 async fn update_without_content_is_not_retried_after_an_ambiguous_failure() {
     let fake = FakeTransport::new(|_| Ok(err(502, "BadGateway")));
     let c = client(&fake, clock(), SignatureAlgorithm::Acs3HmacSha256);
-    let op = UpdateDISyncTask {
-        task_content: None,
-        task_param: Some(r#"{"ResourceGroup":"g"}"#.into()),
-        ..update_op("")
-    };
+    let op = UpdateDISyncTask::new(10000, TaskType::DiRealtime, 5)
+        .task_param(r#"{"ResourceGroup":"g"}"#);
     let e = c.update_task(&op).await.unwrap_err();
     assert!(e.maybe_applied());
     assert_eq!(fake.requests().len(), 1);
@@ -390,11 +355,7 @@ async fn signature_mismatch_shows_both_strings_and_the_first_difference() {
         ))
     });
     let c = client(&fake, clock(), SignatureAlgorithm::RpcV1HmacSha1);
-    let get = GetDISyncTask {
-        project_id: 1,
-        task_type: TaskType::DiRealtime,
-        file_id: 2,
-    };
+    let get = GetDISyncTask::new(1, TaskType::DiRealtime, 2);
     let e = c.call(&get).await.unwrap_err();
     assert_eq!(fake.requests().len(), 1);
     let CallErrorKind::SignatureMismatch { comparison, .. } = &e.kind else {
@@ -423,11 +384,7 @@ async fn malformed_answers_are_errors_not_panics() {
     for body in ["", "not json", "{\"Data\": 5}", "[1,2]"] {
         let fake = FakeTransport::new(move |_| Ok(HttpResponse::new(200, body)));
         let c = client(&fake, clock(), SignatureAlgorithm::Acs3HmacSha256);
-        let get = GetDISyncTask {
-            project_id: 1,
-            task_type: TaskType::DiRealtime,
-            file_id: 2,
-        };
+        let get = GetDISyncTask::new(1, TaskType::DiRealtime, 2);
         match c.call(&get).await {
             Ok(_) => {}
             Err(e) => assert!(

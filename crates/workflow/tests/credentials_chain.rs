@@ -115,11 +115,7 @@ async fn every_attempt_asks_the_provider_and_its_failure_is_the_calls_error() {
         .transport(fake.clone())
         .build()
         .unwrap();
-    let op = GetDISyncTask {
-        project_id: 1,
-        task_type: TaskType::DiRealtime,
-        file_id: 1,
-    };
+    let op = GetDISyncTask::new(1, TaskType::DiRealtime, 1);
     let err = client.call(&op).await.unwrap_err();
     let ids: Vec<String> = fake
         .requests()

@@ -29,14 +29,11 @@ fn job(table: &str) -> String {
 /// Creates a batch task directly; returns its file id.
 async fn batch(client: &Client, name: &str, folder: &str) -> i64 {
     let answer = client
-        .call(&CreateDISyncTask {
-            project_id: PROJECT,
-            task_type: TaskType::DiOffline,
-            task_content: job(name),
-            task_name: Some(name.to_owned()),
-            task_param: Some(serde_json::json!({ "FileFolderPath": folder }).to_string()),
-            client_token: None,
-        })
+        .call(
+            &CreateDISyncTask::new(PROJECT, TaskType::DiOffline, job(name))
+                .task_name(name.to_owned())
+                .task_param(serde_json::json!({ "FileFolderPath": folder }).to_string()),
+        )
         .await
         .unwrap();
     answer.data.unwrap().file_id.unwrap()

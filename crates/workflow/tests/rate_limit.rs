@@ -70,12 +70,8 @@ async fn concurrent_reads(client: &Client, n: usize) {
     for i in 0..n {
         let c = client.clone();
         tasks.push(tokio::spawn(async move {
-            c.call(&GetDISyncTask {
-                project_id: 10000,
-                task_type: TaskType::DiRealtime,
-                file_id: i as i64,
-            })
-            .await
+            c.call(&GetDISyncTask::new(10000, TaskType::DiRealtime, i as i64))
+                .await
         }));
     }
     for t in tasks {

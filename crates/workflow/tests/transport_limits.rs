@@ -103,11 +103,7 @@ fn one_attempt(deadline: Duration) -> RetryPolicy {
 
 async fn get(client: &Client) -> CallError {
     client
-        .call(&GetDISyncTask {
-            project_id: 10000,
-            task_type: TaskType::DiRealtime,
-            file_id: 1,
-        })
+        .call(&GetDISyncTask::new(10000, TaskType::DiRealtime, 1))
         .await
         .expect_err("a misbehaving server gives no answer")
 }

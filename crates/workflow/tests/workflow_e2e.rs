@@ -232,11 +232,11 @@ async fn wrong_credentials_show_the_signature_comparison() {
             .build()
             .unwrap();
         let e = c
-            .call(&dataworks_wire::GetDISyncTask {
-                project_id: PROJECT,
-                task_type: TaskType::DiRealtime,
-                file_id: 1,
-            })
+            .call(&dataworks_wire::GetDISyncTask::new(
+                PROJECT,
+                TaskType::DiRealtime,
+                1,
+            ))
             .await
             .unwrap_err();
         assert_eq!(e.code(), Some("SignatureDoesNotMatch"), "{e}");

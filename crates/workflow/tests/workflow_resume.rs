@@ -157,12 +157,11 @@ async fn wait_reports_polls_and_a_zero_limit_polls_once() {
     let (emu, clock) = emulator_in_virtual_time(Duration::from_secs(5)).await;
     let c = client(&emu, SignatureAlgorithm::Acs3HmacSha256, clock.clone());
     let generated = c
-        .call(&dataworks_wire::GenerateDISyncTaskConfigForCreating {
-            project_id: PROJECT,
-            task_type: TaskType::DiRealtime,
-            task_param: create_param().to_json(),
-            client_token: None,
-        })
+        .call(&dataworks_wire::GenerateDISyncTaskConfigForCreating::new(
+            PROJECT,
+            TaskType::DiRealtime,
+            create_param().to_json(),
+        ))
         .await
         .unwrap();
     let process_id = generated.data.unwrap().process_id.unwrap();

@@ -37,11 +37,7 @@ pub fn run(args: GetArgs, global: &GlobalArgs, top_output: Option<OutputFormat>)
         Ok(c) => c,
         Err(e) => return output::build_error(&ctx, &e),
     };
-    let op = GetDISyncTask {
-        project_id: args.target.project,
-        task_type: args.target.task_type,
-        file_id: args.file_id,
-    };
+    let op = GetDISyncTask::new(args.target.project, args.target.task_type, args.file_id);
     let answer = match block_on(async { client.call(&op).await }) {
         Ok(Ok(a)) => a,
         Ok(Err(e)) => return output::call_error(&ctx, &e),

@@ -39,11 +39,11 @@ pub fn run(args: QueryArgs, global: &GlobalArgs, top_output: Option<OutputFormat
         Ok(c) => c,
         Err(e) => return output::build_error(&ctx, &e),
     };
-    let op = QueryDISyncTaskConfigProcessResult {
-        project_id: args.target.project,
-        task_type: args.target.task_type,
-        async_process_id: args.process_id,
-    };
+    let op = QueryDISyncTaskConfigProcessResult::new(
+        args.target.project,
+        args.target.task_type,
+        args.process_id,
+    );
     let answer = match block_on(async { client.call(&op).await }) {
         Ok(Ok(a)) => a,
         Ok(Err(e)) => return output::call_error(&ctx, &e),

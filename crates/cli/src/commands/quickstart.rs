@@ -274,11 +274,11 @@ async fn quickstart(ctx: &Context, delay: Duration) -> Result<Summary, Quickstar
 
     steps.step("Read the task back (GetDISyncTask) and compare with the plan");
     let answer = client
-        .call(&GetDISyncTask {
+        .call(&GetDISyncTask::new(
             project_id,
-            task_type: TaskType::DiRealtime,
-            file_id: created.file_id,
-        })
+            TaskType::DiRealtime,
+            created.file_id,
+        ))
         .await?;
     let stored = answer.data.and_then(|d| d.code).unwrap_or_default();
     let tables_after = tables_of(&stored);

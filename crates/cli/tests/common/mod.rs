@@ -76,14 +76,11 @@ pub async fn create_task(
             "order": {"hops": [{"from": "Reader", "to": "Writer"}]}
         });
         let answer = client
-            .call(&CreateDISyncTask {
-                project_id: PROJECT,
-                task_type,
-                task_content: job.to_string(),
-                task_name: Some(name.to_owned()),
-                task_param: Some(serde_json::json!({ "FileFolderPath": folder }).to_string()),
-                client_token: None,
-            })
+            .call(
+                &CreateDISyncTask::new(PROJECT, task_type, job.to_string())
+                    .task_name(name.to_owned())
+                    .task_param(serde_json::json!({ "FileFolderPath": folder }).to_string()),
+            )
             .await
             .unwrap();
         return answer.data.unwrap().file_id.unwrap();

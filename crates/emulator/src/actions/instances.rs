@@ -156,12 +156,7 @@ mod tests {
     use dataworks_wire::ErrorCode;
 
     fn start(task_type: TaskType, param: &str) -> StartDISyncInstance {
-        StartDISyncInstance {
-            project_id: 10000,
-            task_type,
-            file_id: 1,
-            start_param: Some(param.to_string()),
-        }
+        StartDISyncInstance::new(10000, task_type, 1).start_param(param.to_string())
     }
 
     #[test]

@@ -82,6 +82,11 @@ fn run(ctx: &Ctx<'_>, request: &AnyRequest) -> Result<Value, ServiceError> {
         AnyRequest::GetDISyncInstanceInfo(r) => instances::info(ctx, r),
         AnyRequest::ListFiles(r) => files::list(ctx, r),
         AnyRequest::GetFile(r) => files::get(ctx, r),
+        // An operation the wire crate added after this emulator: answered as an unknown action.
+        other => {
+            let api = dataworks_wire::ParamError::unknown_action(other.action()).to_api_error();
+            Err(ServiceError::new(api.code, api.http_status, api.message))
+        }
     }
 }
 
@@ -172,14 +177,10 @@ mod tests {
     use proptest::prelude::*;
 
     fn create(name: &str, content: &str, token: Option<&str>) -> CreateDISyncTask {
-        CreateDISyncTask {
-            project_id: 10000,
-            task_type: TaskType::DiOffline,
-            task_content: content.to_string(),
-            task_name: Some(name.to_string()),
-            task_param: None,
-            client_token: token.map(str::to_string),
-        }
+        let mut request =
+            CreateDISyncTask::new(10000, TaskType::DiOffline, content).task_name(name);
+        request.client_token = token.map(str::to_string);
+        request
     }
 
     #[test]
@@ -187,27 +188,20 @@ mod tests {
         let bad = AnyRequest::CreateDISyncTask(create("t", "{\"type\":\"job\"", None));
         let err = precheck(&bad).unwrap_err();
         assert!(err.to_string().contains("TaskContent"), "{err}");
-        let update = AnyRequest::UpdateDISyncTask(dataworks_wire::UpdateDISyncTask {
-            project_id: 10000,
-            task_type: TaskType::DiOffline,
-            file_id: 1,
-            task_content: Some("[1,2".into()),
-            task_param: None,
-        });
+        let update = AnyRequest::UpdateDISyncTask(
+            dataworks_wire::UpdateDISyncTask::new(10000, TaskType::DiOffline, 1)
+                .task_content("[1,2"),
+        );
         assert!(precheck(&update).is_err());
-        let metadata_only = AnyRequest::UpdateDISyncTask(dataworks_wire::UpdateDISyncTask {
-            project_id: 10000,
-            task_type: TaskType::DiOffline,
-            file_id: 1,
-            task_content: None,
-            task_param: Some("{}".into()),
-        });
+        let metadata_only = AnyRequest::UpdateDISyncTask(
+            dataworks_wire::UpdateDISyncTask::new(10000, TaskType::DiOffline, 1).task_param("{}"),
+        );
         assert!(precheck(&metadata_only).is_ok());
-        let read = AnyRequest::GetDISyncTask(dataworks_wire::GetDISyncTask {
-            project_id: 10000,
-            task_type: TaskType::DiOffline,
-            file_id: 1,
-        });
+        let read = AnyRequest::GetDISyncTask(dataworks_wire::GetDISyncTask::new(
+            10000,
+            TaskType::DiOffline,
+            1,
+        ));
         assert!(precheck(&read).is_ok());
     }
 

@@ -13,7 +13,11 @@ use crate::status::StatusData;
 /// The `Data` of GenerateDISyncTaskConfigForCreating and GenerateDISyncTaskConfigForUpdating: the id of the asynchronous process that builds the task configuration.
 ///
 /// Returned by [`GenerateDISyncTaskConfigForCreating`](crate::GenerateDISyncTaskConfigForCreating) and [`GenerateDISyncTaskConfigForUpdating`](crate::GenerateDISyncTaskConfigForUpdating).
+///
+/// Marked `#[non_exhaustive]`: the service adds fields, and a new field here is not a breaking
+/// change. Read the fields; to build one (a test, a server), start from `Default` and assign them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GenerateDISyncTaskConfigData {
     /// The id of the asynchronous process. Pass it as `AsyncProcessId` to QueryDISyncTaskConfigProcessResult to fetch the generated configuration.
     ///
@@ -73,7 +77,11 @@ impl StatusData for GenerateDISyncTaskConfigData {
 /// The `Data` of QueryDISyncTaskConfigProcessResult: the outcome of the asynchronous configuration process and, on success, the generated task content.
 ///
 /// Returned by [`QueryDISyncTaskConfigProcessResult`](crate::QueryDISyncTaskConfigProcessResult).
+///
+/// Marked `#[non_exhaustive]`: the service adds fields, and a new field here is not a breaking
+/// change. Read the fields; to build one (a test, a server), start from `Default` and assign them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueryDISyncTaskConfigProcessResultData {
     /// The state of the process: `success` (the content is in `TaskContent`) or `fail` (the reason is in `Message`). Other values mean the process is still running.
     ///
@@ -132,7 +140,11 @@ impl StatusData for QueryDISyncTaskConfigProcessResultData {
 /// The `Data` of CreateDISyncTask: the id of the new task or the reason it was not created.
 ///
 /// Returned by [`CreateDISyncTask`](crate::CreateDISyncTask).
+///
+/// Marked `#[non_exhaustive]`: the service adds fields, and a new field here is not a breaking
+/// change. Read the fields; to build one (a test, a server), start from `Default` and assign them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateDISyncTaskData {
     /// The file id of the created synchronization task; use it as `FileId` (or as `TaskId` for GenerateDISyncTaskConfigForUpdating) from now on.
     ///
@@ -192,7 +204,11 @@ impl StatusData for CreateDISyncTaskData {
 /// The `Data` of UpdateDISyncTask.
 ///
 /// Returned by [`UpdateDISyncTask`](crate::UpdateDISyncTask).
+///
+/// Marked `#[non_exhaustive]`: the service adds fields, and a new field here is not a breaking
+/// change. Read the fields; to build one (a test, a server), start from `Default` and assign them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateDISyncTaskData {
     /// `success` when the task was updated, `fail` otherwise.
     ///
@@ -240,7 +256,11 @@ impl StatusData for UpdateDISyncTaskData {
 /// The `Data` of GetDISyncTask: the definition of a real-time task (`Code`, `AlarmList`) or of a synchronization solution (`SolutionDetail`).
 ///
 /// Returned by [`GetDISyncTask`](crate::GetDISyncTask).
+///
+/// Marked `#[non_exhaustive]`: the service adds fields, and a new field here is not a breaking
+/// change. Read the fields; to build one (a test, a server), start from `Default` and assign them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetDISyncTaskData {
     /// `success` when the details were read, `fail` otherwise.
     ///
@@ -319,7 +339,11 @@ impl StatusData for GetDISyncTaskData {
 }
 
 /// One alert rule of a real-time synchronization task (an item of GetDISyncTask's `AlarmList`).
+///
+/// Marked `#[non_exhaustive]`: the service adds fields, and a new field here is not a breaking
+/// change. Read the fields; to build one (a test, a server), start from `Default` and assign them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Alarm {
     /// The id of the alert rule.
     ///
@@ -410,7 +434,11 @@ impl fmt::Debug for Alarm {
 }
 
 /// The notification settings of an alert rule.
+///
+/// Marked `#[non_exhaustive]`: the service adds fields, and a new field here is not a breaking
+/// change. Read the fields; to build one (a test, a server), start from `Default` and assign them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NotifyRule {
     /// The notification targets for CRITICAL alerts.
     ///
@@ -456,7 +484,11 @@ impl fmt::Debug for NotifyRule {
 }
 
 /// One condition of an alert rule (an item of `AlarmRuleList`).
+///
+/// Marked `#[non_exhaustive]`: the service adds fields, and a new field here is not a breaking
+/// change. Read the fields; to build one (a test, a server), start from `Default` and assign them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AlarmRule {
     /// How the metric is aggregated: `avg` or `max`.
     ///
@@ -525,7 +557,11 @@ impl fmt::Debug for AlarmRule {
 }
 
 /// The details of a data synchronization solution (GetDISyncTask with `DI_SOLUTION`).
+///
+/// Marked `#[non_exhaustive]`: the service adds fields, and a new field here is not a breaking
+/// change. Read the fields; to build one (a test, a server), start from `Default` and assign them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SolutionDetail {
     /// The id of the solution.
     ///
@@ -665,7 +701,11 @@ impl fmt::Debug for SolutionDetail {
 /// The `Data` of DeleteDISyncTask.
 ///
 /// Returned by [`DeleteDISyncTask`](crate::DeleteDISyncTask).
+///
+/// Marked `#[non_exhaustive]`: the service adds fields, and a new field here is not a breaking
+/// change. Read the fields; to build one (a test, a server), start from `Default` and assign them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteDISyncTaskData {
     /// `success` when the task was deleted, `fail` otherwise.
     ///
@@ -713,7 +753,11 @@ impl StatusData for DeleteDISyncTaskData {
 /// The `Data` of DeployDISyncTask.
 ///
 /// Returned by [`DeployDISyncTask`](crate::DeployDISyncTask).
+///
+/// Marked `#[non_exhaustive]`: the service adds fields, and a new field here is not a breaking
+/// change. Read the fields; to build one (a test, a server), start from `Default` and assign them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeployDISyncTaskData {
     /// `success` when the task or solution was deployed, `fail` otherwise.
     ///
@@ -761,7 +805,11 @@ impl StatusData for DeployDISyncTaskData {
 /// The `Data` of StartDISyncInstance.
 ///
 /// Returned by [`StartDISyncInstance`](crate::StartDISyncInstance).
+///
+/// Marked `#[non_exhaustive]`: the service adds fields, and a new field here is not a breaking
+/// change. Read the fields; to build one (a test, a server), start from `Default` and assign them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StartDISyncInstanceData {
     /// `success` when the task or solution was started, `fail` otherwise.
     ///
@@ -809,7 +857,11 @@ impl StatusData for StartDISyncInstanceData {
 /// The `Data` of StopDISyncInstance.
 ///
 /// Returned by [`StopDISyncInstance`](crate::StopDISyncInstance).
+///
+/// Marked `#[non_exhaustive]`: the service adds fields, and a new field here is not a breaking
+/// change. Read the fields; to build one (a test, a server), start from `Default` and assign them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StopDISyncInstanceData {
     /// `success` when the task was stopped, `fail` otherwise.
     ///
@@ -857,7 +909,11 @@ impl StatusData for StopDISyncInstanceData {
 /// The `Data` of TerminateDISyncInstance.
 ///
 /// Returned by [`TerminateDISyncInstance`](crate::TerminateDISyncInstance).
+///
+/// Marked `#[non_exhaustive]`: the service adds fields, and a new field here is not a breaking
+/// change. Read the fields; to build one (a test, a server), start from `Default` and assign them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TerminateDISyncInstanceData {
     /// `success` when the task was undeployed, `fail` otherwise.
     ///
@@ -905,7 +961,11 @@ impl StatusData for TerminateDISyncInstanceData {
 /// The `Data` of GetDISyncInstanceInfo: the running state of a real-time task or of a solution. Here `Status` is the state of the task, not the outcome of the call.
 ///
 /// Returned by [`GetDISyncInstanceInfo`](crate::GetDISyncInstanceInfo).
+///
+/// Marked `#[non_exhaustive]`: the service adds fields, and a new field here is not a breaking
+/// change. Read the fields; to build one (a test, a server), start from `Default` and assign them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetDISyncInstanceInfoData {
     /// For `DI_REALTIME`: the task's name. Null for `DI_SOLUTION`.
     ///
@@ -973,7 +1033,11 @@ impl StatusData for GetDISyncInstanceInfoData {
 }
 
 /// The run of a data synchronization solution (GetDISyncInstanceInfo with `DI_SOLUTION`).
+///
+/// Marked `#[non_exhaustive]`: the service adds fields, and a new field here is not a breaking
+/// change. Read the fields; to build one (a test, a server), start from `Default` and assign them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SolutionInfo {
     /// The id of the solution.
     ///
@@ -1030,7 +1094,11 @@ impl fmt::Debug for SolutionInfo {
 }
 
 /// One step of a solution's run (an item of `StepDetail`).
+///
+/// Marked `#[non_exhaustive]`: the service adds fields, and a new field here is not a breaking
+/// change. Read the fields; to build one (a test, a server), start from `Default` and assign them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SolutionStep {
     /// The id of the step.
     ///
@@ -1089,7 +1157,11 @@ impl fmt::Debug for SolutionStep {
 /// The `Data` of ListFiles: one page of the files that match the filters.
 ///
 /// Returned by [`ListFiles`](crate::ListFiles).
+///
+/// Marked `#[non_exhaustive]`: the service adds fields, and a new field here is not a breaking
+/// change. Read the fields; to build one (a test, a server), start from `Default` and assign them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListFilesData {
     /// The files of this page, in ascending `FileId` order in the emulator (the service documents no order).
     ///
@@ -1160,7 +1232,11 @@ impl StatusData for ListFilesData {
 }
 
 /// A file of DataStudio: an item of ListFiles' `Files`, or GetFile's `File`. A Data Integration task is a file of type 23 (batch) or 900 (real-time); its `FileId` is the id the DI operations take.
+///
+/// Marked `#[non_exhaustive]`: the service adds fields, and a new field here is not a breaking
+/// change. Read the fields; to build one (a test, a server), start from `Default` and assign them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct File {
     /// The id of the file (the `FileId` of the DI operations).
     ///
@@ -1453,7 +1529,11 @@ impl fmt::Debug for File {
 /// The `Data` of GetFile: the file and its scheduling configuration.
 ///
 /// Returned by [`GetFile`](crate::GetFile).
+///
+/// Marked `#[non_exhaustive]`: the service adds fields, and a new field here is not a breaking
+/// change. Read the fields; to build one (a test, a server), start from `Default` and assign them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetFileData {
     /// The file, with its `Content` and `DeletedStatus`.
     ///
@@ -1499,7 +1579,11 @@ impl StatusData for GetFileData {
 }
 
 /// The scheduling properties of a file's node (GetFile's `NodeConfiguration`). The service also returns the node's input and output lists and parameters; this description keeps the scalar properties (unknown fields are ignored when decoding).
+///
+/// Marked `#[non_exhaustive]`: the service adds fields, and a new field here is not a breaking
+/// change. Read the fields; to build one (a test, a server), start from `Default` and assign them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NodeConfiguration {
     /// The id of the resource group the node runs on.
     ///

@@ -11,7 +11,10 @@ use serde::{Deserialize, Serialize};
 use crate::params::WireEnum;
 
 /// The kind of Data Integration object an operation acts on (wire parameter `TaskType`).
+///
+/// Marked `#[non_exhaustive]`: the service adds values, and a new value here is not a breaking change; match with a `_` arm. It is a request parameter only (responses carry it as text), so an unknown value from the service never fails decoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum TaskType {
     /// A batch (offline) synchronization task. Wire value `DI_OFFLINE`.
     #[serde(rename = "DI_OFFLINE")]
@@ -26,7 +29,7 @@ pub enum TaskType {
 
 impl TaskType {
     /// Every value, in the order of the API description.
-    pub const ALL: [TaskType; 3] = [
+    pub const ALL: &'static [TaskType] = &[
         TaskType::DiOffline,
         TaskType::DiRealtime,
         TaskType::DiSolution,

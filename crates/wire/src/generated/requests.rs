@@ -17,7 +17,7 @@ use crate::{
 };
 
 /// Every action this crate knows, in the order of the API description.
-pub const ACTIONS: [&str; 14] = [
+pub const ACTIONS: &[&str] = &[
     "GenerateDISyncTaskConfigForCreating",
     "GenerateDISyncTaskConfigForUpdating",
     "QueryDISyncTaskConfigProcessResult",
@@ -39,7 +39,13 @@ pub const ACTIONS: [&str; 14] = [
 /// Real-time tasks and solutions are created asynchronously: call this operation, poll QueryDISyncTaskConfigProcessResult with the returned `ProcessId` until it reports `success`, then pass its `TaskContent` to CreateDISyncTask.
 ///
 /// Wire: `POST /`, action `GenerateDISyncTaskConfigForCreating`, version `2020-05-18`; the response `Data` is [`GenerateDISyncTaskConfigData`]. Reference: <https://www.alibabacloud.com/help/en/dataworks/developer-reference/api-dataworks-public-2020-05-18-generatedisynctaskconfigforcreating>
+///
+/// Build it with [`GenerateDISyncTaskConfigForCreating::new`]
+/// (the required parameters) and the setters named after the optional ones; the fields are
+/// public to read. Marked `#[non_exhaustive]`: a parameter the service adds becomes an
+/// optional field with a setter, without breaking callers.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GenerateDISyncTaskConfigForCreating {
     /// The DataWorks workspace id (see the Workspace page of the DataWorks console).
     ///
@@ -57,6 +63,45 @@ pub struct GenerateDISyncTaskConfigForCreating {
     ///
     /// Wire `ClientToken`, query, optional. Example: `ABFUOEUOTRTRJKE`.
     pub client_token: Option<String>,
+}
+
+impl GenerateDISyncTaskConfigForCreating {
+    /// A `GenerateDISyncTaskConfigForCreating` request
+    /// from its required parameters, in the order of the API description:
+    ///
+    /// - `project_id` (wire `ProjectId`): The DataWorks workspace id (see the Workspace page of the DataWorks console).
+    /// - `task_type` (wire `TaskType`): What to create: `DI_REALTIME` (real-time task) or `DI_SOLUTION` (synchronization solution). Only these two are generated asynchronously.
+    /// - `task_param` (wire `TaskParam`): The creation script (a JSON document carried as a string): the source and target of the task and the tables to synchronize.
+    ///
+    /// The optional parameters start unset; set them with the methods named after them.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use dataworks_wire::{GenerateDISyncTaskConfigForCreating, TaskType, Operation};
+    ///
+    /// let request = GenerateDISyncTaskConfigForCreating::new(10000, TaskType::DiRealtime, r#"{"type":"job","version":"2.0","steps":[],"extend":{"resourceGroup":"S_res_group_XXX_XXXX","name":"rt_task"}}"#)
+    ///     .client_token("ABFUOEUOTRTRJKE");
+    /// assert_eq!(request.client_token.as_deref(), Some("ABFUOEUOTRTRJKE"));
+    /// assert_eq!(request.task_param, r#"{"type":"job","version":"2.0","steps":[],"extend":{"resourceGroup":"S_res_group_XXX_XXXX","name":"rt_task"}}"#);
+    /// assert_eq!(GenerateDISyncTaskConfigForCreating::ACTION, "GenerateDISyncTaskConfigForCreating");
+    /// ```
+    pub fn new(project_id: i64, task_type: TaskType, task_param: impl Into<String>) -> Self {
+        GenerateDISyncTaskConfigForCreating {
+            project_id,
+            task_type,
+            task_param: task_param.into(),
+            client_token: None,
+        }
+    }
+
+    /// Sets `client_token`: A token that makes the request idempotent: a retry with the same token does not start a second process.
+    ///
+    /// Wire `ClientToken`, query. Example: `ABFUOEUOTRTRJKE`.
+    pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
+        self.client_token = Some(client_token.into());
+        self
+    }
 }
 
 impl fmt::Debug for GenerateDISyncTaskConfigForCreating {
@@ -138,7 +183,13 @@ impl From<GenerateDISyncTaskConfigForCreating> for AnyRequest {
 /// Batch tasks are updated directly with UpdateDISyncTask. Real-time tasks and solutions are updated asynchronously (adding or removing tables): call this operation, poll QueryDISyncTaskConfigProcessResult with the returned `ProcessId`, then pass its `TaskContent` to UpdateDISyncTask.
 ///
 /// Wire: `POST /`, action `GenerateDISyncTaskConfigForUpdating`, version `2020-05-18`; the response `Data` is [`GenerateDISyncTaskConfigData`]. Reference: <https://www.alibabacloud.com/help/en/dataworks/developer-reference/api-dataworks-public-2020-05-18-generatedisynctaskconfigforupdating>
+///
+/// Build it with [`GenerateDISyncTaskConfigForUpdating::new`]
+/// (the required parameters) and the setters named after the optional ones; the fields are
+/// public to read. Marked `#[non_exhaustive]`: a parameter the service adds becomes an
+/// optional field with a setter, without breaking callers.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GenerateDISyncTaskConfigForUpdating {
     /// The DataWorks workspace id (see the Workspace page of the DataWorks console).
     ///
@@ -160,6 +211,52 @@ pub struct GenerateDISyncTaskConfigForUpdating {
     ///
     /// Wire `ClientToken`, query, optional. Example: `ABFUOEUOTRTRJKE`.
     pub client_token: Option<String>,
+}
+
+impl GenerateDISyncTaskConfigForUpdating {
+    /// A `GenerateDISyncTaskConfigForUpdating` request
+    /// from its required parameters, in the order of the API description:
+    ///
+    /// - `project_id` (wire `ProjectId`): The DataWorks workspace id (see the Workspace page of the DataWorks console).
+    /// - `task_type` (wire `TaskType`): What to update: `DI_REALTIME` (real-time task) or `DI_SOLUTION` (synchronization solution).
+    /// - `task_param` (wire `TaskParam`): The update script (a JSON document carried as a string). Supported for MySQL to MaxCompute, Kafka or Hologres real-time tasks; `SelectedTables` chooses tables across databases, `Tables` within one database.
+    /// - `task_id` (wire `TaskId`): The `FileId` of the real-time task (for `DI_REALTIME`) or of the solution (for `DI_SOLUTION`). The wire name is `TaskId` although the value is a file id.
+    ///
+    /// The optional parameters start unset; set them with the methods named after them.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use dataworks_wire::{GenerateDISyncTaskConfigForUpdating, TaskType, Operation};
+    ///
+    /// let request = GenerateDISyncTaskConfigForUpdating::new(10000, TaskType::DiRealtime, r#"{"steps":[{"parameter":{"connection":[{"table":["xyx"]}]},"name":"Reader","category":"reader"}]}"#, 100)
+    ///     .client_token("ABFUOEUOTRTRJKE");
+    /// assert_eq!(request.client_token.as_deref(), Some("ABFUOEUOTRTRJKE"));
+    /// assert_eq!(request.task_id, 100);
+    /// assert_eq!(GenerateDISyncTaskConfigForUpdating::ACTION, "GenerateDISyncTaskConfigForUpdating");
+    /// ```
+    pub fn new(
+        project_id: i64,
+        task_type: TaskType,
+        task_param: impl Into<String>,
+        task_id: i64,
+    ) -> Self {
+        GenerateDISyncTaskConfigForUpdating {
+            project_id,
+            task_type,
+            task_param: task_param.into(),
+            task_id,
+            client_token: None,
+        }
+    }
+
+    /// Sets `client_token`: A token that makes the request idempotent: a retry with the same token does not start a second process.
+    ///
+    /// Wire `ClientToken`, query. Example: `ABFUOEUOTRTRJKE`.
+    pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
+        self.client_token = Some(client_token.into());
+        self
+    }
 }
 
 impl fmt::Debug for GenerateDISyncTaskConfigForUpdating {
@@ -244,7 +341,13 @@ impl From<GenerateDISyncTaskConfigForUpdating> for AnyRequest {
 /// Poll this operation until `Data.Status` is `success` (then `Data.TaskContent` holds the configuration for CreateDISyncTask or UpdateDISyncTask) or `fail` (then `Data.Message` says why).
 ///
 /// Wire: `POST /`, action `QueryDISyncTaskConfigProcessResult`, version `2020-05-18`; the response `Data` is [`QueryDISyncTaskConfigProcessResultData`]. Reference: <https://www.alibabacloud.com/help/en/dataworks/developer-reference/api-dataworks-public-2020-05-18-querydisynctaskconfigprocessresult>
+///
+/// Build it with [`QueryDISyncTaskConfigProcessResult::new`]
+/// (the required parameters) and the setters named after the optional ones; the fields are
+/// public to read. Marked `#[non_exhaustive]`: a parameter the service adds becomes an
+/// optional field with a setter, without breaking callers.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct QueryDISyncTaskConfigProcessResult {
     /// The DataWorks workspace id (see the Workspace page of the DataWorks console).
     ///
@@ -258,6 +361,32 @@ pub struct QueryDISyncTaskConfigProcessResult {
     ///
     /// Wire `AsyncProcessId`, query, required. Example: `10`.
     pub async_process_id: i64,
+}
+
+impl QueryDISyncTaskConfigProcessResult {
+    /// A `QueryDISyncTaskConfigProcessResult` request
+    /// from its required parameters, in the order of the API description:
+    ///
+    /// - `project_id` (wire `ProjectId`): The DataWorks workspace id (see the Workspace page of the DataWorks console).
+    /// - `task_type` (wire `TaskType`): The type used when the process was started: `DI_REALTIME` or `DI_SOLUTION`.
+    /// - `async_process_id` (wire `AsyncProcessId`): The `Data.ProcessId` returned by GenerateDISyncTaskConfigForCreating or GenerateDISyncTaskConfigForUpdating.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use dataworks_wire::{QueryDISyncTaskConfigProcessResult, TaskType, Operation};
+    ///
+    /// let request = QueryDISyncTaskConfigProcessResult::new(10000, TaskType::DiRealtime, 10);
+    /// assert_eq!(request.async_process_id, 10);
+    /// assert_eq!(QueryDISyncTaskConfigProcessResult::ACTION, "QueryDISyncTaskConfigProcessResult");
+    /// ```
+    pub fn new(project_id: i64, task_type: TaskType, async_process_id: i64) -> Self {
+        QueryDISyncTaskConfigProcessResult {
+            project_id,
+            task_type,
+            async_process_id,
+        }
+    }
 }
 
 impl fmt::Debug for QueryDISyncTaskConfigProcessResult {
@@ -326,7 +455,13 @@ impl From<QueryDISyncTaskConfigProcessResult> for AnyRequest {
 /// Creates a batch task directly from its script, or a real-time task or solution from the `TaskContent` produced by the GenerateDISyncTaskConfigForCreating / QueryDISyncTaskConfigProcessResult pair. Scheduling properties cannot be set here (use UpdateFile). The JSON documents (`TaskContent`, `TaskParam`) travel in the form body, the other parameters in the query (docs/wire.md, "Where parameters travel").
 ///
 /// Wire: `POST /`, action `CreateDISyncTask`, version `2020-05-18`; the response `Data` is [`CreateDISyncTaskData`]. Reference: <https://www.alibabacloud.com/help/en/dataworks/developer-reference/api-dataworks-public-2020-05-18-createdisynctask>
+///
+/// Build it with [`CreateDISyncTask::new`]
+/// (the required parameters) and the setters named after the optional ones; the fields are
+/// public to read. Marked `#[non_exhaustive]`: a parameter the service adds becomes an
+/// optional field with a setter, without breaking callers.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CreateDISyncTask {
     /// The DataWorks workspace id (see the Workspace page of the DataWorks console).
     ///
@@ -352,6 +487,64 @@ pub struct CreateDISyncTask {
     ///
     /// Wire `ClientToken`, query, optional. Example: `0000-ABCD-EFG****`.
     pub client_token: Option<String>,
+}
+
+impl CreateDISyncTask {
+    /// A `CreateDISyncTask` request
+    /// from its required parameters, in the order of the API description:
+    ///
+    /// - `project_id` (wire `ProjectId`): The DataWorks workspace id (see the Workspace page of the DataWorks console).
+    /// - `task_type` (wire `TaskType`): The type of the task to create: `DI_OFFLINE`, `DI_REALTIME` or `DI_SOLUTION`.
+    /// - `task_content` (wire `TaskContent`): The task's script (a JSON document carried as a string), as written in the code editor of the console, or the `TaskContent` returned by QueryDISyncTaskConfigProcessResult.
+    ///
+    /// The optional parameters start unset; set them with the methods named after them.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use dataworks_wire::{CreateDISyncTask, TaskType, Operation};
+    ///
+    /// let request = CreateDISyncTask::new(10000, TaskType::DiOffline, r#"{"type":"job","version":"2.0","steps":[{"stepType":"mysql","parameter":{"datasource":"mysql_pub","column":["id"],"connection":[{"datasource":"mysql_pub","table":["u_pk"]}]},"name":"Reader","category":"reader"},{"stepType":"odps","parameter":{"datasource":"odps_first","column":["id"],"table":"u_pk","partition":"pt=${bizdate}"},"name":"Writer","category":"writer"}],"setting":{"speed":{"concurrent":2}},"order":{"hops":[{"from":"Reader","to":"Writer"}]}}"#)
+    ///     .task_name("new_di_task")
+    ///     .task_param(r#"{"FileFolderPath":"Business Flow/XXX/Data Integration","ResourceGroup":"S_res_group_XXX_XXXX"}"#);
+    /// assert_eq!(request.task_name.as_deref(), Some("new_di_task"));
+    /// assert_eq!(request.task_content, r#"{"type":"job","version":"2.0","steps":[{"stepType":"mysql","parameter":{"datasource":"mysql_pub","column":["id"],"connection":[{"datasource":"mysql_pub","table":["u_pk"]}]},"name":"Reader","category":"reader"},{"stepType":"odps","parameter":{"datasource":"odps_first","column":["id"],"table":"u_pk","partition":"pt=${bizdate}"},"name":"Writer","category":"writer"}],"setting":{"speed":{"concurrent":2}},"order":{"hops":[{"from":"Reader","to":"Writer"}]}}"#);
+    /// assert_eq!(CreateDISyncTask::ACTION, "CreateDISyncTask");
+    /// ```
+    pub fn new(project_id: i64, task_type: TaskType, task_content: impl Into<String>) -> Self {
+        CreateDISyncTask {
+            project_id,
+            task_type,
+            task_content: task_content.into(),
+            task_name: None,
+            task_param: None,
+            client_token: None,
+        }
+    }
+
+    /// Sets `task_name`: The name of the task.
+    ///
+    /// Wire `TaskName`, query. Example: `new_di_task`.
+    pub fn task_name(mut self, task_name: impl Into<String>) -> Self {
+        self.task_name = Some(task_name.into());
+        self
+    }
+
+    /// Sets `task_param`: Placement settings (a JSON document carried as a string): `FileFolderPath` (the folder of the task), `ResourceGroup` (the Data Integration resource group identifier) and `Cu` (serverless resource group specification, a multiple of 0.5).
+    ///
+    /// Wire `TaskParam`, form body. Example: `{"FileFolderPath":"Business Flow/XXX/Data Integration","ResourceGroup":"S_res_group_XXX_XXXX"}`.
+    pub fn task_param(mut self, task_param: impl Into<String>) -> Self {
+        self.task_param = Some(task_param.into());
+        self
+    }
+
+    /// Sets `client_token`: A token that makes the request idempotent: a retry with the same token does not create a second task.
+    ///
+    /// Wire `ClientToken`, query. Example: `0000-ABCD-EFG****`.
+    pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
+        self.client_token = Some(client_token.into());
+        self
+    }
 }
 
 impl fmt::Debug for CreateDISyncTask {
@@ -445,7 +638,13 @@ impl From<CreateDISyncTask> for AnyRequest {
 /// Updates a batch task directly from its script, or a real-time task or solution with the `TaskContent` produced by the GenerateDISyncTaskConfigForUpdating / QueryDISyncTaskConfigProcessResult pair. The official SDKs send `TaskContent` in the query string, which makes a URL too long for a task of a few hundred tables; here the JSON documents (`TaskContent`, `TaskParam`) travel in the form body, which the service reads as well (docs/wire.md, "Where parameters travel").
 ///
 /// Wire: `POST /`, action `UpdateDISyncTask`, version `2020-05-18`; the response `Data` is [`UpdateDISyncTaskData`]. Reference: <https://www.alibabacloud.com/help/en/dataworks/developer-reference/api-dataworks-public-2020-05-18-updatedisynctask>
+///
+/// Build it with [`UpdateDISyncTask::new`]
+/// (the required parameters) and the setters named after the optional ones; the fields are
+/// public to read. Marked `#[non_exhaustive]`: a parameter the service adds becomes an
+/// optional field with a setter, without breaking callers.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UpdateDISyncTask {
     /// The DataWorks workspace id (see the Workspace page of the DataWorks console).
     ///
@@ -467,6 +666,55 @@ pub struct UpdateDISyncTask {
     ///
     /// Wire `TaskParam`, form body, optional. Example: `{"ResourceGroup":"S_res_group_XXX_XXXX"}`.
     pub task_param: Option<String>,
+}
+
+impl UpdateDISyncTask {
+    /// A `UpdateDISyncTask` request
+    /// from its required parameters, in the order of the API description:
+    ///
+    /// - `project_id` (wire `ProjectId`): The DataWorks workspace id (see the Workspace page of the DataWorks console).
+    /// - `task_type` (wire `TaskType`): The type of the task to update.
+    /// - `file_id` (wire `FileId`): The file id of the task (see ListFiles).
+    ///
+    /// The optional parameters start unset; set them with the methods named after them.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use dataworks_wire::{UpdateDISyncTask, TaskType, Operation};
+    ///
+    /// let request = UpdateDISyncTask::new(10000, TaskType::DiOffline, 1000000)
+    ///     .task_content(r#"{"type":"job","version":"2.0","steps":[],"order":{"hops":[{"from":"Reader","to":"Writer"}]}}"#)
+    ///     .task_param(r#"{"ResourceGroup":"S_res_group_XXX_XXXX"}"#);
+    /// assert_eq!(request.task_content.as_deref(), Some(r#"{"type":"job","version":"2.0","steps":[],"order":{"hops":[{"from":"Reader","to":"Writer"}]}}"#));
+    /// assert_eq!(request.file_id, 1000000);
+    /// assert_eq!(UpdateDISyncTask::ACTION, "UpdateDISyncTask");
+    /// ```
+    pub fn new(project_id: i64, task_type: TaskType, file_id: i64) -> Self {
+        UpdateDISyncTask {
+            project_id,
+            task_type,
+            file_id,
+            task_content: None,
+            task_param: None,
+        }
+    }
+
+    /// Sets `task_content`: The new script of the task (a JSON document carried as a string). Leave it out to keep the current script.
+    ///
+    /// Wire `TaskContent`, form body. Example: `{"type":"job","version":"2.0","steps":[],"order":{"hops":[{"from":"Reader","to":"Writer"}]}}`.
+    pub fn task_content(mut self, task_content: impl Into<String>) -> Self {
+        self.task_content = Some(task_content.into());
+        self
+    }
+
+    /// Sets `task_param`: Settings (a JSON document carried as a string): `ResourceGroup` (the Data Integration resource group identifier) and `Cu` (serverless resource group specification, a multiple of 0.5).
+    ///
+    /// Wire `TaskParam`, form body. Example: `{"ResourceGroup":"S_res_group_XXX_XXXX"}`.
+    pub fn task_param(mut self, task_param: impl Into<String>) -> Self {
+        self.task_param = Some(task_param.into());
+        self
+    }
 }
 
 impl fmt::Debug for UpdateDISyncTask {
@@ -546,7 +794,13 @@ impl From<UpdateDISyncTask> for AnyRequest {
 /// For `DI_REALTIME` the answer carries the task's script (`Code`) and alert rules (`AlarmList`); for `DI_SOLUTION` the solution's details (`SolutionDetail`).
 ///
 /// Wire: `POST /`, action `GetDISyncTask`, version `2020-05-18`; the response `Data` is [`GetDISyncTaskData`]. Reference: <https://www.alibabacloud.com/help/en/dataworks/developer-reference/api-dataworks-public-2020-05-18-getdisynctask>
+///
+/// Build it with [`GetDISyncTask::new`]
+/// (the required parameters) and the setters named after the optional ones; the fields are
+/// public to read. Marked `#[non_exhaustive]`: a parameter the service adds becomes an
+/// optional field with a setter, without breaking callers.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GetDISyncTask {
     /// The DataWorks workspace id (see the Workspace page of the DataWorks console).
     ///
@@ -560,6 +814,32 @@ pub struct GetDISyncTask {
     ///
     /// Wire `FileId`, query, required. Example: `100`.
     pub file_id: i64,
+}
+
+impl GetDISyncTask {
+    /// A `GetDISyncTask` request
+    /// from its required parameters, in the order of the API description:
+    ///
+    /// - `project_id` (wire `ProjectId`): The DataWorks workspace id (see the Workspace page of the DataWorks console).
+    /// - `task_type` (wire `TaskType`): `DI_REALTIME` (real-time task) or `DI_SOLUTION` (synchronization solution).
+    /// - `file_id` (wire `FileId`): The file id of the real-time task, or the id of the solution (see ListFiles).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use dataworks_wire::{GetDISyncTask, TaskType, Operation};
+    ///
+    /// let request = GetDISyncTask::new(10000, TaskType::DiRealtime, 100);
+    /// assert_eq!(request.file_id, 100);
+    /// assert_eq!(GetDISyncTask::ACTION, "GetDISyncTask");
+    /// ```
+    pub fn new(project_id: i64, task_type: TaskType, file_id: i64) -> Self {
+        GetDISyncTask {
+            project_id,
+            task_type,
+            file_id,
+        }
+    }
 }
 
 impl fmt::Debug for GetDISyncTask {
@@ -625,7 +905,13 @@ impl From<GetDISyncTask> for AnyRequest {
 /// Deletes the task's file. The reference documents `DI_REALTIME` only.
 ///
 /// Wire: `POST /`, action `DeleteDISyncTask`, version `2020-05-18`; the response `Data` is [`DeleteDISyncTaskData`]. Reference: <https://www.alibabacloud.com/help/en/dataworks/developer-reference/api-dataworks-public-2020-05-18-deletedisynctask>
+///
+/// Build it with [`DeleteDISyncTask::new`]
+/// (the required parameters) and the setters named after the optional ones; the fields are
+/// public to read. Marked `#[non_exhaustive]`: a parameter the service adds becomes an
+/// optional field with a setter, without breaking callers.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeleteDISyncTask {
     /// The DataWorks workspace id (see the Workspace page of the DataWorks console).
     ///
@@ -639,6 +925,32 @@ pub struct DeleteDISyncTask {
     ///
     /// Wire `FileId`, query, required. Example: `100`.
     pub file_id: i64,
+}
+
+impl DeleteDISyncTask {
+    /// A `DeleteDISyncTask` request
+    /// from its required parameters, in the order of the API description:
+    ///
+    /// - `project_id` (wire `ProjectId`): The DataWorks workspace id (see the Workspace page of the DataWorks console).
+    /// - `task_type` (wire `TaskType`): The type of the task; the reference says `DI_REALTIME`.
+    /// - `file_id` (wire `FileId`): The file id of the task to delete (see ListFiles).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use dataworks_wire::{DeleteDISyncTask, TaskType, Operation};
+    ///
+    /// let request = DeleteDISyncTask::new(10000, TaskType::DiRealtime, 100);
+    /// assert_eq!(request.file_id, 100);
+    /// assert_eq!(DeleteDISyncTask::ACTION, "DeleteDISyncTask");
+    /// ```
+    pub fn new(project_id: i64, task_type: TaskType, file_id: i64) -> Self {
+        DeleteDISyncTask {
+            project_id,
+            task_type,
+            file_id,
+        }
+    }
 }
 
 impl fmt::Debug for DeleteDISyncTask {
@@ -704,7 +1016,13 @@ impl From<DeleteDISyncTask> for AnyRequest {
 /// Deploys the current version so that it can be started with StartDISyncInstance.
 ///
 /// Wire: `POST /`, action `DeployDISyncTask`, version `2020-05-18`; the response `Data` is [`DeployDISyncTaskData`]. Reference: <https://www.alibabacloud.com/help/en/dataworks/developer-reference/api-deploydisynctask>
+///
+/// Build it with [`DeployDISyncTask::new`]
+/// (the required parameters) and the setters named after the optional ones; the fields are
+/// public to read. Marked `#[non_exhaustive]`: a parameter the service adds becomes an
+/// optional field with a setter, without breaking callers.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeployDISyncTask {
     /// The DataWorks workspace id (see the Workspace page of the DataWorks console).
     ///
@@ -718,6 +1036,32 @@ pub struct DeployDISyncTask {
     ///
     /// Wire `FileId`, query, required. Example: `100`.
     pub file_id: i64,
+}
+
+impl DeployDISyncTask {
+    /// A `DeployDISyncTask` request
+    /// from its required parameters, in the order of the API description:
+    ///
+    /// - `project_id` (wire `ProjectId`): The DataWorks workspace id (see the Workspace page of the DataWorks console).
+    /// - `task_type` (wire `TaskType`): `DI_REALTIME` (real-time task) or `DI_SOLUTION` (synchronization solution).
+    /// - `file_id` (wire `FileId`): The file id of the real-time task, or the id of the solution (see ListFiles).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use dataworks_wire::{DeployDISyncTask, TaskType, Operation};
+    ///
+    /// let request = DeployDISyncTask::new(10000, TaskType::DiRealtime, 100);
+    /// assert_eq!(request.file_id, 100);
+    /// assert_eq!(DeployDISyncTask::ACTION, "DeployDISyncTask");
+    /// ```
+    pub fn new(project_id: i64, task_type: TaskType, file_id: i64) -> Self {
+        DeployDISyncTask {
+            project_id,
+            task_type,
+            file_id,
+        }
+    }
 }
 
 impl fmt::Debug for DeployDISyncTask {
@@ -783,7 +1127,13 @@ impl From<DeployDISyncTask> for AnyRequest {
 /// `StartParam` sets the start-up options of a real-time task (failover, dirty-data limit, DDL handling); it has no effect on solutions.
 ///
 /// Wire: `POST /`, action `StartDISyncInstance`, version `2020-05-18`; the response `Data` is [`StartDISyncInstanceData`]. Reference: <https://www.alibabacloud.com/help/en/dataworks/developer-reference/api-dataworks-public-2020-05-18-startdisyncinstance>
+///
+/// Build it with [`StartDISyncInstance::new`]
+/// (the required parameters) and the setters named after the optional ones; the fields are
+/// public to read. Marked `#[non_exhaustive]`: a parameter the service adds becomes an
+/// optional field with a setter, without breaking callers.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct StartDISyncInstance {
     /// The DataWorks workspace id (see the Workspace page of the DataWorks console).
     ///
@@ -801,6 +1151,45 @@ pub struct StartDISyncInstance {
     ///
     /// Wire `StartParam`, form body, optional. Example: `{"failoverLimit":{"count":10,"interval":30},"errorLimit":{"record":0},"ddlMarkMap":{"ADDCOLUMN":"NORMAL","DROPTABLE":"WARNING"}}`.
     pub start_param: Option<String>,
+}
+
+impl StartDISyncInstance {
+    /// A `StartDISyncInstance` request
+    /// from its required parameters, in the order of the API description:
+    ///
+    /// - `project_id` (wire `ProjectId`): The DataWorks workspace id (see the Workspace page of the DataWorks console).
+    /// - `task_type` (wire `TaskType`): `DI_REALTIME` (real-time task) or `DI_SOLUTION` (synchronization solution).
+    /// - `file_id` (wire `FileId`): The file id of the real-time task, or the id of the solution, to start.
+    ///
+    /// The optional parameters start unset; set them with the methods named after them.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use dataworks_wire::{StartDISyncInstance, TaskType, Operation};
+    ///
+    /// let request = StartDISyncInstance::new(10000, TaskType::DiRealtime, 100)
+    ///     .start_param(r#"{"failoverLimit":{"count":10,"interval":30},"errorLimit":{"record":0},"ddlMarkMap":{"ADDCOLUMN":"NORMAL","DROPTABLE":"WARNING"}}"#);
+    /// assert_eq!(request.start_param.as_deref(), Some(r#"{"failoverLimit":{"count":10,"interval":30},"errorLimit":{"record":0},"ddlMarkMap":{"ADDCOLUMN":"NORMAL","DROPTABLE":"WARNING"}}"#));
+    /// assert_eq!(request.file_id, 100);
+    /// assert_eq!(StartDISyncInstance::ACTION, "StartDISyncInstance");
+    /// ```
+    pub fn new(project_id: i64, task_type: TaskType, file_id: i64) -> Self {
+        StartDISyncInstance {
+            project_id,
+            task_type,
+            file_id,
+            start_param: None,
+        }
+    }
+
+    /// Sets `start_param`: For `DI_REALTIME`: start-up options (a JSON document carried as a string) such as `failoverLimit`, `errorLimit` and `ddlMarkMap`. Ignored for `DI_SOLUTION`.
+    ///
+    /// Wire `StartParam`, form body. Example: `{"failoverLimit":{"count":10,"interval":30},"errorLimit":{"record":0},"ddlMarkMap":{"ADDCOLUMN":"NORMAL","DROPTABLE":"WARNING"}}`.
+    pub fn start_param(mut self, start_param: impl Into<String>) -> Self {
+        self.start_param = Some(start_param.into());
+        self
+    }
 }
 
 impl fmt::Debug for StartDISyncInstance {
@@ -874,7 +1263,13 @@ impl From<StartDISyncInstance> for AnyRequest {
 /// The task stays deployed and can be started again.
 ///
 /// Wire: `POST /`, action `StopDISyncInstance`, version `2020-05-18`; the response `Data` is [`StopDISyncInstanceData`]. Reference: <https://www.alibabacloud.com/help/en/dataworks/developer-reference/api-dataworks-public-2020-05-18-stopdisyncinstance>
+///
+/// Build it with [`StopDISyncInstance::new`]
+/// (the required parameters) and the setters named after the optional ones; the fields are
+/// public to read. Marked `#[non_exhaustive]`: a parameter the service adds becomes an
+/// optional field with a setter, without breaking callers.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct StopDISyncInstance {
     /// The DataWorks workspace id (see the Workspace page of the DataWorks console).
     ///
@@ -888,6 +1283,32 @@ pub struct StopDISyncInstance {
     ///
     /// Wire `FileId`, query, required. Example: `100`.
     pub file_id: i64,
+}
+
+impl StopDISyncInstance {
+    /// A `StopDISyncInstance` request
+    /// from its required parameters, in the order of the API description:
+    ///
+    /// - `project_id` (wire `ProjectId`): The DataWorks workspace id (see the Workspace page of the DataWorks console).
+    /// - `task_type` (wire `TaskType`): The type of the task; the reference says `DI_REALTIME`.
+    /// - `file_id` (wire `FileId`): The file id of the real-time task to stop.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use dataworks_wire::{StopDISyncInstance, TaskType, Operation};
+    ///
+    /// let request = StopDISyncInstance::new(10000, TaskType::DiRealtime, 100);
+    /// assert_eq!(request.file_id, 100);
+    /// assert_eq!(StopDISyncInstance::ACTION, "StopDISyncInstance");
+    /// ```
+    pub fn new(project_id: i64, task_type: TaskType, file_id: i64) -> Self {
+        StopDISyncInstance {
+            project_id,
+            task_type,
+            file_id,
+        }
+    }
 }
 
 impl fmt::Debug for StopDISyncInstance {
@@ -953,7 +1374,13 @@ impl From<StopDISyncInstance> for AnyRequest {
 /// Takes the task out of production; deploy it again to start it.
 ///
 /// Wire: `POST /`, action `TerminateDISyncInstance`, version `2020-05-18`; the response `Data` is [`TerminateDISyncInstanceData`]. Reference: <https://www.alibabacloud.com/help/en/dataworks/developer-reference/api-dataworks-public-2020-05-18-terminatedisyncinstance>
+///
+/// Build it with [`TerminateDISyncInstance::new`]
+/// (the required parameters) and the setters named after the optional ones; the fields are
+/// public to read. Marked `#[non_exhaustive]`: a parameter the service adds becomes an
+/// optional field with a setter, without breaking callers.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TerminateDISyncInstance {
     /// The DataWorks workspace id (see the Workspace page of the DataWorks console).
     ///
@@ -967,6 +1394,32 @@ pub struct TerminateDISyncInstance {
     ///
     /// Wire `FileId`, query, required. Example: `100`.
     pub file_id: i64,
+}
+
+impl TerminateDISyncInstance {
+    /// A `TerminateDISyncInstance` request
+    /// from its required parameters, in the order of the API description:
+    ///
+    /// - `project_id` (wire `ProjectId`): The DataWorks workspace id (see the Workspace page of the DataWorks console).
+    /// - `task_type` (wire `TaskType`): The type of the task; the reference says `DI_REALTIME`.
+    /// - `file_id` (wire `FileId`): The file id of the real-time task to undeploy.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use dataworks_wire::{TerminateDISyncInstance, TaskType, Operation};
+    ///
+    /// let request = TerminateDISyncInstance::new(10000, TaskType::DiRealtime, 100);
+    /// assert_eq!(request.file_id, 100);
+    /// assert_eq!(TerminateDISyncInstance::ACTION, "TerminateDISyncInstance");
+    /// ```
+    pub fn new(project_id: i64, task_type: TaskType, file_id: i64) -> Self {
+        TerminateDISyncInstance {
+            project_id,
+            task_type,
+            file_id,
+        }
+    }
 }
 
 impl fmt::Debug for TerminateDISyncInstance {
@@ -1032,7 +1485,13 @@ impl From<TerminateDISyncInstance> for AnyRequest {
 /// `Data.Status` is the state of the task (`RUN`, `PAUSE`, ... for real-time tasks; `success` / `fail` for solutions), not the outcome of the call.
 ///
 /// Wire: `POST /`, action `GetDISyncInstanceInfo`, version `2020-05-18`; the response `Data` is [`GetDISyncInstanceInfoData`]. Reference: <https://www.alibabacloud.com/help/en/dataworks/developer-reference/api-dataworks-public-2020-05-18-getdisyncinstanceinfo>
+///
+/// Build it with [`GetDISyncInstanceInfo::new`]
+/// (the required parameters) and the setters named after the optional ones; the fields are
+/// public to read. Marked `#[non_exhaustive]`: a parameter the service adds becomes an
+/// optional field with a setter, without breaking callers.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GetDISyncInstanceInfo {
     /// The DataWorks workspace id (see the Workspace page of the DataWorks console).
     ///
@@ -1046,6 +1505,32 @@ pub struct GetDISyncInstanceInfo {
     ///
     /// Wire `FileId`, query, required. Example: `100`.
     pub file_id: i64,
+}
+
+impl GetDISyncInstanceInfo {
+    /// A `GetDISyncInstanceInfo` request
+    /// from its required parameters, in the order of the API description:
+    ///
+    /// - `project_id` (wire `ProjectId`): The DataWorks workspace id (see the Workspace page of the DataWorks console).
+    /// - `task_type` (wire `TaskType`): `DI_REALTIME` (real-time task) or `DI_SOLUTION` (synchronization solution).
+    /// - `file_id` (wire `FileId`): The file id of the real-time task, or the id of the solution (see ListFiles).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use dataworks_wire::{GetDISyncInstanceInfo, TaskType, Operation};
+    ///
+    /// let request = GetDISyncInstanceInfo::new(10000, TaskType::DiRealtime, 100);
+    /// assert_eq!(request.file_id, 100);
+    /// assert_eq!(GetDISyncInstanceInfo::ACTION, "GetDISyncInstanceInfo");
+    /// ```
+    pub fn new(project_id: i64, task_type: TaskType, file_id: i64) -> Self {
+        GetDISyncInstanceInfo {
+            project_id,
+            task_type,
+            file_id,
+        }
+    }
 }
 
 impl fmt::Debug for GetDISyncInstanceInfo {
@@ -1111,7 +1596,13 @@ impl From<GetDISyncInstanceInfo> for AnyRequest {
 /// This is how a task is found by name and folder (its identity in a workspace): `ExactFileName` with `FileFolderPath` and `FileTypes` `23,900`. Pages start at 1; `TotalCount` counts every match. Every parameter travels in the form body, as the official SDK sends them.
 ///
 /// Wire: `POST /`, action `ListFiles`, version `2020-05-18`; the response `Data` is [`ListFilesData`]. Reference: <https://www.alibabacloud.com/help/en/dataworks/developer-reference/api-dataworks-public-2020-05-18-listfiles>
+///
+/// Build it with [`ListFiles::new`]
+/// (the required parameters) and the setters named after the optional ones; the fields are
+/// public to read. Marked `#[non_exhaustive]`: a parameter the service adds becomes an
+/// optional field with a setter, without breaking callers.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ListFiles {
     /// The DataWorks workspace id. Give it or `ProjectIdentifier`.
     ///
@@ -1173,6 +1664,169 @@ pub struct ListFiles {
     ///
     /// Wire `PageSize`, form body, optional. Example: `10`.
     pub page_size: Option<i64>,
+}
+
+impl ListFiles {
+    /// A `ListFiles` request: every parameter is optional and starts unset; set them
+    /// with the methods named after them.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use dataworks_wire::{ListFiles, Operation};
+    ///
+    /// let request = ListFiles::new()
+    ///     .project_id(10000)
+    ///     .project_identifier("dw_project");
+    /// assert_eq!(request.project_id, Some(10000));
+    /// assert_eq!(ListFiles::ACTION, "ListFiles");
+    /// ```
+    pub fn new() -> Self {
+        ListFiles {
+            project_id: None,
+            project_identifier: None,
+            exact_file_name: None,
+            file_folder_path: None,
+            keyword: None,
+            file_types: None,
+            file_id_in: None,
+            node_id: None,
+            owner: None,
+            last_edit_user: None,
+            use_type: None,
+            need_content: None,
+            need_absolute_folder_path: None,
+            page_number: None,
+            page_size: None,
+        }
+    }
+
+    /// Sets `project_id`: The DataWorks workspace id. Give it or `ProjectIdentifier`.
+    ///
+    /// Wire `ProjectId`, form body. Example: `10000`.
+    pub fn project_id(mut self, project_id: i64) -> Self {
+        self.project_id = Some(project_id);
+        self
+    }
+
+    /// Sets `project_identifier`: The name of the workspace, instead of `ProjectId`.
+    ///
+    /// Wire `ProjectIdentifier`, form body. Example: `dw_project`.
+    pub fn project_identifier(mut self, project_identifier: impl Into<String>) -> Self {
+        self.project_identifier = Some(project_identifier.into());
+        self
+    }
+
+    /// Sets `exact_file_name`: Only the files with exactly this name.
+    ///
+    /// Wire `ExactFileName`, form body. Example: `ods_user_info_d`.
+    pub fn exact_file_name(mut self, exact_file_name: impl Into<String>) -> Self {
+        self.exact_file_name = Some(exact_file_name.into());
+        self
+    }
+
+    /// Sets `file_folder_path`: Only the files in this folder.
+    ///
+    /// Wire `FileFolderPath`, form body. Example: `Business Flow/sales/Data Integration`.
+    pub fn file_folder_path(mut self, file_folder_path: impl Into<String>) -> Self {
+        self.file_folder_path = Some(file_folder_path.into());
+        self
+    }
+
+    /// Sets `keyword`: Only the files whose name contains this text.
+    ///
+    /// Wire `Keyword`, form body. Example: `ods`.
+    pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
+        self.keyword = Some(keyword.into());
+        self
+    }
+
+    /// Sets `file_types`: Only the files of these types, comma-separated (23 batch synchronization, 900 real-time synchronization; see `File.FileType`).
+    ///
+    /// Wire `FileTypes`, form body. Example: `23,900`.
+    pub fn file_types(mut self, file_types: impl Into<String>) -> Self {
+        self.file_types = Some(file_types.into());
+        self
+    }
+
+    /// Sets `file_id_in`: Only the files with these ids, comma-separated (at most 50).
+    ///
+    /// Wire `FileIdIn`, form body. Example: `100000001,100000002`.
+    pub fn file_id_in(mut self, file_id_in: impl Into<String>) -> Self {
+        self.file_id_in = Some(file_id_in.into());
+        self
+    }
+
+    /// Sets `node_id`: Only the file of this scheduling node.
+    ///
+    /// Wire `NodeId`, form body. Example: `300001`.
+    pub fn node_id(mut self, node_id: i64) -> Self {
+        self.node_id = Some(node_id);
+        self
+    }
+
+    /// Sets `owner`: Only the files of this owner (Alibaba Cloud account id).
+    ///
+    /// Wire `Owner`, form body. Example: `7775674356****`.
+    pub fn owner(mut self, owner: impl Into<String>) -> Self {
+        self.owner = Some(owner.into());
+        self
+    }
+
+    /// Sets `last_edit_user`: Only the files last changed by this account id.
+    ///
+    /// Wire `LastEditUser`, form body. Example: `7775674356****`.
+    pub fn last_edit_user(mut self, last_edit_user: impl Into<String>) -> Self {
+        self.last_edit_user = Some(last_edit_user.into());
+        self
+    }
+
+    /// Sets `use_type`: Only the files of this module: `NORMAL`, `MANUAL`, `MANUAL_BIZ`, `SKIP`, `ADHOCQUERY` or `COMPONENT`.
+    ///
+    /// Wire `UseType`, form body. Example: `NORMAL`.
+    pub fn use_type(mut self, use_type: impl Into<String>) -> Self {
+        self.use_type = Some(use_type.into());
+        self
+    }
+
+    /// Sets `need_content`: Whether each file's `Content` is returned (slow for large files; GetFile is the documented way).
+    ///
+    /// Wire `NeedContent`, form body. Example: `false`.
+    pub fn need_content(mut self, need_content: bool) -> Self {
+        self.need_content = Some(need_content);
+        self
+    }
+
+    /// Sets `need_absolute_folder_path`: Whether each file's `AbsoluteFolderPath` is returned.
+    ///
+    /// Wire `NeedAbsoluteFolderPath`, form body. Example: `true`.
+    pub fn need_absolute_folder_path(mut self, need_absolute_folder_path: bool) -> Self {
+        self.need_absolute_folder_path = Some(need_absolute_folder_path);
+        self
+    }
+
+    /// Sets `page_number`: The page to return, from 1 (default 1).
+    ///
+    /// Wire `PageNumber`, form body. Example: `1`.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.page_number = Some(page_number);
+        self
+    }
+
+    /// Sets `page_size`: The number of files per page: default 10, at most 100.
+    ///
+    /// Wire `PageSize`, form body. Example: `10`.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.page_size = Some(page_size);
+        self
+    }
+}
+
+impl Default for ListFiles {
+    /// The same as [`ListFiles::new`]: nothing set.
+    fn default() -> Self {
+        ListFiles::new()
+    }
 }
 
 impl fmt::Debug for ListFiles {
@@ -1304,7 +1958,13 @@ impl From<ListFiles> for AnyRequest {
 /// Give `FileId` (or `NodeId`) and the workspace. For a Data Integration task `File.Content` is its script and `File.CommitStatus` says whether the latest version is committed. Every parameter travels in the form body, as the official SDK sends them.
 ///
 /// Wire: `POST /`, action `GetFile`, version `2020-05-18`; the response `Data` is [`GetFileData`]. Reference: <https://www.alibabacloud.com/help/en/dataworks/developer-reference/api-dataworks-public-2020-05-18-getfile>
+///
+/// Build it with [`GetFile::new`]
+/// (the required parameters) and the setters named after the optional ones; the fields are
+/// public to read. Marked `#[non_exhaustive]`: a parameter the service adds becomes an
+/// optional field with a setter, without breaking callers.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GetFile {
     /// The DataWorks workspace id. Give it or `ProjectIdentifier`.
     ///
@@ -1322,6 +1982,70 @@ pub struct GetFile {
     ///
     /// Wire `NodeId`, form body, optional. Example: `300001`.
     pub node_id: Option<i64>,
+}
+
+impl GetFile {
+    /// A `GetFile` request: every parameter is optional and starts unset; set them
+    /// with the methods named after them.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use dataworks_wire::{GetFile, Operation};
+    ///
+    /// let request = GetFile::new()
+    ///     .project_id(10000)
+    ///     .project_identifier("dw_project");
+    /// assert_eq!(request.project_id, Some(10000));
+    /// assert_eq!(GetFile::ACTION, "GetFile");
+    /// ```
+    pub fn new() -> Self {
+        GetFile {
+            project_id: None,
+            project_identifier: None,
+            file_id: None,
+            node_id: None,
+        }
+    }
+
+    /// Sets `project_id`: The DataWorks workspace id. Give it or `ProjectIdentifier`.
+    ///
+    /// Wire `ProjectId`, form body. Example: `10000`.
+    pub fn project_id(mut self, project_id: i64) -> Self {
+        self.project_id = Some(project_id);
+        self
+    }
+
+    /// Sets `project_identifier`: The name of the workspace, instead of `ProjectId`.
+    ///
+    /// Wire `ProjectIdentifier`, form body. Example: `dw_project`.
+    pub fn project_identifier(mut self, project_identifier: impl Into<String>) -> Self {
+        self.project_identifier = Some(project_identifier.into());
+        self
+    }
+
+    /// Sets `file_id`: The id of the file (see ListFiles). Give it or `NodeId`.
+    ///
+    /// Wire `FileId`, form body. Example: `100000001`.
+    pub fn file_id(mut self, file_id: i64) -> Self {
+        self.file_id = Some(file_id);
+        self
+    }
+
+    /// Sets `node_id`: The id of the file's scheduling node, instead of `FileId`.
+    ///
+    /// Wire `NodeId`, form body. Example: `300001`.
+    pub fn node_id(mut self, node_id: i64) -> Self {
+        self.node_id = Some(node_id);
+        self
+    }
+}
+
+impl Default for GetFile {
+    /// The same as [`GetFile::new`]: nothing set.
+    fn default() -> Self {
+        GetFile::new()
+    }
 }
 
 impl fmt::Debug for GetFile {
@@ -1394,7 +2118,11 @@ impl From<GetFile> for AnyRequest {
 }
 
 /// Any of the operations, for code that handles requests by action name (the emulator).
+///
+/// Marked `#[non_exhaustive]`: a new operation adds a variant; answer the ones you do not
+/// handle in a `_` arm.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AnyRequest {
     /// [`GenerateDISyncTaskConfigForCreating`]: Starts the asynchronous generation of the configuration for a new real-time synchronization task or synchronization solution.
     GenerateDISyncTaskConfigForCreating(GenerateDISyncTaskConfigForCreating),
@@ -1469,9 +2197,7 @@ impl AnyRequest {
             }
             "ListFiles" => ListFiles::from_params(params).map(AnyRequest::ListFiles),
             "GetFile" => GetFile::from_params(params).map(AnyRequest::GetFile),
-            other => Err(ParamError::UnknownAction {
-                action: crate::params::truncate(other),
-            }),
+            other => Err(ParamError::unknown_action(other)),
         }
     }
 
@@ -1602,100 +2328,216 @@ impl AnyRequest {
     /// The parameters that travel in the query string.
     pub fn query_params(&self) -> Vec<(String, String)> {
         match self {
-            AnyRequest::GenerateDISyncTaskConfigForCreating(request) => request.query_params(),
-            AnyRequest::GenerateDISyncTaskConfigForUpdating(request) => request.query_params(),
-            AnyRequest::QueryDISyncTaskConfigProcessResult(request) => request.query_params(),
-            AnyRequest::CreateDISyncTask(request) => request.query_params(),
-            AnyRequest::UpdateDISyncTask(request) => request.query_params(),
-            AnyRequest::GetDISyncTask(request) => request.query_params(),
-            AnyRequest::DeleteDISyncTask(request) => request.query_params(),
-            AnyRequest::DeployDISyncTask(request) => request.query_params(),
-            AnyRequest::StartDISyncInstance(request) => request.query_params(),
-            AnyRequest::StopDISyncInstance(request) => request.query_params(),
-            AnyRequest::TerminateDISyncInstance(request) => request.query_params(),
-            AnyRequest::GetDISyncInstanceInfo(request) => request.query_params(),
-            AnyRequest::ListFiles(request) => request.query_params(),
-            AnyRequest::GetFile(request) => request.query_params(),
+            AnyRequest::GenerateDISyncTaskConfigForCreating(request) => {
+                <GenerateDISyncTaskConfigForCreating as Operation>::query_params(request)
+            }
+            AnyRequest::GenerateDISyncTaskConfigForUpdating(request) => {
+                <GenerateDISyncTaskConfigForUpdating as Operation>::query_params(request)
+            }
+            AnyRequest::QueryDISyncTaskConfigProcessResult(request) => {
+                <QueryDISyncTaskConfigProcessResult as Operation>::query_params(request)
+            }
+            AnyRequest::CreateDISyncTask(request) => {
+                <CreateDISyncTask as Operation>::query_params(request)
+            }
+            AnyRequest::UpdateDISyncTask(request) => {
+                <UpdateDISyncTask as Operation>::query_params(request)
+            }
+            AnyRequest::GetDISyncTask(request) => {
+                <GetDISyncTask as Operation>::query_params(request)
+            }
+            AnyRequest::DeleteDISyncTask(request) => {
+                <DeleteDISyncTask as Operation>::query_params(request)
+            }
+            AnyRequest::DeployDISyncTask(request) => {
+                <DeployDISyncTask as Operation>::query_params(request)
+            }
+            AnyRequest::StartDISyncInstance(request) => {
+                <StartDISyncInstance as Operation>::query_params(request)
+            }
+            AnyRequest::StopDISyncInstance(request) => {
+                <StopDISyncInstance as Operation>::query_params(request)
+            }
+            AnyRequest::TerminateDISyncInstance(request) => {
+                <TerminateDISyncInstance as Operation>::query_params(request)
+            }
+            AnyRequest::GetDISyncInstanceInfo(request) => {
+                <GetDISyncInstanceInfo as Operation>::query_params(request)
+            }
+            AnyRequest::ListFiles(request) => <ListFiles as Operation>::query_params(request),
+            AnyRequest::GetFile(request) => <GetFile as Operation>::query_params(request),
         }
     }
 
     /// The parameters that travel in the form body.
     pub fn form_params(&self) -> Vec<(String, String)> {
         match self {
-            AnyRequest::GenerateDISyncTaskConfigForCreating(request) => request.form_params(),
-            AnyRequest::GenerateDISyncTaskConfigForUpdating(request) => request.form_params(),
-            AnyRequest::QueryDISyncTaskConfigProcessResult(request) => request.form_params(),
-            AnyRequest::CreateDISyncTask(request) => request.form_params(),
-            AnyRequest::UpdateDISyncTask(request) => request.form_params(),
-            AnyRequest::GetDISyncTask(request) => request.form_params(),
-            AnyRequest::DeleteDISyncTask(request) => request.form_params(),
-            AnyRequest::DeployDISyncTask(request) => request.form_params(),
-            AnyRequest::StartDISyncInstance(request) => request.form_params(),
-            AnyRequest::StopDISyncInstance(request) => request.form_params(),
-            AnyRequest::TerminateDISyncInstance(request) => request.form_params(),
-            AnyRequest::GetDISyncInstanceInfo(request) => request.form_params(),
-            AnyRequest::ListFiles(request) => request.form_params(),
-            AnyRequest::GetFile(request) => request.form_params(),
+            AnyRequest::GenerateDISyncTaskConfigForCreating(request) => {
+                <GenerateDISyncTaskConfigForCreating as Operation>::form_params(request)
+            }
+            AnyRequest::GenerateDISyncTaskConfigForUpdating(request) => {
+                <GenerateDISyncTaskConfigForUpdating as Operation>::form_params(request)
+            }
+            AnyRequest::QueryDISyncTaskConfigProcessResult(request) => {
+                <QueryDISyncTaskConfigProcessResult as Operation>::form_params(request)
+            }
+            AnyRequest::CreateDISyncTask(request) => {
+                <CreateDISyncTask as Operation>::form_params(request)
+            }
+            AnyRequest::UpdateDISyncTask(request) => {
+                <UpdateDISyncTask as Operation>::form_params(request)
+            }
+            AnyRequest::GetDISyncTask(request) => {
+                <GetDISyncTask as Operation>::form_params(request)
+            }
+            AnyRequest::DeleteDISyncTask(request) => {
+                <DeleteDISyncTask as Operation>::form_params(request)
+            }
+            AnyRequest::DeployDISyncTask(request) => {
+                <DeployDISyncTask as Operation>::form_params(request)
+            }
+            AnyRequest::StartDISyncInstance(request) => {
+                <StartDISyncInstance as Operation>::form_params(request)
+            }
+            AnyRequest::StopDISyncInstance(request) => {
+                <StopDISyncInstance as Operation>::form_params(request)
+            }
+            AnyRequest::TerminateDISyncInstance(request) => {
+                <TerminateDISyncInstance as Operation>::form_params(request)
+            }
+            AnyRequest::GetDISyncInstanceInfo(request) => {
+                <GetDISyncInstanceInfo as Operation>::form_params(request)
+            }
+            AnyRequest::ListFiles(request) => <ListFiles as Operation>::form_params(request),
+            AnyRequest::GetFile(request) => <GetFile as Operation>::form_params(request),
         }
     }
 
     /// The idempotency token, when the operation has one and it is set.
     pub fn client_token(&self) -> Option<&str> {
         match self {
-            AnyRequest::GenerateDISyncTaskConfigForCreating(request) => request.client_token(),
-            AnyRequest::GenerateDISyncTaskConfigForUpdating(request) => request.client_token(),
-            AnyRequest::QueryDISyncTaskConfigProcessResult(request) => request.client_token(),
-            AnyRequest::CreateDISyncTask(request) => request.client_token(),
-            AnyRequest::UpdateDISyncTask(request) => request.client_token(),
-            AnyRequest::GetDISyncTask(request) => request.client_token(),
-            AnyRequest::DeleteDISyncTask(request) => request.client_token(),
-            AnyRequest::DeployDISyncTask(request) => request.client_token(),
-            AnyRequest::StartDISyncInstance(request) => request.client_token(),
-            AnyRequest::StopDISyncInstance(request) => request.client_token(),
-            AnyRequest::TerminateDISyncInstance(request) => request.client_token(),
-            AnyRequest::GetDISyncInstanceInfo(request) => request.client_token(),
-            AnyRequest::ListFiles(request) => request.client_token(),
-            AnyRequest::GetFile(request) => request.client_token(),
+            AnyRequest::GenerateDISyncTaskConfigForCreating(request) => {
+                <GenerateDISyncTaskConfigForCreating as Operation>::client_token(request)
+            }
+            AnyRequest::GenerateDISyncTaskConfigForUpdating(request) => {
+                <GenerateDISyncTaskConfigForUpdating as Operation>::client_token(request)
+            }
+            AnyRequest::QueryDISyncTaskConfigProcessResult(request) => {
+                <QueryDISyncTaskConfigProcessResult as Operation>::client_token(request)
+            }
+            AnyRequest::CreateDISyncTask(request) => {
+                <CreateDISyncTask as Operation>::client_token(request)
+            }
+            AnyRequest::UpdateDISyncTask(request) => {
+                <UpdateDISyncTask as Operation>::client_token(request)
+            }
+            AnyRequest::GetDISyncTask(request) => {
+                <GetDISyncTask as Operation>::client_token(request)
+            }
+            AnyRequest::DeleteDISyncTask(request) => {
+                <DeleteDISyncTask as Operation>::client_token(request)
+            }
+            AnyRequest::DeployDISyncTask(request) => {
+                <DeployDISyncTask as Operation>::client_token(request)
+            }
+            AnyRequest::StartDISyncInstance(request) => {
+                <StartDISyncInstance as Operation>::client_token(request)
+            }
+            AnyRequest::StopDISyncInstance(request) => {
+                <StopDISyncInstance as Operation>::client_token(request)
+            }
+            AnyRequest::TerminateDISyncInstance(request) => {
+                <TerminateDISyncInstance as Operation>::client_token(request)
+            }
+            AnyRequest::GetDISyncInstanceInfo(request) => {
+                <GetDISyncInstanceInfo as Operation>::client_token(request)
+            }
+            AnyRequest::ListFiles(request) => <ListFiles as Operation>::client_token(request),
+            AnyRequest::GetFile(request) => <GetFile as Operation>::client_token(request),
         }
     }
 
     /// The workspace id (`ProjectId`), when the operation takes one and it is set.
     pub fn project_id(&self) -> Option<i64> {
         match self {
-            AnyRequest::GenerateDISyncTaskConfigForCreating(request) => request.project_id(),
-            AnyRequest::GenerateDISyncTaskConfigForUpdating(request) => request.project_id(),
-            AnyRequest::QueryDISyncTaskConfigProcessResult(request) => request.project_id(),
-            AnyRequest::CreateDISyncTask(request) => request.project_id(),
-            AnyRequest::UpdateDISyncTask(request) => request.project_id(),
-            AnyRequest::GetDISyncTask(request) => request.project_id(),
-            AnyRequest::DeleteDISyncTask(request) => request.project_id(),
-            AnyRequest::DeployDISyncTask(request) => request.project_id(),
-            AnyRequest::StartDISyncInstance(request) => request.project_id(),
-            AnyRequest::StopDISyncInstance(request) => request.project_id(),
-            AnyRequest::TerminateDISyncInstance(request) => request.project_id(),
-            AnyRequest::GetDISyncInstanceInfo(request) => request.project_id(),
-            AnyRequest::ListFiles(request) => request.project_id(),
-            AnyRequest::GetFile(request) => request.project_id(),
+            AnyRequest::GenerateDISyncTaskConfigForCreating(request) => {
+                <GenerateDISyncTaskConfigForCreating as Operation>::project_id(request)
+            }
+            AnyRequest::GenerateDISyncTaskConfigForUpdating(request) => {
+                <GenerateDISyncTaskConfigForUpdating as Operation>::project_id(request)
+            }
+            AnyRequest::QueryDISyncTaskConfigProcessResult(request) => {
+                <QueryDISyncTaskConfigProcessResult as Operation>::project_id(request)
+            }
+            AnyRequest::CreateDISyncTask(request) => {
+                <CreateDISyncTask as Operation>::project_id(request)
+            }
+            AnyRequest::UpdateDISyncTask(request) => {
+                <UpdateDISyncTask as Operation>::project_id(request)
+            }
+            AnyRequest::GetDISyncTask(request) => <GetDISyncTask as Operation>::project_id(request),
+            AnyRequest::DeleteDISyncTask(request) => {
+                <DeleteDISyncTask as Operation>::project_id(request)
+            }
+            AnyRequest::DeployDISyncTask(request) => {
+                <DeployDISyncTask as Operation>::project_id(request)
+            }
+            AnyRequest::StartDISyncInstance(request) => {
+                <StartDISyncInstance as Operation>::project_id(request)
+            }
+            AnyRequest::StopDISyncInstance(request) => {
+                <StopDISyncInstance as Operation>::project_id(request)
+            }
+            AnyRequest::TerminateDISyncInstance(request) => {
+                <TerminateDISyncInstance as Operation>::project_id(request)
+            }
+            AnyRequest::GetDISyncInstanceInfo(request) => {
+                <GetDISyncInstanceInfo as Operation>::project_id(request)
+            }
+            AnyRequest::ListFiles(request) => <ListFiles as Operation>::project_id(request),
+            AnyRequest::GetFile(request) => <GetFile as Operation>::project_id(request),
         }
     }
 
     /// The task type (`TaskType`), when the operation takes one.
     pub fn task_type(&self) -> Option<TaskType> {
         match self {
-            AnyRequest::GenerateDISyncTaskConfigForCreating(request) => request.task_type(),
-            AnyRequest::GenerateDISyncTaskConfigForUpdating(request) => request.task_type(),
-            AnyRequest::QueryDISyncTaskConfigProcessResult(request) => request.task_type(),
-            AnyRequest::CreateDISyncTask(request) => request.task_type(),
-            AnyRequest::UpdateDISyncTask(request) => request.task_type(),
-            AnyRequest::GetDISyncTask(request) => request.task_type(),
-            AnyRequest::DeleteDISyncTask(request) => request.task_type(),
-            AnyRequest::DeployDISyncTask(request) => request.task_type(),
-            AnyRequest::StartDISyncInstance(request) => request.task_type(),
-            AnyRequest::StopDISyncInstance(request) => request.task_type(),
-            AnyRequest::TerminateDISyncInstance(request) => request.task_type(),
-            AnyRequest::GetDISyncInstanceInfo(request) => request.task_type(),
-            AnyRequest::ListFiles(request) => request.task_type(),
-            AnyRequest::GetFile(request) => request.task_type(),
+            AnyRequest::GenerateDISyncTaskConfigForCreating(request) => {
+                <GenerateDISyncTaskConfigForCreating as Operation>::task_type(request)
+            }
+            AnyRequest::GenerateDISyncTaskConfigForUpdating(request) => {
+                <GenerateDISyncTaskConfigForUpdating as Operation>::task_type(request)
+            }
+            AnyRequest::QueryDISyncTaskConfigProcessResult(request) => {
+                <QueryDISyncTaskConfigProcessResult as Operation>::task_type(request)
+            }
+            AnyRequest::CreateDISyncTask(request) => {
+                <CreateDISyncTask as Operation>::task_type(request)
+            }
+            AnyRequest::UpdateDISyncTask(request) => {
+                <UpdateDISyncTask as Operation>::task_type(request)
+            }
+            AnyRequest::GetDISyncTask(request) => <GetDISyncTask as Operation>::task_type(request),
+            AnyRequest::DeleteDISyncTask(request) => {
+                <DeleteDISyncTask as Operation>::task_type(request)
+            }
+            AnyRequest::DeployDISyncTask(request) => {
+                <DeployDISyncTask as Operation>::task_type(request)
+            }
+            AnyRequest::StartDISyncInstance(request) => {
+                <StartDISyncInstance as Operation>::task_type(request)
+            }
+            AnyRequest::StopDISyncInstance(request) => {
+                <StopDISyncInstance as Operation>::task_type(request)
+            }
+            AnyRequest::TerminateDISyncInstance(request) => {
+                <TerminateDISyncInstance as Operation>::task_type(request)
+            }
+            AnyRequest::GetDISyncInstanceInfo(request) => {
+                <GetDISyncInstanceInfo as Operation>::task_type(request)
+            }
+            AnyRequest::ListFiles(request) => <ListFiles as Operation>::task_type(request),
+            AnyRequest::GetFile(request) => <GetFile as Operation>::task_type(request),
         }
     }
 }
