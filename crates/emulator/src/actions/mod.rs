@@ -84,8 +84,11 @@ fn run(ctx: &Ctx<'_>, request: &AnyRequest) -> Result<Value, ServiceError> {
         AnyRequest::GetFile(r) => files::get(ctx, r),
         // An operation the wire crate added after this emulator: answered as an unknown action.
         other => {
-            let api = dataworks_wire::ParamError::unknown_action(other.action()).to_api_error();
-            Err(ServiceError::new(api.code, api.http_status, api.message))
+            let unknown = dataworks_wire::ParamError::unknown_action(other.action());
+            Err(ServiceError::new(
+                unknown.service_code(),
+                unknown.to_api_error().message,
+            ))
         }
     }
 }
