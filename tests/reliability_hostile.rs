@@ -18,8 +18,8 @@ use dataworks_taskparam::{
 };
 use dataworks_wire::{
     AnyRequest, CreateDISyncTask, GenerateDISyncTaskConfigForCreating, GetDISyncInstanceInfo,
-    GetDISyncTask, Operation, Params, QueryDISyncTaskConfigProcessResult, decode_error,
-    decode_response,
+    GetDISyncTask, GetFile, ListFiles, Operation, Params, QueryDISyncTaskConfigProcessResult,
+    decode_error, decode_response,
 };
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -414,6 +414,8 @@ fn decode_all(status: u16, body: &[u8]) {
     one::<CreateDISyncTask>(status, body);
     one::<GetDISyncTask>(status, body);
     one::<GetDISyncInstanceInfo>(status, body);
+    one::<ListFiles>(status, body);
+    one::<GetFile>(status, body);
     // Always an error value with a code (an empty `"Code": ""` falls back to
     // `SDK.UnknownServerError`: docs/RELIABILITY.md, finding 4).
     let error = decode_error(status, body);
@@ -477,7 +479,7 @@ proptest! {
     }
 
     #[test]
-    fn request_decoding_never_panics(query in "\\PC{0,120}", form in prop::collection::vec(any::<u8>(), 0..120), action in prop::sample::select(ACTIONS.to_vec())) {
+    fn request_decoding_never_panics(query in "\\PC{0,120}", form in prop::collection::vec(any::<u8>(), 0..120), action in prop::sample::select(actions())) {
         let params = Params::from_urlencoded(&query, &form);
         if let Err(e) = AnyRequest::from_action(action, &params) {
             let api = e.to_api_error();
@@ -494,7 +496,7 @@ proptest! {
             params.insert(k, v);
         }
         params.insert(name, value.clone());
-        for action in ACTIONS {
+        for action in actions() {
             match AnyRequest::from_action(action, &params) {
                 Ok(_) => {}
                 Err(e) => {
@@ -508,21 +510,14 @@ proptest! {
     }
 }
 
-const ACTIONS: [&str; 13] = [
-    "GenerateDISyncTaskConfigForCreating",
-    "GenerateDISyncTaskConfigForUpdating",
-    "QueryDISyncTaskConfigProcessResult",
-    "CreateDISyncTask",
-    "UpdateDISyncTask",
-    "GetDISyncTask",
-    "DeleteDISyncTask",
-    "DeployDISyncTask",
-    "StartDISyncInstance",
-    "StopDISyncInstance",
-    "TerminateDISyncInstance",
-    "GetDISyncInstanceInfo",
-    "NoSuchAction",
-];
+/// Every action the wire crate knows, and one it does not.
+fn actions() -> Vec<&'static str> {
+    dataworks_wire::ACTIONS
+        .iter()
+        .copied()
+        .chain(["NoSuchAction"])
+        .collect()
+}
 
 #[test]
 fn wire_decoder_on_pathological_bodies() {

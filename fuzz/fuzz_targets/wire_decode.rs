@@ -6,9 +6,9 @@
 use dataworks_wire::{
     AnyRequest, CreateDISyncTask, DeleteDISyncTask, DeployDISyncTask,
     GenerateDISyncTaskConfigForCreating, GenerateDISyncTaskConfigForUpdating,
-    GetDISyncInstanceInfo, GetDISyncTask, Operation, Params, QueryDISyncTaskConfigProcessResult,
-    StartDISyncInstance, StopDISyncInstance, TerminateDISyncInstance, UpdateDISyncTask,
-    decode_error, decode_response,
+    GetDISyncInstanceInfo, GetDISyncTask, GetFile, ListFiles, Operation, Params,
+    QueryDISyncTaskConfigProcessResult, StartDISyncInstance, StopDISyncInstance,
+    TerminateDISyncInstance, UpdateDISyncTask, decode_error, decode_response,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -18,21 +18,14 @@ fn decode<Op: Operation>(status: u16, body: &[u8]) {
     }
 }
 
-const ACTIONS: [&str; 13] = [
-    "GenerateDISyncTaskConfigForCreating",
-    "GenerateDISyncTaskConfigForUpdating",
-    "QueryDISyncTaskConfigProcessResult",
-    "CreateDISyncTask",
-    "UpdateDISyncTask",
-    "GetDISyncTask",
-    "DeleteDISyncTask",
-    "DeployDISyncTask",
-    "StartDISyncInstance",
-    "StopDISyncInstance",
-    "TerminateDISyncInstance",
-    "GetDISyncInstanceInfo",
-    "NoSuchAction",
-];
+/// Every action the wire crate knows, and one it does not.
+fn actions() -> Vec<&'static str> {
+    dataworks_wire::ACTIONS
+        .iter()
+        .copied()
+        .chain(["NoSuchAction"])
+        .collect()
+}
 
 fuzz_target!(|data: &[u8]| {
     if data.len() < 2 {
@@ -52,6 +45,8 @@ fuzz_target!(|data: &[u8]| {
     decode::<StopDISyncInstance>(status, body);
     decode::<TerminateDISyncInstance>(status, body);
     decode::<GetDISyncInstanceInfo>(status, body);
+    decode::<ListFiles>(status, body);
+    decode::<GetFile>(status, body);
     let error = decode_error(status, body);
     let _ = error.to_body();
 
@@ -61,7 +56,7 @@ fuzz_target!(|data: &[u8]| {
         None => (body, &[][..]),
     };
     let params = Params::from_urlencoded(&String::from_utf8_lossy(query), form);
-    for action in ACTIONS {
+    for action in actions() {
         if let Err(e) = AnyRequest::from_action(action, &params) {
             let _ = e.to_api_error().to_body();
         }
