@@ -192,16 +192,13 @@ fn the_official_python_library_and_dwdi_agree() {
         .block_on(
             Emulator::builder()
                 .credentials(ID, SECRET)
-                .roles(RoleServices {
-                    sts: true,
-                    oidc: Some(OidcTrust {
-                        provider_arn: OIDC_ARN.into(),
-                        token: OIDC_TOKEN.into(),
-                    }),
-                    metadata_role: Some("EcsRole".into()),
-                    credentials_uri: true,
-                    ..RoleServices::default()
-                })
+                .roles(
+                    RoleServices::default()
+                        .with_sts(true)
+                        .with_oidc(OidcTrust::new(OIDC_ARN, OIDC_TOKEN))
+                        .with_metadata_role("EcsRole")
+                        .with_credentials_uri(true),
+                )
                 .start(),
         )
         .unwrap();

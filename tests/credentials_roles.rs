@@ -19,17 +19,12 @@ const OIDC_ARN: &str = "acs:ram::1:oidc-provider/emulator";
 const OIDC_TOKEN: &str = "emulator-oidc-token";
 
 fn services() -> RoleServices {
-    RoleServices {
-        sts: true,
-        oidc: Some(OidcTrust {
-            provider_arn: OIDC_ARN.into(),
-            token: OIDC_TOKEN.into(),
-        }),
-        metadata_role: Some("EcsRole".into()),
-        metadata_token_required: true,
-        credentials_uri: true,
-        ..RoleServices::default()
-    }
+    RoleServices::default()
+        .with_sts(true)
+        .with_oidc(OidcTrust::new(OIDC_ARN, OIDC_TOKEN))
+        .with_metadata_role("EcsRole")
+        .with_metadata_token_required(true)
+        .with_credentials_uri(true)
 }
 
 fn write(path: &Path, text: &str) {
@@ -158,11 +153,11 @@ async fn every_role_service_issues_keys_the_endpoint_accepts() {
 #[tokio::test]
 async fn metadata_refusing_the_token_request_falls_back_to_imdsv1_unless_disabled() {
     let emu = Emulator::builder()
-        .roles(RoleServices {
-            metadata_role: Some("EcsRole".into()),
-            metadata_token_refused: true,
-            ..RoleServices::default()
-        })
+        .roles(
+            RoleServices::default()
+                .with_metadata_role("EcsRole")
+                .with_metadata_token_refused(true),
+        )
         .start()
         .await
         .unwrap();
@@ -184,14 +179,11 @@ async fn metadata_refusing_the_token_request_falls_back_to_imdsv1_unless_disable
 #[tokio::test]
 async fn a_workflow_longer_than_its_credentials_renews_them_and_the_expired_key_is_refused() {
     let (emu_clock, clock) = dataworks_test_support::linked_clocks();
-    let start = dataworks_emulator::Clock::now(&*emu_clock);
+    let start = dataworks_emulator::EmulatorClock::now(&*emu_clock);
     // The generation takes 3 hours; the role's credentials last 1 hour.
     let emu = Emulator::builder()
         .credentials(ID, SECRET)
-        .roles(RoleServices {
-            sts: true,
-            ..RoleServices::default()
-        })
+        .roles(RoleServices::default().with_sts(true))
         .processing_delay(Duration::from_secs(3 * 3600))
         .clock(emu_clock.clone())
         .start()

@@ -7,7 +7,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 /// A source of "now" (UTC).
-pub trait Clock: Send + Sync + std::fmt::Debug {
+pub trait EmulatorClock: Send + Sync + std::fmt::Debug {
     /// The current time, UTC.
     fn now(&self) -> OffsetDateTime;
 
@@ -18,7 +18,7 @@ pub trait Clock: Send + Sync + std::fmt::Debug {
 }
 
 /// Unix milliseconds of a time (saturating).
-pub fn unix_ms(t: OffsetDateTime) -> i64 {
+pub(crate) fn unix_ms(t: OffsetDateTime) -> i64 {
     i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
 }
 
@@ -26,7 +26,7 @@ pub fn unix_ms(t: OffsetDateTime) -> i64 {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
 
-impl Clock for SystemClock {
+impl EmulatorClock for SystemClock {
     fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc()
     }
@@ -35,7 +35,7 @@ impl Clock for SystemClock {
 /// A clock that only moves when told to. Requests must then be signed with its time.
 ///
 /// ```
-/// use dataworks_emulator::{Clock, ManualClock};
+/// use dataworks_emulator::{EmulatorClock, ManualClock};
 /// use std::time::Duration;
 /// let clock = ManualClock::new(time::macros::datetime!(2024-01-02 03:04:05 UTC));
 /// clock.advance(Duration::from_secs(2));
@@ -72,7 +72,7 @@ impl ManualClock {
     }
 }
 
-impl Clock for ManualClock {
+impl EmulatorClock for ManualClock {
     fn now(&self) -> OffsetDateTime {
         *self
             .now
@@ -83,7 +83,7 @@ impl Clock for ManualClock {
 
 /// Formats unix milliseconds as RFC 3339 UTC (`2024-01-02T03:04:05Z`); empty when out of
 /// range.
-pub fn format_ms(ms: i64) -> String {
+pub(crate) fn format_ms(ms: i64) -> String {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .ok()
         .and_then(|t| t.replace_nanosecond(0).ok())

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use dataworks_signer::Credentials;
 
-use crate::clock::{Clock, SystemClock};
+use crate::clock::{EmulatorClock, SystemClock};
 use crate::faults::Faults;
 
 /// The AccessKey id accepted when no credentials are configured (documented, not a secret).
@@ -32,12 +32,33 @@ pub const DEFAULT_MAX_URL_BYTES: usize = 60 * 1024;
 pub const DEFAULT_MAX_SKEW: Duration = Duration::from_secs(15 * 60);
 
 /// Size limits of a request.
+///
+/// ```
+/// use dataworks_emulator::Limits;
+/// let limits = Limits::default().with_max_body_bytes(1024);
+/// assert_eq!((limits.max_body_bytes, limits.max_url_bytes), (1024, 60 * 1024));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// Largest body, bytes.
     pub max_body_bytes: usize,
     /// Longest path-and-query, bytes.
     pub max_url_bytes: usize,
+}
+
+impl Limits {
+    /// With this largest body, bytes.
+    pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// With this longest path-and-query, bytes.
+    pub fn with_max_url_bytes(mut self, bytes: usize) -> Self {
+        self.max_url_bytes = bytes;
+        self
+    }
 }
 
 impl Default for Limits {
@@ -89,7 +110,7 @@ pub struct EmulatorBuilder {
     pub(crate) faults: Faults,
     pub(crate) limits: Limits,
     pub(crate) max_skew: Duration,
-    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) clock: Arc<dyn EmulatorClock>,
     pub(crate) roles: RoleServices,
     pub(crate) rate_limit: Option<u32>,
     pub(crate) accounts: BTreeMap<String, String>,
@@ -187,7 +208,7 @@ impl EmulatorBuilder {
     }
 
     /// The clock (default: the system clock), e.g. a [`crate::ManualClock`].
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+    pub fn clock(mut self, clock: Arc<dyn EmulatorClock>) -> Self {
         self.clock = clock;
         self
     }
@@ -233,7 +254,17 @@ impl EmulatorBuilder {
 }
 
 /// Which credential services to run and how.
+///
+/// ```
+/// use dataworks_emulator::{OidcTrust, RoleServices};
+/// let roles = RoleServices::default()
+///     .with_sts(true)
+///     .with_oidc(OidcTrust::new("acs:ram::1:oidc-provider/test", "a-token"))
+///     .with_metadata_role("EcsRole");
+/// assert!(!roles.is_empty());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RoleServices {
     /// Run STS (`AssumeRole`, and `AssumeRoleWithOIDC` when `oidc` is set).
     pub sts: bool,
@@ -267,6 +298,51 @@ impl Default for RoleServices {
 }
 
 impl RoleServices {
+    /// Runs STS or not ([`RoleServices::sts`]).
+    pub fn with_sts(mut self, on: bool) -> Self {
+        self.sts = on;
+        self
+    }
+
+    /// What `AssumeRoleWithOIDC` accepts ([`RoleServices::oidc`]).
+    pub fn with_oidc(mut self, trust: OidcTrust) -> Self {
+        self.oidc = Some(trust);
+        self
+    }
+
+    /// Runs the ECS metadata service for this instance role ([`RoleServices::metadata_role`]).
+    pub fn with_metadata_role(mut self, role: impl Into<String>) -> Self {
+        self.metadata_role = Some(role.into());
+        self
+    }
+
+    /// Whether the metadata service requires an IMDSv2 token
+    /// ([`RoleServices::metadata_token_required`]).
+    pub fn with_metadata_token_required(mut self, required: bool) -> Self {
+        self.metadata_token_required = required;
+        self
+    }
+
+    /// Whether the metadata service refuses the IMDSv2 token request
+    /// ([`RoleServices::metadata_token_refused`]).
+    pub fn with_metadata_token_refused(mut self, refused: bool) -> Self {
+        self.metadata_token_refused = refused;
+        self
+    }
+
+    /// Runs a credentials URI or not ([`RoleServices::credentials_uri`]).
+    pub fn with_credentials_uri(mut self, on: bool) -> Self {
+        self.credentials_uri = on;
+        self
+    }
+
+    /// The lifetime of the metadata service's and the URI's credentials
+    /// ([`RoleServices::lifetime`]).
+    pub fn with_lifetime(mut self, lifetime: Duration) -> Self {
+        self.lifetime = lifetime;
+        self
+    }
+
     /// True when no service is asked for.
     pub fn is_empty(&self) -> bool {
         !self.sts && self.metadata_role.is_none() && !self.credentials_uri
@@ -274,12 +350,36 @@ impl RoleServices {
 }
 
 /// What `AssumeRoleWithOIDC` accepts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct OidcTrust {
     /// `OIDCProviderArn`.
     pub provider_arn: String,
     /// `OIDCToken`, compared exactly.
     pub token: String,
+}
+
+impl OidcTrust {
+    /// Trusts `token` from the provider `provider_arn`.
+    pub fn new(provider_arn: impl Into<String>, token: impl Into<String>) -> Self {
+        Self {
+            provider_arn: provider_arn.into(),
+            token: token.into(),
+        }
+    }
+}
+
+/// The token is a credential: `Debug` shows its length only.
+impl std::fmt::Debug for OidcTrust {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcTrust")
+            .field("provider_arn", &self.provider_arn)
+            .field(
+                "token",
+                &format_args!("<{} bytes redacted>", self.token.len()),
+            )
+            .finish()
+    }
 }
 
 #[cfg(test)]
@@ -310,6 +410,16 @@ mod tests {
         assert!(!text.contains("other-secret-value") && !text.contains("sts-token-value"));
         assert!(text.contains("id-1"));
         assert!(!text.contains("very-secret-value"));
+    }
+
+    #[test]
+    fn the_oidc_token_never_shows_in_debug() {
+        let b = EmulatorBuilder::default().roles(RoleServices::default().with_sts(true).with_oidc(
+            OidcTrust::new("acs:ram::1:oidc-provider/p", "oidc-token-value"),
+        ));
+        let text = format!("{b:?}");
+        assert!(!text.contains("oidc-token-value"), "{text}");
+        assert!(text.contains("acs:ram::1:oidc-provider/p"), "{text}");
     }
 
     #[test]

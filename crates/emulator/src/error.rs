@@ -1,6 +1,6 @@
 //! The emulator's two kinds of error: why it could not start or read its state
-//! ([`EmulatorError`]), and what the emulated service answers instead of `Data`
-//! ([`ServiceError`]).
+//! ([`EmulatorError`], public), and what the emulated service answers instead of `Data`
+//! ([`ServiceError`], internal: its code always comes from the wire crate's catalogue).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -9,6 +9,7 @@ use dataworks_wire::ErrorCode;
 
 /// Why the emulator could not start, stop or read its state.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum EmulatorError {
     /// The listening socket could not be bound.
     #[error(
@@ -35,6 +36,13 @@ pub enum EmulatorError {
     /// The SQLite store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A fault rate is not a probability.
+    #[error("invalid emulator configuration: {source}")]
+    Faults {
+        /// Which rate, and its value.
+        #[from]
+        source: crate::faults::FaultsError,
+    },
     /// The configuration is not usable.
     #[error("invalid emulator configuration: {detail}")]
     Config {
@@ -51,6 +59,7 @@ pub enum EmulatorError {
 
 /// A failure of the SQLite store.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 #[error("emulator store: {what}: {source}")]
 pub struct StoreError {
     /// What the store was doing.
@@ -62,7 +71,7 @@ pub struct StoreError {
 
 impl StoreError {
     /// Wraps a SQLite error with what the store was doing.
-    pub fn new(what: &'static str, source: rusqlite::Error) -> Self {
+    pub(crate) fn new(what: &'static str, source: rusqlite::Error) -> Self {
         Self { what, source }
     }
 }
@@ -88,7 +97,7 @@ impl<T> StoreContext<T> for Result<T, rusqlite::Error> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{} (HTTP {}): {message}", code.as_str(), code.http_status())]
 #[non_exhaustive]
-pub struct ServiceError {
+pub(crate) struct ServiceError {
     /// The service's error code, e.g. [`ErrorCode::InvalidDiParameter`].
     pub code: ErrorCode,
     /// A message that says what is wrong.

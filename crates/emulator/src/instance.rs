@@ -143,20 +143,20 @@ fn allowed_hint(action: InstanceAction) -> &'static str {
     }
 }
 
-/// The initial state of a new task.
-pub fn initial() -> InstanceState {
-    InstanceState {
-        status: "NORUN".into(),
-        target: None,
-        ready_at_ms: None,
-        deployed_version: None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The state of a new task (the store inserts `NORUN`).
+    fn initial() -> InstanceState {
+        InstanceState {
+            status: "NORUN".into(),
+            target: None,
+            ready_at_ms: None,
+            deployed_version: None,
+        }
+    }
 
     fn run(
         task_type: &str,

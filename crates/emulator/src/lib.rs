@@ -15,7 +15,7 @@
 //!     .processing_delay(Duration::from_millis(200))
 //!     .credentials("my-id", "my-secret")
 //!     .project(20000)
-//!     .faults(Faults { throttle_rate: 0.2, seed: 42, ..Faults::none() })
+//!     .faults(Faults::none().with_throttle_rate(0.2).with_seed(42))
 //!     .start()
 //!     .await?;
 //! println!("emulator at {}", emu.endpoint());
@@ -40,7 +40,7 @@ mod dispatch;
 mod error;
 mod faults;
 mod inspect;
-pub mod instance;
+mod instance;
 mod rate_limit;
 mod response;
 mod roles;
@@ -58,13 +58,13 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use actions::files::EMULATOR_ACCOUNT;
-pub use clock::{Clock, ManualClock, SystemClock, unix_ms};
+pub use clock::{EmulatorClock, ManualClock, SystemClock};
 pub use config::{
     DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SKEW,
     DEFAULT_MAX_URL_BYTES, DEFAULT_PROJECT_ID, EmulatorBuilder, Limits, OidcTrust, RoleServices,
 };
-pub use error::{EmulatorError, ServiceError, StoreError};
-pub use faults::{FaultPlan, FaultTiming, Faults, FaultsError, THROTTLE_RETRY_AFTER_MS};
+pub use error::{EmulatorError, StoreError};
+pub use faults::{Faults, FaultsError, THROTTLE_RETRY_AFTER_MS};
 pub use inspect::Inspector;
 pub use stats::{ActionStats, EmulatorStats};
 pub use store::{
@@ -199,11 +199,7 @@ impl Drop for Emulator {
 impl EmulatorBuilder {
     /// Opens the store, binds the socket and starts serving on the current tokio runtime.
     pub async fn start(self) -> Result<Emulator, EmulatorError> {
-        self.faults
-            .validate()
-            .map_err(|err| EmulatorError::Config {
-                detail: err.to_string(),
-            })?;
+        self.faults.validate()?;
         if self.rate_limit == Some(0) {
             return Err(EmulatorError::Config {
                 detail: "the rate limit must be at least 1 request per second per account \

@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use crate::auth::Auth;
-use crate::clock::Clock;
+use crate::clock::EmulatorClock;
 use crate::config::{CredentialTable, Limits};
 use crate::faults::FaultInjector;
 use crate::rate_limit::RateLimiter;
@@ -25,7 +25,7 @@ pub(crate) struct App {
     pub auth: Auth,
     pub processing_delay: Duration,
     pub limits: Limits,
-    pub clock: Arc<dyn Clock>,
+    pub clock: Arc<dyn EmulatorClock>,
     pub requests: AtomicU64,
     pub rate_limiter: Option<RateLimiter>,
     pub accounts: BTreeMap<String, String>,

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 /// Requests served by one action.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ActionStats {
     /// Answered with HTTP 200 (a business `Status: fail` inside counts here too).
     pub ok: u64,
@@ -23,6 +24,7 @@ pub struct ActionStats {
 ///  "throttled":1,"rate_limited":1,"dropped":0,"rate_limit":20}
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct EmulatorStats {
     /// Every HTTP request to the service endpoint (not counting `/_emulator/*`), refused and
     /// fault-injected ones included.

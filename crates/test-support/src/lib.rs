@@ -31,7 +31,7 @@ pub fn linked_clocks() -> (Arc<ManualClock>, Arc<VirtualClock>) {
 mod tests {
     use std::time::Duration;
 
-    use dataworks_emulator::Clock as _;
+    use dataworks_emulator::EmulatorClock as _;
 
     use super::*;
 

@@ -19,14 +19,11 @@ async fn create_and_update_apply_exactly_once_under_faults() {
         let algorithm = SignatureAlgorithm::ALL[(seed % 2) as usize];
         let emu = emulator(
             Duration::ZERO,
-            Faults {
-                throttle_rate: 0.15,
-                server_error_rate: 0.15,
-                drop_rate: 0.15,
-                latency: Duration::ZERO,
-                process_fail_rate: 0.0,
-                seed,
-            },
+            Faults::none()
+                .with_throttle_rate(0.15)
+                .with_server_error_rate(0.15)
+                .with_drop_rate(0.15)
+                .with_seed(seed),
         )
         .await;
         let wf = workflow(

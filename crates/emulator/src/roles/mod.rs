@@ -22,7 +22,7 @@ use tokio::sync::oneshot;
 
 pub(crate) use issued::{IssuedKeys, RequestKeys, request_token};
 
-use crate::clock::Clock;
+use crate::clock::EmulatorClock;
 use crate::config::{CredentialTable, RoleServices};
 use crate::error::EmulatorError;
 
@@ -41,7 +41,7 @@ pub(crate) struct RoleState {
     pub config: RoleServices,
     pub long_term: CredentialTable,
     pub issued: Arc<IssuedKeys>,
-    pub clock: Arc<dyn Clock>,
+    pub clock: Arc<dyn EmulatorClock>,
     pub max_skew: Duration,
 }
 

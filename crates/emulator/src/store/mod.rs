@@ -336,9 +336,9 @@ mod tests {
     #[test]
     fn failed_write_rolls_back() {
         let store = Store::open(StoreLocation::Memory, &[10000]).unwrap();
-        let res: Result<(), crate::ServiceError> = store.write(|tx| {
+        let res: Result<(), crate::error::ServiceError> = store.write(|tx| {
             put_idempotency(tx, "A", "t", "h", "{}", 5)?;
-            Err(crate::ServiceError::internal("boom"))
+            Err(crate::error::ServiceError::internal("boom"))
         });
         assert!(res.is_err());
         assert!(

@@ -64,6 +64,7 @@ impl ProcessState {
 
 /// A stored process, as tests see it through [`crate::Inspector`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ProcessRecord {
     /// The ProcessId (`AsyncProcessId` of the query call).
     pub process_id: i64,

@@ -6,6 +6,7 @@ use crate::error::{StoreContext, StoreError};
 
 /// A stored task, as tests see it through [`crate::Inspector`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TaskRecord {
     /// The task's FileId.
     pub file_id: i64,

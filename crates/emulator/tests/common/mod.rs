@@ -108,7 +108,7 @@ impl Client {
     }
 
     pub fn now(&self) -> OffsetDateTime {
-        use dataworks_emulator::Clock;
+        use dataworks_emulator::EmulatorClock;
         match &self.at {
             Some(clock) => clock.now(),
             None => OffsetDateTime::now_utc(),
