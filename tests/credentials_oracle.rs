@@ -194,10 +194,10 @@ fn the_official_python_library_and_dwdi_agree() {
                 .credentials(ID, SECRET)
                 .roles(
                     RoleServices::default()
-                        .with_sts(true)
-                        .with_oidc(OidcTrust::new(OIDC_ARN, OIDC_TOKEN))
-                        .with_metadata_role("EcsRole")
-                        .with_credentials_uri(true),
+                        .sts(true)
+                        .oidc(OidcTrust::new(OIDC_ARN, OIDC_TOKEN))
+                        .metadata_role("EcsRole")
+                        .credentials_uri(true),
                 )
                 .start(),
         )

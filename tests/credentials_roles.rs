@@ -20,11 +20,11 @@ const OIDC_TOKEN: &str = "emulator-oidc-token";
 
 fn services() -> RoleServices {
     RoleServices::default()
-        .with_sts(true)
-        .with_oidc(OidcTrust::new(OIDC_ARN, OIDC_TOKEN))
-        .with_metadata_role("EcsRole")
-        .with_metadata_token_required(true)
-        .with_credentials_uri(true)
+        .sts(true)
+        .oidc(OidcTrust::new(OIDC_ARN, OIDC_TOKEN))
+        .metadata_role("EcsRole")
+        .metadata_token_required(true)
+        .credentials_uri(true)
 }
 
 fn write(path: &Path, text: &str) {
@@ -155,8 +155,8 @@ async fn metadata_refusing_the_token_request_falls_back_to_imdsv1_unless_disable
     let emu = Emulator::builder()
         .roles(
             RoleServices::default()
-                .with_metadata_role("EcsRole")
-                .with_metadata_token_refused(true),
+                .metadata_role("EcsRole")
+                .metadata_token_refused(true),
         )
         .start()
         .await
@@ -183,7 +183,7 @@ async fn a_workflow_longer_than_its_credentials_renews_them_and_the_expired_key_
     // The generation takes 3 hours; the role's credentials last 1 hour.
     let emu = Emulator::builder()
         .credentials(ID, SECRET)
-        .roles(RoleServices::default().with_sts(true))
+        .roles(RoleServices::default().sts(true))
         .processing_delay(Duration::from_secs(3 * 3600))
         .clock(emu_clock.clone())
         .start()

@@ -32,10 +32,10 @@ fn twenty_percent_faults(seed: u64) -> Faults {
     let server = share / (1.0 - share);
     let drop = share / ((1.0 - share) * (1.0 - server));
     Faults::none()
-        .with_throttle_rate(share)
-        .with_server_error_rate(server)
-        .with_drop_rate(drop)
-        .with_seed(seed)
+        .throttle_rate(share)
+        .server_error_rate(server)
+        .drop_rate(drop)
+        .seed(seed)
 }
 
 /// Anything that does not finish within this is a hang (the retry budget is 60 s per call).
@@ -56,10 +56,10 @@ async fn two_hundred_concurrent_updates_under_faults_apply_exactly_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_concurrent_updates_under_harsh_faults_never_apply_twice() {
     let faults = Faults::none()
-        .with_throttle_rate(0.2)
-        .with_server_error_rate(0.2)
-        .with_drop_rate(0.2)
-        .with_seed(11);
+        .throttle_rate(0.2)
+        .server_error_rate(0.2)
+        .drop_rate(0.2)
+        .seed(11);
     run_load(
         faults,
         "throttling, 5xx and drops at 20% each (seed 11)",

@@ -410,11 +410,11 @@ async fn apply_until_done(p: &Project, runs: usize) -> Output {
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_under_injected_faults_creates_and_updates_each_task_once() {
     let faults = Faults::none()
-        .with_throttle_rate(0.05)
-        .with_server_error_rate(0.05)
-        .with_drop_rate(0.05)
-        .with_process_fail_rate(0.05)
-        .with_seed(11);
+        .throttle_rate(0.05)
+        .server_error_rate(0.05)
+        .drop_rate(0.05)
+        .process_fail_rate(0.05)
+        .seed(11);
     let emu = emulator(Emulator::builder().faults(faults)).await;
     let p = Project::new(&[("dev", &emu.endpoint(), 10000)]);
     apply_until_done(&p, 4).await;

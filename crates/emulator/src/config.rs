@@ -35,7 +35,7 @@ pub const DEFAULT_MAX_SKEW: Duration = Duration::from_secs(15 * 60);
 ///
 /// ```
 /// use dataworks_emulator::Limits;
-/// let limits = Limits::default().with_max_body_bytes(1024);
+/// let limits = Limits::default().max_body_bytes(1024);
 /// assert_eq!((limits.max_body_bytes, limits.max_url_bytes), (1024, 60 * 1024));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,13 +49,13 @@ pub struct Limits {
 
 impl Limits {
     /// With this largest body, bytes.
-    pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
         self.max_body_bytes = bytes;
         self
     }
 
     /// With this longest path-and-query, bytes.
-    pub fn with_max_url_bytes(mut self, bytes: usize) -> Self {
+    pub fn max_url_bytes(mut self, bytes: usize) -> Self {
         self.max_url_bytes = bytes;
         self
     }
@@ -258,9 +258,9 @@ impl EmulatorBuilder {
 /// ```
 /// use dataworks_emulator::{OidcTrust, RoleServices};
 /// let roles = RoleServices::default()
-///     .with_sts(true)
-///     .with_oidc(OidcTrust::new("acs:ram::1:oidc-provider/test", "a-token"))
-///     .with_metadata_role("EcsRole");
+///     .sts(true)
+///     .oidc(OidcTrust::new("acs:ram::1:oidc-provider/test", "a-token"))
+///     .metadata_role("EcsRole");
 /// assert!(!roles.is_empty());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -299,46 +299,46 @@ impl Default for RoleServices {
 
 impl RoleServices {
     /// Runs STS or not ([`RoleServices::sts`]).
-    pub fn with_sts(mut self, on: bool) -> Self {
+    pub fn sts(mut self, on: bool) -> Self {
         self.sts = on;
         self
     }
 
     /// What `AssumeRoleWithOIDC` accepts ([`RoleServices::oidc`]).
-    pub fn with_oidc(mut self, trust: OidcTrust) -> Self {
+    pub fn oidc(mut self, trust: OidcTrust) -> Self {
         self.oidc = Some(trust);
         self
     }
 
     /// Runs the ECS metadata service for this instance role ([`RoleServices::metadata_role`]).
-    pub fn with_metadata_role(mut self, role: impl Into<String>) -> Self {
+    pub fn metadata_role(mut self, role: impl Into<String>) -> Self {
         self.metadata_role = Some(role.into());
         self
     }
 
     /// Whether the metadata service requires an IMDSv2 token
     /// ([`RoleServices::metadata_token_required`]).
-    pub fn with_metadata_token_required(mut self, required: bool) -> Self {
+    pub fn metadata_token_required(mut self, required: bool) -> Self {
         self.metadata_token_required = required;
         self
     }
 
     /// Whether the metadata service refuses the IMDSv2 token request
     /// ([`RoleServices::metadata_token_refused`]).
-    pub fn with_metadata_token_refused(mut self, refused: bool) -> Self {
+    pub fn metadata_token_refused(mut self, refused: bool) -> Self {
         self.metadata_token_refused = refused;
         self
     }
 
     /// Runs a credentials URI or not ([`RoleServices::credentials_uri`]).
-    pub fn with_credentials_uri(mut self, on: bool) -> Self {
+    pub fn credentials_uri(mut self, on: bool) -> Self {
         self.credentials_uri = on;
         self
     }
 
     /// The lifetime of the metadata service's and the URI's credentials
     /// ([`RoleServices::lifetime`]).
-    pub fn with_lifetime(mut self, lifetime: Duration) -> Self {
+    pub fn lifetime(mut self, lifetime: Duration) -> Self {
         self.lifetime = lifetime;
         self
     }
@@ -414,7 +414,7 @@ mod tests {
 
     #[test]
     fn the_oidc_token_never_shows_in_debug() {
-        let b = EmulatorBuilder::default().roles(RoleServices::default().with_sts(true).with_oidc(
+        let b = EmulatorBuilder::default().roles(RoleServices::default().sts(true).oidc(
             OidcTrust::new("acs:ram::1:oidc-provider/p", "oidc-token-value"),
         ));
         let text = format!("{b:?}");

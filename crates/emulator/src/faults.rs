@@ -19,7 +19,7 @@ pub const THROTTLE_RETRY_AFTER_MS: u64 = 50;
 ///
 /// ```
 /// use dataworks_emulator::Faults;
-/// let faults = Faults::none().with_throttle_rate(0.2).with_seed(7);
+/// let faults = Faults::none().throttle_rate(0.2).seed(7);
 /// assert!(faults.validate().is_ok());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -73,38 +73,38 @@ impl Faults {
     }
 
     /// With this share of requests answered `429 Throttling.User` ([`Faults::throttle_rate`]).
-    pub fn with_throttle_rate(mut self, rate: f64) -> Self {
+    pub fn throttle_rate(mut self, rate: f64) -> Self {
         self.throttle_rate = rate;
         self
     }
 
     /// With this share of requests answered `500 InternalError.System`
     /// ([`Faults::server_error_rate`]).
-    pub fn with_server_error_rate(mut self, rate: f64) -> Self {
+    pub fn server_error_rate(mut self, rate: f64) -> Self {
         self.server_error_rate = rate;
         self
     }
 
     /// With this share of connections closed without an answer ([`Faults::drop_rate`]).
-    pub fn with_drop_rate(mut self, rate: f64) -> Self {
+    pub fn drop_rate(mut self, rate: f64) -> Self {
         self.drop_rate = rate;
         self
     }
 
     /// With this latency added to every request ([`Faults::latency`]).
-    pub fn with_latency(mut self, latency: Duration) -> Self {
+    pub fn latency(mut self, latency: Duration) -> Self {
         self.latency = latency;
         self
     }
 
     /// With this share of generation processes ending in `fail` ([`Faults::process_fail_rate`]).
-    pub fn with_process_fail_rate(mut self, rate: f64) -> Self {
+    pub fn process_fail_rate(mut self, rate: f64) -> Self {
         self.process_fail_rate = rate;
         self
     }
 
     /// With this seed of the fault generator ([`Faults::seed`]).
-    pub fn with_seed(mut self, seed: u64) -> Self {
+    pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
     }

@@ -15,7 +15,7 @@
 //!     .processing_delay(Duration::from_millis(200))
 //!     .credentials("my-id", "my-secret")
 //!     .project(20000)
-//!     .faults(Faults::none().with_throttle_rate(0.2).with_seed(42))
+//!     .faults(Faults::none().throttle_rate(0.2).seed(42))
 //!     .start()
 //!     .await?;
 //! println!("emulator at {}", emu.endpoint());

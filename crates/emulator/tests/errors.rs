@@ -201,11 +201,7 @@ async fn unsigned_request_is_refused() {
 #[tokio::test]
 async fn oversized_body_and_url() {
     let emu = Emulator::builder()
-        .limits(
-            Limits::default()
-                .with_max_body_bytes(1024)
-                .with_max_url_bytes(2048),
-        )
+        .limits(Limits::default().max_body_bytes(1024).max_url_bytes(2048))
         .start()
         .await
         .unwrap();

@@ -32,24 +32,24 @@ async fn outcomes(faults: Faults, n: usize) -> Vec<u16> {
 #[tokio::test]
 async fn same_seed_same_faults() {
     let faults = Faults::none()
-        .with_throttle_rate(0.2)
-        .with_server_error_rate(0.2)
-        .with_drop_rate(0.2)
-        .with_seed(42);
+        .throttle_rate(0.2)
+        .server_error_rate(0.2)
+        .drop_rate(0.2)
+        .seed(42);
     let a = outcomes(faults, 40).await;
     let b = outcomes(faults, 40).await;
     assert_eq!(a, b);
     for code in [429, 500, 0, 400] {
         assert!(a.contains(&code), "{code} never happened in {a:?}");
     }
-    let c = outcomes(faults.with_seed(43), 40).await;
+    let c = outcomes(faults.seed(43), 40).await;
     assert_ne!(a, c);
 }
 
 #[tokio::test]
 async fn throttling_carries_retry_after() {
     let emu = Emulator::builder()
-        .faults(Faults::none().with_throttle_rate(1.0))
+        .faults(Faults::none().throttle_rate(1.0))
         .start()
         .await
         .unwrap();
@@ -71,7 +71,7 @@ async fn throttling_carries_retry_after() {
 async fn dropped_after_processing_still_applies_the_effect() {
     // With drop_rate 1, half the drops (seeded) happen after the commit.
     let emu = Emulator::builder()
-        .faults(Faults::none().with_drop_rate(1.0).with_seed(7))
+        .faults(Faults::none().drop_rate(1.0).seed(7))
         .start()
         .await
         .unwrap();
@@ -102,7 +102,7 @@ async fn dropped_after_processing_still_applies_the_effect() {
 #[tokio::test]
 async fn server_errors_are_internal_error_system() {
     let emu = Emulator::builder()
-        .faults(Faults::none().with_server_error_rate(1.0))
+        .faults(Faults::none().server_error_rate(1.0))
         .start()
         .await
         .unwrap();
@@ -116,7 +116,7 @@ async fn server_errors_are_internal_error_system() {
 #[tokio::test]
 async fn process_failures_on_demand() {
     let emu = Emulator::builder()
-        .faults(Faults::none().with_process_fail_rate(1.0))
+        .faults(Faults::none().process_fail_rate(1.0))
         .start()
         .await
         .unwrap();
@@ -141,7 +141,7 @@ async fn process_failures_on_demand() {
 #[tokio::test]
 async fn invalid_rates_are_refused_at_start() {
     let err = Emulator::builder()
-        .faults(Faults::none().with_throttle_rate(2.0))
+        .faults(Faults::none().throttle_rate(2.0))
         .start()
         .await
         .unwrap_err();
@@ -151,7 +151,7 @@ async fn invalid_rates_are_refused_at_start() {
 #[tokio::test]
 async fn latency_delays_but_answers() {
     let emu = Emulator::builder()
-        .faults(Faults::none().with_latency(std::time::Duration::from_millis(5)))
+        .faults(Faults::none().latency(std::time::Duration::from_millis(5)))
         .start()
         .await
         .unwrap();

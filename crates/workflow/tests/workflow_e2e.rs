@@ -174,7 +174,7 @@ async fn offline_tasks_are_created_and_updated_directly() {
 async fn a_failed_process_is_a_typed_error_and_nothing_is_created() {
     let emu = emulator(
         Duration::ZERO,
-        Faults::none().with_process_fail_rate(1.0).with_seed(1),
+        Faults::none().process_fail_rate(1.0).seed(1),
     )
     .await;
     let wf = workflow(

@@ -20,10 +20,10 @@ async fn create_and_update_apply_exactly_once_under_faults() {
         let emu = emulator(
             Duration::ZERO,
             Faults::none()
-                .with_throttle_rate(0.15)
-                .with_server_error_rate(0.15)
-                .with_drop_rate(0.15)
-                .with_seed(seed),
+                .throttle_rate(0.15)
+                .server_error_rate(0.15)
+                .drop_rate(0.15)
+                .seed(seed),
         )
         .await;
         let wf = workflow(

@@ -235,12 +235,12 @@ impl EmulatorArgs {
             ));
         }
         let faults = Faults::none()
-            .with_throttle_rate(self.throttle_rate)
-            .with_server_error_rate(self.server_error_rate)
-            .with_drop_rate(self.drop_rate)
-            .with_latency(self.latency)
-            .with_process_fail_rate(self.process_fail_rate)
-            .with_seed(self.seed);
+            .throttle_rate(self.throttle_rate)
+            .server_error_rate(self.server_error_rate)
+            .drop_rate(self.drop_rate)
+            .latency(self.latency)
+            .process_fail_rate(self.process_fail_rate)
+            .seed(self.seed);
         faults.validate().map_err(|e| e.to_string())?;
         let mut builder = Emulator::builder()
             .listen(self.listen)
@@ -248,8 +248,8 @@ impl EmulatorArgs {
             .faults(faults)
             .limits(
                 Limits::default()
-                    .with_max_body_bytes(self.max_body_bytes)
-                    .with_max_url_bytes(self.max_url_bytes),
+                    .max_body_bytes(self.max_body_bytes)
+                    .max_url_bytes(self.max_url_bytes),
             );
         for (id, secret) in self.access_key_ids.iter().zip(&self.access_key_secrets) {
             builder = builder.credentials(id.clone(), secret.clone());
@@ -288,13 +288,13 @@ impl EmulatorArgs {
     /// The credential services asked for (the OIDC token read from its file).
     fn role_services(&self) -> Result<RoleServices, String> {
         let mut services = RoleServices::default()
-            .with_sts(self.sts)
-            .with_metadata_token_required(self.metadata_require_token)
-            .with_metadata_token_refused(self.metadata_refuse_token)
-            .with_credentials_uri(self.credentials_uri)
-            .with_lifetime(self.role_lifetime);
+            .sts(self.sts)
+            .metadata_token_required(self.metadata_require_token)
+            .metadata_token_refused(self.metadata_refuse_token)
+            .credentials_uri(self.credentials_uri)
+            .lifetime(self.role_lifetime);
         if let Some(role) = &self.metadata_role {
-            services = services.with_metadata_role(role.clone());
+            services = services.metadata_role(role.clone());
         }
         if let (Some(arn), Some(file)) = (&self.oidc_provider_arn, &self.oidc_token_file) {
             let token = std::fs::read_to_string(file)
@@ -302,7 +302,7 @@ impl EmulatorArgs {
             if token.is_empty() {
                 return Err(format!("--oidc-token-file {} is empty", file.display()));
             }
-            services = services.with_oidc(OidcTrust::new(arn.clone(), token));
+            services = services.oidc(OidcTrust::new(arn.clone(), token));
         }
         Ok(services)
     }
