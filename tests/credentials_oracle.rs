@@ -18,7 +18,7 @@ mod reliability_support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use dataworks_credentials::sts::official_host;
+use dataworks_credentials::official_sts_host;
 use dataworks_emulator::{Emulator, OidcTrust, RoleServices};
 use serde_json::Value;
 
@@ -277,10 +277,10 @@ fn the_official_python_library_and_dwdi_agree() {
                             .strip_prefix("sts.")
                             .and_then(|h| h.strip_suffix(".aliyuncs.com")));
                     let vpc = host.starts_with("sts-vpc.");
-                    if official_host(region, vpc) != host {
+                    if official_sts_host(region, vpc) != host {
                         problems.push(format!(
                             "our endpoint rules give {}",
-                            official_host(region, vpc)
+                            official_sts_host(region, vpc)
                         ));
                     }
                 }

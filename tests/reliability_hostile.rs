@@ -9,9 +9,9 @@
 //! The HTTP-level cases (malformed requests to a running emulator) are in
 //! `reliability_hostile_http.rs`; bounded memory in `reliability_memory.rs`.
 
-use dataworks_signer::rpc::{RpcRequest, SigningParams, sign_request};
-use dataworks_signer::verify::{ReceivedRequest, Verifier};
 use dataworks_signer::{Credentials, SignatureAlgorithm};
+use dataworks_signer::{ReceivedRequest, Verifier};
+use dataworks_signer::{RpcRequest, SigningParams, sign_request};
 use dataworks_taskparam::{
     DocumentKind, HologresWriter, MysqlReader, RealtimeTaskParam, TaskContent, TaskParam,
     UpdateTaskParam, WriteMode, diff, diff_values, validate_str,

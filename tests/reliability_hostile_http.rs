@@ -9,9 +9,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use dataworks_emulator::{DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_URL_BYTES, Emulator};
-use dataworks_signer::rpc::{RpcRequest, SigningParams, sign_request};
 use dataworks_signer::v3::{V3Request, sign as sign_v3};
 use dataworks_signer::{Credentials, SignatureAlgorithm};
+use dataworks_signer::{RpcRequest, SigningParams, sign_request};
 use dataworks_taskparam::{HologresWriter, MysqlReader, TaskContent, TaskParam, WriteMode};
 use dataworks_workflow::transport::ReqwestTransport;
 use dataworks_workflow::transport::{HttpRequest, Timeouts, Transport};
@@ -109,8 +109,8 @@ impl Harness {
         }
         let params = SigningParams {
             algorithm,
-            timestamp: dataworks_signer::system::now_utc(),
-            nonce: dataworks_signer::system::random_nonce(),
+            timestamp: dataworks_signer::now_utc(),
+            nonce: dataworks_signer::random_nonce(),
         };
         let signed = sign_request(&request, &Credentials::new(ID, SECRET), &params).unwrap();
         self.send(HttpRequest {
@@ -401,8 +401,8 @@ async fn invalid_utf8_gets_a_clear_error() {
         .form_param("TaskContent", "placeholder");
     let params = SigningParams {
         algorithm: SignatureAlgorithm::Acs3HmacSha256,
-        timestamp: dataworks_signer::system::now_utc(),
-        nonce: dataworks_signer::system::random_nonce(),
+        timestamp: dataworks_signer::now_utc(),
+        nonce: dataworks_signer::random_nonce(),
     };
     let creds = Credentials::new(ID, SECRET);
     let signed = sign_request(&template, &creds, &params).unwrap();

@@ -13,8 +13,8 @@ mod reliability_support;
 use std::time::Duration;
 
 use dataworks_emulator::{DEFAULT_MAX_BODY_BYTES, Emulator};
-use dataworks_signer::rpc::{RpcRequest, SigningParams, sign_request};
 use dataworks_signer::{Credentials, SignatureAlgorithm};
+use dataworks_signer::{RpcRequest, SigningParams, sign_request};
 use dataworks_taskparam::{HologresWriter, MysqlReader, TaskContent, TaskParam, WriteMode};
 use dataworks_workflow::transport::ReqwestTransport;
 use dataworks_workflow::transport::{HttpRequest, Timeouts, Transport};
@@ -64,8 +64,8 @@ async fn signed_create(emu: &Emulator, http: &dyn Transport, name: &str, content
     .form_param("TaskContent", content);
     let params = SigningParams {
         algorithm: SignatureAlgorithm::Acs3HmacSha256,
-        timestamp: dataworks_signer::system::now_utc(),
-        nonce: dataworks_signer::system::random_nonce(),
+        timestamp: dataworks_signer::now_utc(),
+        nonce: dataworks_signer::random_nonce(),
     };
     let signed = sign_request(&request, &Credentials::new(ID, SECRET), &params).unwrap();
     http.send(HttpRequest {

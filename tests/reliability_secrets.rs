@@ -14,9 +14,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use dataworks_emulator::Emulator;
 use dataworks_signer::encoding::decode_form;
-use dataworks_signer::rpc::{RpcRequest, SigningParams, sign_request};
-use dataworks_signer::verify::{ReceivedRequest, Verifier};
 use dataworks_signer::{Credentials, SignatureAlgorithm};
+use dataworks_signer::{ReceivedRequest, Verifier};
+use dataworks_signer::{RpcRequest, SigningParams, sign_request};
 use dataworks_wire::{GetDISyncTask, TaskType};
 use dataworks_workflow::BoxFuture;
 use dataworks_workflow::transport::{HttpRequest, HttpResponse, Transport, TransportError};
@@ -103,7 +103,7 @@ impl Transport for StsGateway {
                 body: &request.body,
             };
             let sts = Credentials::new(STS_ID, STS_SECRET).with_security_token(STS_TOKEN);
-            let now = dataworks_signer::system::now_utc();
+            let now = dataworks_signer::now_utc();
             let verified = self
                 .verifier
                 .verify(&received, now, &sts)
@@ -122,7 +122,7 @@ impl Transport for StsGateway {
             let params = SigningParams {
                 algorithm: verified.algorithm,
                 timestamp: now,
-                nonce: dataworks_signer::system::random_nonce(),
+                nonce: dataworks_signer::random_nonce(),
             };
             let signed = sign_request(&forward, &Credentials::new(ID, SECRET), &params).unwrap();
             self.upstream

@@ -9,8 +9,8 @@
 
 use std::sync::LazyLock;
 
-use dataworks_signer::rpc::{RpcRequest, SigningParams, sign_request};
-use dataworks_signer::verify::{ReceivedRequest, Verifier};
+use dataworks_signer::{RpcRequest, SigningParams, sign_request};
+use dataworks_signer::{ReceivedRequest, Verifier};
 use dataworks_signer::{Credentials, SignatureAlgorithm};
 use dataworks_wire::{AnyRequest, Params};
 use libfuzzer_sys::fuzz_target;

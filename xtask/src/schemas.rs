@@ -5,15 +5,15 @@
 
 use std::path::{Path, PathBuf};
 
-use dataworks_taskparam::schema;
+use dataworks_taskparam::{published_schemas, schema_file_text};
 
 /// Every JSON Schema file, as (path, contents).
 pub fn files(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
-    let mut files: Vec<(PathBuf, String)> = schema::published_schemas()
+    let mut files: Vec<(PathBuf, String)> = published_schemas()
         .into_iter()
         .map(|(kind, _)| {
             let path = root.join("schemas").join(format!("{kind}.schema.json"));
-            (path, schema::schema_file_text(kind))
+            (path, schema_file_text(kind))
         })
         .collect();
     files.push((

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use dataworks_bench::{flag, flag_str};
-use dataworks_taskparam::validate::explicit_columns;
+use dataworks_taskparam::explicit_columns;
 use serde_json::{Value, json};
 
 fn main() {

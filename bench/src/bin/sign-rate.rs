@@ -9,9 +9,9 @@
 use std::time::{Duration, Instant};
 
 use dataworks_bench::{flag, flag_str, update_param_of_size};
-use dataworks_signer::rpc::{RpcRequest, SigningParams, sign_request};
 use dataworks_signer::v3::{V3Request, sign as sign_v3};
 use dataworks_signer::{Credentials, SignatureAlgorithm, v1};
+use dataworks_signer::{RpcRequest, SigningParams, sign_request};
 use hmac::{Hmac, Mac};
 use serde_json::{Map, Value, json};
 use sha2::Digest;

@@ -15,8 +15,8 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use dataworks_bench::flag;
-use dataworks_signer::rpc::{RpcRequest, SignatureDetails, SigningParams, sign_request};
 use dataworks_signer::{Credentials, SignatureAlgorithm, v1};
+use dataworks_signer::{RpcRequest, SignatureDetails, SigningParams, sign_request};
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};

@@ -6,8 +6,8 @@ use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, ChildStdout, Command, Stdio};
 
-use dataworks_signer::rpc::{RpcRequest, SigningParams, sign_request};
 use dataworks_signer::{Credentials, SignatureAlgorithm};
+use dataworks_signer::{RpcRequest, SigningParams, sign_request};
 use serde_json::Value;
 
 const ID: &str = "cli-test-id";
@@ -95,8 +95,8 @@ fn call_as(
         credentials,
         &SigningParams {
             algorithm: SignatureAlgorithm::Acs3HmacSha256,
-            timestamp: dataworks_signer::system::now_utc(),
-            nonce: dataworks_signer::system::random_nonce(),
+            timestamp: dataworks_signer::now_utc(),
+            nonce: dataworks_signer::random_nonce(),
         },
     )
     .unwrap();

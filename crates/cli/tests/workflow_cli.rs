@@ -496,7 +496,7 @@ async fn service_failures_exit_1_with_code_and_request_id() {
 async fn timeout_exits_3_and_resume_finishes_the_create() {
     // The emulator's clock only moves when the test says so: the process stays running
     // until the test advances it.
-    let clock = Arc::new(ManualClock::new(dataworks_signer::system::now_utc()));
+    let clock = Arc::new(ManualClock::new(dataworks_signer::now_utc()));
     let emu = Emulator::builder()
         .credentials(ID, SECRET)
         .processing_delay(Duration::from_secs(60))

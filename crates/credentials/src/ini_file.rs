@@ -40,13 +40,7 @@ pub struct IniError {
 }
 
 /// Parses INI text the way `configparser.ConfigParser()` does, then applies the official
-/// provider's `#` cut.
-///
-/// ```
-/// let s = dataworks_credentials::ini_file::parse("[DEFAULT]\nType = access_key\n[a]\naccess_key_id: x # note\n").unwrap();
-/// assert_eq!(s["a"]["type"], "access_key");
-/// assert_eq!(s["a"]["access_key_id"], "x");
-/// ```
+/// provider's `#` cut (the unit tests below show each rule).
 pub fn parse(text: &str) -> Result<Sections, IniError> {
     /// (key, value, line) in file order.
     type Entries = Vec<(String, String, usize)>;

@@ -34,24 +34,36 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
-pub mod cache;
-pub mod chain;
-pub mod cli_profile;
-pub mod ecs;
-pub mod env;
-pub mod environment;
-pub mod error;
-pub mod external;
+mod cache;
+mod chain;
+mod cli_profile;
+mod ecs;
+mod env;
+mod environment;
+mod error;
+mod external;
 mod http;
-pub mod ini_file;
-pub mod oidc;
-pub mod provider;
-pub mod ram_role;
-pub mod static_keys;
-pub mod sts;
-pub mod uri;
+mod ini_file;
+mod oidc;
+mod provider;
+mod ram_role;
+mod static_keys;
+mod sts;
+mod uri;
 
-pub use cache::{Refreshing, StaleBehavior};
+/// The names of the environment variables the providers read (`ALIBABA_CLOUD_*` and ours),
+/// for building a [`CredentialsEnv`]. A module of its own because the bare names
+/// (`ACCESS_KEY_ID`, `PROFILE`) only say what they are under `vars::`.
+pub mod vars {
+    pub use crate::env::{
+        ACCESS_KEY_ID, ACCESS_KEY_SECRET, CLI_PROFILE_DISABLED, CREDENTIALS_FILE, CREDENTIALS_URI,
+        ECS_METADATA, ECS_METADATA_DISABLED, IMDSV1_DISABLED, LOOPBACK_ONLY, OIDC_PROVIDER_ARN,
+        OIDC_TOKEN_FILE, PROFILE, ROLE_ARN, ROLE_SESSION_NAME, SECURITY_TOKEN, STS_ENDPOINT,
+        STS_REGION, VPC_ENDPOINT_ENABLED,
+    };
+}
+
+pub use cache::{Refreshing, STALE_WINDOW, StaleBehavior};
 pub use chain::{ChainBuilder, DefaultChain};
 pub use cli_profile::CliProfileProvider;
 pub use dataworks_signer::Credentials;
@@ -61,9 +73,11 @@ pub use environment::EnvProvider;
 pub use error::CredentialsError;
 pub use external::ExternalProvider;
 pub use ini_file::IniFileProvider;
-pub use oidc::OidcRoleProvider;
-pub use provider::{BoxFuture, ProvideCredentials, Provided, SystemWallClock, WallClock};
+pub use oidc::{OidcRoleProvider, OidcSettings};
+pub use provider::{
+    BoxFuture, ProvideCredentials, Provided, ProviderContext, SystemWallClock, WallClock,
+};
 pub use ram_role::RamRoleProvider;
 pub use static_keys::StaticProvider;
-pub use sts::StsSettings;
+pub use sts::{RoleRequest, StsSettings, official_sts_host};
 pub use uri::UriProvider;

@@ -28,12 +28,12 @@ pub struct StsSettings {
 /// The official host for a region and VPC choice.
 ///
 /// ```
-/// use dataworks_credentials::sts::official_host;
-/// assert_eq!(official_host(None, true), "sts.aliyuncs.com");
-/// assert_eq!(official_host(Some("cn-hangzhou"), false), "sts.cn-hangzhou.aliyuncs.com");
-/// assert_eq!(official_host(Some("cn-hangzhou"), true), "sts-vpc.cn-hangzhou.aliyuncs.com");
+/// use dataworks_credentials::official_sts_host;
+/// assert_eq!(official_sts_host(None, true), "sts.aliyuncs.com");
+/// assert_eq!(official_sts_host(Some("cn-hangzhou"), false), "sts.cn-hangzhou.aliyuncs.com");
+/// assert_eq!(official_sts_host(Some("cn-hangzhou"), true), "sts-vpc.cn-hangzhou.aliyuncs.com");
 /// ```
-pub fn official_host(region: Option<&str>, vpc: bool) -> String {
+pub fn official_sts_host(region: Option<&str>, vpc: bool) -> String {
     let prefix = if vpc { "sts-vpc" } else { "sts" };
     match region.filter(|r| !r.is_empty()) {
         Some(region) => format!("{prefix}.{region}.aliyuncs.com"),
@@ -61,7 +61,7 @@ impl StsSettings {
                     .as_deref()
                     .filter(|r| !r.is_empty())
                     .or_else(|| cx.env.var(env::STS_REGION));
-                format!("https://{}", official_host(region, vpc))
+                format!("https://{}", official_sts_host(region, vpc))
             }
         };
         Url::parse(&text).map_err(|e| {

@@ -7,8 +7,8 @@
 use std::time::Instant;
 
 use dataworks_emulator::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator};
-use dataworks_signer::rpc::{RpcRequest, SigningParams, sign_request};
-use dataworks_signer::{Credentials, SignatureAlgorithm, system};
+use dataworks_signer::{Credentials, SignatureAlgorithm, now_utc, random_nonce};
+use dataworks_signer::{RpcRequest, SigningParams, sign_request};
 
 const JOB: &str = include_str!("../tests/data/batch-job.json");
 
@@ -16,8 +16,8 @@ async fn call(http: &reqwest::Client, endpoint: &str, req: RpcRequest) -> u16 {
     let creds = Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET);
     let params = SigningParams {
         algorithm: SignatureAlgorithm::Acs3HmacSha256,
-        timestamp: system::now_utc(),
-        nonce: system::random_nonce(),
+        timestamp: now_utc(),
+        nonce: random_nonce(),
     };
     let signed = sign_request(&req, &creds, &params).expect("signable");
     let mut b = http.post(signed.url(endpoint));

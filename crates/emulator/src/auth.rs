@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use dataworks_signer::Credentials;
-use dataworks_signer::verify::{SecretLookup, Verifier, VerifyError};
+use dataworks_signer::{SecretLookup, Verifier, VerifyError};
 use dataworks_wire::ErrorCode;
 
 use crate::config::CredentialTable;

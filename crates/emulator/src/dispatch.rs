@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use dataworks_signer::verify::ReceivedRequest;
+use dataworks_signer::ReceivedRequest;
 use dataworks_wire::{API_VERSION, AnyRequest, ErrorCode, Params};
 use serde_json::Value;
 

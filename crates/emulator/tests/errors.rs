@@ -162,15 +162,14 @@ async fn unknown_action_and_version() {
     let c = Client::new(&emu, V3);
     let a = c.call("DescribeRegions", &[]).await;
     a.err(404, "InvalidAction.NotFound");
-    let mut req =
-        dataworks_signer::rpc::RpcRequest::new("GetDISyncTask", "2017-12-12", c.host.clone());
+    let mut req = dataworks_signer::RpcRequest::new("GetDISyncTask", "2017-12-12", c.host.clone());
     for (k, v) in GET_INFO {
         req = req.query_param(*k, *v);
     }
-    let signed = dataworks_signer::rpc::sign_request(
+    let signed = dataworks_signer::sign_request(
         &req,
         &c.credentials,
-        &dataworks_signer::rpc::SigningParams {
+        &dataworks_signer::SigningParams {
             algorithm: V3,
             timestamp: time::OffsetDateTime::now_utc(),
             nonce: "version-nonce".into(),

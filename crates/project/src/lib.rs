@@ -1,7 +1,7 @@
 //! DataWorks DI as code: a workspace's sync tasks declared in a `dataworks.toml`, and the pure
 //! planner that compares them with what the workspace holds.
 //!
-//! - **Manifest** ([`manifest`]): environments (workspace, region or endpoint, profile,
+//! - **Manifest** ([`Manifest`]): environments (workspace, region or endpoint, profile,
 //!   variables, rate limits), managed folders, defaults, tasks (name, type, folder,
 //!   document, lifecycle, start settings); its JSON Schema ([`manifest_schema`]).
 //! - **Resolution** ([`resolve()`]): one environment's desired state, `${variable}`s substituted,
@@ -41,21 +41,22 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
-pub mod manifest;
-pub mod plan;
-pub mod problem;
-pub mod render;
-pub mod resolve;
-pub mod saved;
-pub mod variables;
+mod manifest;
+mod plan;
+mod problem;
+mod render;
+mod resolve;
+mod saved;
+mod variables;
 
 pub use dataworks_taskparam::StartParam;
 pub use manifest::{
-    DocumentSource, Environment, Lifecycle, MANIFEST_FILE, Manifest, RateLimitDecl, TaskDecl,
-    manifest_schema, manifest_schema_text,
+    Defaults, DocumentSource, Environment, Lifecycle, MANIFEST_FILE, Manifest, RateLimitDecl,
+    TaskDecl, manifest_schema, manifest_schema_text,
 };
 pub use plan::{Action, Change, ObservedTask, Plan, PlanOptions, PlanStep, RunState, plan};
 pub use problem::{Location, ManifestProblem, ManifestProblems};
 pub use render::{render_json, render_text};
 pub use resolve::{Desired, DesiredTask, Sources, Target, document_kind, resolve};
 pub use saved::{SAVED_PLAN_FORMAT, SavedPlan, StalePlan};
+pub use variables::{UndefinedVariable, substitute};

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::manifest::{DocumentSource, Lifecycle, Manifest, RateLimitDecl, TaskDecl};
 use crate::problem::{Location, ManifestProblem, ManifestProblems};
-use crate::variables::{Undefined, json_escape, substitute, substitute_value};
+use crate::variables::{UndefinedVariable, json_escape, substitute, substitute_value};
 use dataworks_taskparam::StartParam;
 
 /// The documents a manifest names, by path relative to the manifest's directory. The CLI
@@ -233,7 +233,7 @@ impl Resolver<'_> {
         self.problem(location, message, fix);
     }
 
-    fn undefined(&mut self, location: Location, missing: &[Undefined], what: &str) {
+    fn undefined(&mut self, location: Location, missing: &[UndefinedVariable], what: &str) {
         for u in missing {
             self.problem(
                 location.clone(),

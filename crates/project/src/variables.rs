@@ -6,7 +6,7 @@ use serde_json::Value;
 
 /// A `${name}` with no value in the environment, at byte `offset` of the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Undefined {
+pub struct UndefinedVariable {
     /// The variable's name.
     pub name: String,
     /// Byte offset of the `$` in the text.
@@ -20,14 +20,14 @@ pub struct Undefined {
 /// ```
 /// use std::collections::BTreeMap;
 /// let vars = BTreeMap::from([("ds".to_owned(), "mysql_prod".to_owned())]);
-/// let out = dataworks_project::variables::substitute("${ds} costs $${x}", &vars, |v| v.to_owned());
+/// let out = dataworks_project::substitute("${ds} costs $${x}", &vars, |v| v.to_owned());
 /// assert_eq!(out.unwrap(), "mysql_prod costs ${x}");
 /// ```
 pub fn substitute(
     text: &str,
     vars: &BTreeMap<String, String>,
     escape: impl Fn(&str) -> String,
-) -> Result<String, Vec<Undefined>> {
+) -> Result<String, Vec<UndefinedVariable>> {
     let mut out = String::with_capacity(text.len());
     let mut undefined = Vec::new();
     let mut rest = text;
@@ -46,7 +46,7 @@ pub fn substitute(
                 let name = body[..end].trim();
                 match vars.get(name) {
                     Some(value) => out.push_str(&escape(value)),
-                    None => undefined.push(Undefined {
+                    None => undefined.push(UndefinedVariable {
                         name: name.to_owned(),
                         offset: consumed + at,
                     }),
@@ -80,7 +80,7 @@ pub fn substitute_value(
     value: &mut Value,
     vars: &BTreeMap<String, String>,
     pointer: &str,
-    undefined: &mut Vec<(String, Undefined)>,
+    undefined: &mut Vec<(String, UndefinedVariable)>,
 ) {
     match value {
         Value::String(s) => match substitute(s, vars, str::to_owned) {
@@ -120,11 +120,11 @@ mod tests {
         assert_eq!(
             err,
             vec![
-                Undefined {
+                UndefinedVariable {
                     name: "nope".into(),
                     offset: 2
                 },
-                Undefined {
+                UndefinedVariable {
                     name: "also".into(),
                     offset: 15
                 }

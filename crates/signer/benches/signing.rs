@@ -12,16 +12,16 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use dataworks_signer::rpc::{SignatureDetails, SignedRequest, SigningParams, sign_request};
-use dataworks_signer::verify::{NonceCache, ReceivedRequest, Verifier};
 use dataworks_signer::{Credentials, SignatureAlgorithm};
+use dataworks_signer::{NonceCache, ReceivedRequest, Verifier};
+use dataworks_signer::{SignatureDetails, SignedRequest, SigningParams, sign_request};
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 use time::macros::datetime;
 
 /// The bench request (`benches/data/update-request.json`, shared with `sign-ratio`).
-fn request() -> dataworks_signer::rpc::RpcRequest {
+fn request() -> dataworks_signer::RpcRequest {
     let text = include_str!("data/update-request.json");
     let description: serde_json::Value = match serde_json::from_str(text) {
         Ok(value) => value,
@@ -29,7 +29,7 @@ fn request() -> dataworks_signer::rpc::RpcRequest {
     };
     let field = |name: &str| description[name].as_str().unwrap_or_default().to_string();
     let mut request =
-        dataworks_signer::rpc::RpcRequest::new(field("action"), field("version"), field("host"));
+        dataworks_signer::RpcRequest::new(field("action"), field("version"), field("host"));
     for pair in description["query"].as_array().into_iter().flatten() {
         let (name, value) = (pair[0].as_str(), pair[1].as_str());
         request = request.query_param(name.unwrap_or_default(), value.unwrap_or_default());

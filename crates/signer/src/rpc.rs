@@ -19,7 +19,7 @@
 //!
 //! ```
 //! use dataworks_signer::{Credentials, SignatureAlgorithm};
-//! use dataworks_signer::rpc::{sign_request, RpcRequest, SigningParams};
+//! use dataworks_signer::{sign_request, RpcRequest, SigningParams};
 //! use time::macros::datetime;
 //!
 //! let request = RpcRequest::new("CreateDISyncTask", "2020-05-18", "dataworks.cn-shanghai.aliyuncs.com")
@@ -37,7 +37,7 @@
 //! assert!(signed.path_and_query.contains("&Signature="));
 //! assert_eq!(signed.body, b"TaskContent=%7B%22type%22%3A%22job%22%7D");
 //! assert_eq!(signed.header("content-type"), Some("application/x-www-form-urlencoded"));
-//! # Ok::<(), dataworks_signer::rpc::SignError>(())
+//! # Ok::<(), dataworks_signer::SignError>(())
 //! ```
 
 use std::fmt;

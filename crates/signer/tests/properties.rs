@@ -2,10 +2,10 @@
 //! change fails verification, and verification never panics.
 
 use dataworks_signer::encoding::{decode_form, encode_pairs};
-use dataworks_signer::rpc::{RpcRequest, SignedRequest, SigningParams, sign_request};
 use dataworks_signer::v3::{self, V3Request};
-use dataworks_signer::verify::{ReceivedRequest, Verifier};
 use dataworks_signer::{Credentials, SignatureAlgorithm, v1};
+use dataworks_signer::{ReceivedRequest, Verifier};
+use dataworks_signer::{RpcRequest, SignedRequest, SigningParams, sign_request};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use time::OffsetDateTime;

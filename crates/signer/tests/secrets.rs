@@ -2,10 +2,10 @@
 //! messages of any public type, in any encoding the signer produces.
 
 use dataworks_signer::encoding::percent_encode;
-use dataworks_signer::rpc::{RpcRequest, SignError, SignedRequest, SigningParams, sign_request};
 use dataworks_signer::v3::{self, V3Request};
-use dataworks_signer::verify::{NonceCache, ReceivedRequest, Verifier, VerifyError};
 use dataworks_signer::{Credentials, SignatureAlgorithm, v1};
+use dataworks_signer::{NonceCache, ReceivedRequest, Verifier, VerifyError};
+use dataworks_signer::{RpcRequest, SignError, SignedRequest, SigningParams, sign_request};
 use time::macros::datetime;
 
 const SECRET: &str = "Sup3r+Secret/Value=";

@@ -7,7 +7,7 @@ use dataworks_signer::Credentials;
 use dataworks_signer::encoding::decode_form;
 use dataworks_signer::v1;
 use dataworks_signer::v3::{self, V3Request};
-use dataworks_signer::verify::{ReceivedRequest, Verifier};
+use dataworks_signer::{ReceivedRequest, Verifier};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 

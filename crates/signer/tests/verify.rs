@@ -1,11 +1,9 @@
 //! Server-side verification: requests as the official SDKs send them, and every refusal.
 
-use dataworks_signer::rpc::{
-    RpcRequest, SignatureDetails, SignedRequest, SigningParams, sign_request,
-};
 use dataworks_signer::v3::{self, V3Request};
-use dataworks_signer::verify::{NonceCache, ReceivedRequest, Verifier, VerifyError};
 use dataworks_signer::{Credentials, SignatureAlgorithm, v1};
+use dataworks_signer::{NonceCache, ReceivedRequest, Verifier, VerifyError};
+use dataworks_signer::{RpcRequest, SignatureDetails, SignedRequest, SigningParams, sign_request};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 

@@ -1,20 +1,22 @@
 //! Typed DataWorks Data Integration documents (API version 2020-05-18): the TaskParam and
 //! TaskContent JSON that real-time and batch sync tasks are made of.
 //!
-//! - **Documents** ([`model`]): every kind the service takes or returns
-//!   ([`DocumentKind`]), typed where the docs define the fields and lossless everywhere:
+//! - **Documents**: every kind the service takes or returns ([`DocumentKind`]; the
+//!   [`Document`] trait), typed where the docs define the fields and lossless everywhere:
 //!   unknown fields are kept and written back, and numbers or booleans the service spells as
 //!   strings are accepted and written back as read.
-//! - **Builder** ([`builder`]): `TaskParam::realtime()` / `TaskParam::update()`, typed and
-//!   validated.
-//! - **Schema** ([`schema`]): JSON Schema of each kind, derived from the types.
-//! - **Validation** ([`validate`]): syntax, schema and semantic rules in one pass, each
-//!   problem with a JSON pointer, a rule id, a message and a fix.
-//! - **Updates** ([`update`]): the current table selection of a TaskContent, applying an
-//!   update TaskParam to it, and the content the service generates for a create TaskParam.
-//! - **Recovery** ([`recover`]): the create TaskParam that yields a real-time TaskContent,
-//!   and the update TaskParam that gives a task a param's table selection.
+//! - **Builders**: [`TaskParam::realtime()`] / [`TaskParam::update()`] and the batch
+//!   [`BatchBuilder`], typed and validated.
+//! - **Schema**: JSON Schema of each kind, derived from the types ([`schema_for`]).
+//! - **Validation** ([`validate_str`], [`validate_value`]): syntax, schema and semantic rules
+//!   in one pass, each [`Problem`] with a JSON pointer, a rule id, a message and a fix.
+//! - **Updates**: the current table selection of a TaskContent, applying an update TaskParam
+//!   to it ([`TaskContent::apply_update`]), and the content the service generates for a create
+//!   TaskParam ([`TaskContent::from_realtime_param`]).
+//! - **Recovery** ([`TaskContent::recover_param`]): the create TaskParam that yields a
+//!   real-time TaskContent, and the update TaskParam that gives a task a param's table selection.
 //! - **Diff** ([`diff()`]): tables, mapping rules and other changes between two documents.
+//! - **DataX import** ([`datax`]) and the **plugin catalogue** ([`catalogue`]).
 //!
 //! ```
 //! use dataworks_taskparam::{HologresWriter, MysqlReader, TaskContent, TaskParam, WriteMode};
@@ -38,19 +40,26 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
-pub mod batch_builder;
-pub mod builder;
-pub mod datax;
-pub mod diff;
+mod batch_builder;
+mod builder;
+mod diff;
 mod error;
-pub mod kind;
-pub mod lenient;
-pub mod model;
-pub mod recover;
-pub mod schema;
-pub mod update;
+mod kind;
+mod lenient;
+mod model;
+mod recover;
+mod schema;
+mod update;
 mod util;
-pub mod validate;
+mod validate;
+
+// Modules whose path a user needs, because their item names are plain and read right only
+// under the module's name: the DataX importer (`datax::Action`, `datax::Note`), the plugin
+// catalogue (`catalogue::resolve`, `catalogue::PLUGINS`) and the MySQL reader's typestate
+// markers (`state::Selected`).
+pub mod datax;
+pub use builder::state;
+pub use model::catalogue;
 
 pub use batch_builder::{BatchBuilder, BatchStep, PluginParams};
 pub use builder::{
@@ -62,7 +71,6 @@ pub use error::{ApplyError, BuildError, ParseError};
 pub use kind::{DocumentKind, UnknownKind};
 pub use lenient::{BoolOrString, IntOrString, NumberOrString, StringOrList};
 pub use model::Document;
-pub use model::catalogue::{PluginInfo, PluginName, Role};
 pub use model::documents::{
     BatchJob, BatchSetting, ErrorLimit, Extend, RealtimeSetting, RealtimeSyncConfig,
     RealtimeTaskParam, SolutionProcess, Speed, TaskContent, TaskMeta, UpdateTaskParam,
@@ -85,5 +93,8 @@ pub use model::start_param::{
 pub use model::step::{Hop, Order, Step, StepParams};
 pub use model::writers::{HoloWriterParams, KafkaWriterParams, OdpsWriterParams};
 pub use recover::RecoverError;
+pub use schema::{published_schemas, schema_file_text, schema_for};
 pub use util::{is_secret_key, pointer_touches_secret};
-pub use validate::{Problem, ValidationReport, describe_problems, validate_str, validate_value};
+pub use validate::{
+    Problem, ValidationReport, describe_problems, explicit_columns, validate_str, validate_value,
+};

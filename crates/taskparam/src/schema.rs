@@ -39,8 +39,8 @@ fn root_schema<T: JsonSchema>(kind: DocumentKind) -> Value {
 /// The JSON Schema (draft 2020-12) of one document kind.
 ///
 /// ```
-/// use dataworks_taskparam::{DocumentKind, schema};
-/// let s = schema::schema_for(DocumentKind::TaskContent);
+/// use dataworks_taskparam::{DocumentKind, schema_for};
+/// let s = schema_for(DocumentKind::TaskContent);
 /// assert_eq!(s["$id"], "https://dataworks-di.dev/schemas/task-content.schema.json");
 /// ```
 pub fn schema_for(kind: DocumentKind) -> Value {

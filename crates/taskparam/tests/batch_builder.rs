@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use dataworks_taskparam::{
     BatchJob, BatchStep, BuildError, DocumentKind, FileParams, OdpsWriterParams, RdbmsReaderParams,
-    StepParams, TaskParam, validate::explicit_columns, validate_value,
+    StepParams, TaskParam, explicit_columns, validate_value,
 };
 use proptest::prelude::*;
 use proptest::sample::Index;

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use dataworks_taskparam::{
     BatchJob, Document, DocumentKind, HologresWriter, KafkaWriter, MaxComputeWriter, MysqlReader,
     RealtimeTaskParam, SolutionProcess, TaskContent, TaskMeta, TaskParam, UpdateTaskParam, Writer,
-    schema, validate_str, validate_value,
+    published_schemas, validate_str, validate_value,
 };
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -40,7 +40,7 @@ static SEEDS: LazyLock<Vec<(DocumentKind, Value)>> = LazyLock::new(|| {
 });
 
 static VALIDATORS: LazyLock<Vec<(DocumentKind, jsonschema::Validator)>> = LazyLock::new(|| {
-    schema::published_schemas()
+    published_schemas()
         .into_iter()
         .map(|(k, s)| (k, jsonschema::validator_for(&s).unwrap()))
         .collect()

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use dataworks_taskparam::{DocumentKind, schema};
+use dataworks_taskparam::{DocumentKind, schema_file_text, schema_for};
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -17,7 +17,7 @@ fn committed_schemas_are_up_to_date() {
             .join(format!("{kind}.schema.json"));
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
-            committed == schema::schema_file_text(kind),
+            committed == schema_file_text(kind),
             "{} is stale: run `cargo xtask codegen` and commit the result",
             path.display()
         );
@@ -26,7 +26,7 @@ fn committed_schemas_are_up_to_date() {
 
 #[test]
 fn schemas_have_titles_and_descriptions_from_the_doc_comments() {
-    let s = schema::schema_for(DocumentKind::TaskContent);
+    let s = schema_for(DocumentKind::TaskContent);
     assert_eq!(
         s["$id"],
         "https://dataworks-di.dev/schemas/task-content.schema.json"

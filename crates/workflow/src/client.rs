@@ -7,8 +7,8 @@ use std::time::Duration;
 use dataworks_credentials::{
     ChainBuilder, CredentialsEnv, DefaultChain, ProvideCredentials, Provided,
 };
-use dataworks_signer::rpc::{RpcRequest, SigningParams, sign_request};
 use dataworks_signer::{Credentials, SignatureAlgorithm};
+use dataworks_signer::{RpcRequest, SigningParams, sign_request};
 use dataworks_wire::{
     GetDISyncTask, Operation, Response, TaskType, UpdateDISyncTask, WireError,
     decode_response_with_headers,
@@ -504,7 +504,7 @@ impl Client {
             let params = SigningParams {
                 algorithm: inner.algorithm,
                 timestamp: inner.clock.utc_now(),
-                nonce: dataworks_signer::system::random_nonce(),
+                nonce: dataworks_signer::random_nonce(),
             };
             let provided = match inner.credentials.provide().await {
                 Ok(p) => p,

@@ -9,7 +9,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use dataworks_signer::rpc::SignError;
+use dataworks_signer::SignError;
 use dataworks_wire::{ApiError, WireError};
 
 use crate::signature_mismatch::SignatureComparison;

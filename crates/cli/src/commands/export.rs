@@ -343,7 +343,7 @@ mod tests {
         let vars = BTreeMap::new();
         for text in ["pt=${bizdate}", "$${x}", "$$${y}", "no variable", "$", "${"] {
             let written = literal(text);
-            let read = dataworks_project::variables::substitute(&written, &vars, str::to_owned);
+            let read = dataworks_project::substitute(&written, &vars, str::to_owned);
             assert_eq!(read.as_deref(), Ok(text), "{written}");
         }
     }

@@ -1,7 +1,7 @@
 //! `dwdi schema KIND`: prints the JSON Schema of one document kind (the same text as
 //! `schemas/<kind>.schema.json`).
 
-use dataworks_taskparam::{DocumentKind, schema};
+use dataworks_taskparam::{DocumentKind, schema_file_text};
 
 use crate::commands::validate::parse_kind;
 use crate::exit::Exit;
@@ -17,6 +17,6 @@ pub struct SchemaArgs {
 
 /// Runs `dwdi schema`.
 pub fn run(args: SchemaArgs) -> Exit {
-    print!("{}", schema::schema_file_text(args.kind));
+    print!("{}", schema_file_text(args.kind));
     Exit::Success
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use dataworks_signer::Credentials;
-use dataworks_signer::verify::SecretLookup;
+use dataworks_signer::SecretLookup;
 use dataworks_wire::ErrorCode;
 use rand::Rng;
 use time::OffsetDateTime;

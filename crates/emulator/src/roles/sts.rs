@@ -8,7 +8,7 @@ use axum::Router;
 use axum::body::{Bytes, to_bytes};
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
-use dataworks_signer::verify::ReceivedRequest;
+use dataworks_signer::ReceivedRequest;
 use http::StatusCode;
 use serde_json::json;
 use time::OffsetDateTime;

@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use dataworks_emulator::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator};
-use dataworks_signer::rpc::{RpcRequest, SignedRequest, SigningParams, sign_request};
 use dataworks_signer::{Credentials, SignatureAlgorithm};
+use dataworks_signer::{RpcRequest, SignedRequest, SigningParams, sign_request};
 use serde_json::Value;
 use time::OffsetDateTime;
 

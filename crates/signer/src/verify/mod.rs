@@ -8,8 +8,8 @@
 //!
 //! ```
 //! use dataworks_signer::{Credentials, SignatureAlgorithm};
-//! use dataworks_signer::rpc::{sign_request, RpcRequest, SigningParams};
-//! use dataworks_signer::verify::{ReceivedRequest, Verifier, VerifyError};
+//! use dataworks_signer::{sign_request, RpcRequest, SigningParams};
+//! use dataworks_signer::{ReceivedRequest, Verifier, VerifyError};
 //! use time::macros::datetime;
 //!
 //! let creds = Credentials::new("LTAI5tFakeAccessKeyId", "FakeAccessKeySecretForTests0123");

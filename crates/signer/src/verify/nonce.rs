@@ -18,7 +18,7 @@ use time::OffsetDateTime;
 ///   between tasks behind an `Arc`.
 ///
 /// ```
-/// use dataworks_signer::verify::NonceCache;
+/// use dataworks_signer::NonceCache;
 /// use time::macros::datetime;
 ///
 /// let cache = NonceCache::new(2);

@@ -3,7 +3,7 @@
 //! slips, the open-source DataX names) and the page its parameters come from.
 //!
 //! ```
-//! use dataworks_taskparam::model::catalogue::{PluginName, Role, resolve};
+//! use dataworks_taskparam::catalogue::{PluginName, Role, resolve};
 //!
 //! assert!(matches!(resolve("holo"), PluginName::Known(p) if p.name == "holo"));
 //! assert!(matches!(resolve("hologres"), PluginName::Alias { plugin, .. } if plugin.name == "holo"));

@@ -81,7 +81,7 @@ pub(super) fn check_step(
 /// connection). Columns map by position, so two explicit counts must agree (`column.count`).
 ///
 /// ```
-/// use dataworks_taskparam::validate::explicit_columns;
+/// use dataworks_taskparam::explicit_columns;
 /// let p = serde_json::json!({"column": ["a", "b"], "table": "t"});
 /// assert_eq!(explicit_columns(p.as_object().unwrap()), Some(2));
 /// let p = serde_json::json!({"column": ["*"]});
