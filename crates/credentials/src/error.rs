@@ -5,6 +5,7 @@ use std::fmt;
 
 /// Why a provider (or the chain) gave no credentials.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CredentialsError {
     /// The provider is not configured, disabled, or its configuration is broken.
     #[error("{provider}: {reason}")]

@@ -35,6 +35,7 @@ struct Fetch {
 
 /// The settings of an OIDC role (a profile's fields; `None` falls back to the environment).
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct OidcSettings<'a> {
     /// `ram_role_arn` / `role_arn`.
     pub role_arn: Option<&'a str>,

@@ -68,6 +68,7 @@ impl WallClock for SystemWallClock {
 /// What every provider may need besides its own settings: the environment snapshot, the
 /// wall clock, an explicit STS endpoint and the metadata service's address.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ProviderContext {
     /// The environment snapshot.
     pub env: crate::env::CredentialsEnv,

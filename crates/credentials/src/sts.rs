@@ -18,6 +18,7 @@ use crate::provider::{Provided, ProviderContext};
 
 /// Where to send STS calls, before the explicit endpoint is considered.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct StsSettings {
     /// The region of the regional endpoint (a profile's `sts_region`).
     pub region: Option<String>,
@@ -77,6 +78,7 @@ impl StsSettings {
 
 /// The role to assume and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RoleRequest {
     /// `RoleArn`.
     pub role_arn: String,

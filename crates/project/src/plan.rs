@@ -186,9 +186,18 @@ impl Plan {
 
 /// Planning options.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PlanOptions {
     /// Delete the tasks of managed folders that the manifest does not declare.
     pub prune: bool,
+}
+
+impl PlanOptions {
+    /// Whether to delete the undeclared tasks of managed folders (default `false`).
+    pub fn prune(mut self, prune: bool) -> PlanOptions {
+        self.prune = prune;
+        self
+    }
 }
 
 /// Plans the changes that bring `observed` to `desired`.

@@ -433,10 +433,7 @@ impl Resolver<'_> {
             .with_pointer(e.pointer.clone());
             self.problem(
                 location,
-                format!(
-                    "the {kind} of task `{name}` is not valid: {} ({})",
-                    e.message, e.rule
-                ),
+                format!("the {kind} of task `{name}` is not valid: {}", e.summary()),
                 e.hint,
             );
         }

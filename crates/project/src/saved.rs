@@ -27,6 +27,7 @@ pub struct SavedPlan {
 
 /// A saved plan that no longer matches the workspace.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum StalePlan {
     /// A task changed since the plan was made.
     #[error(

@@ -198,7 +198,7 @@ proptest! {
         stopped in proptest::collection::vec(any::<bool>(), 6),
         prune in any::<bool>(),
     ) {
-        let options = PlanOptions { prune };
+        let options = PlanOptions::default().prune(prune);
         let mut next_id = 0;
         let mut observed = Vec::new();
         let old = Desired { target: target(), folders: vec![FOLDER.into()], tasks: build(&before) };
@@ -349,7 +349,7 @@ fn undeclared_tasks_are_deleted_only_with_prune_and_only_in_managed_folders() {
     };
     let observed = [live(&t, 1), elsewhere];
     assert!(!plan(&desired, &observed, PlanOptions::default()).has_changes());
-    let p = plan(&desired, &observed, PlanOptions { prune: true });
+    let p = plan(&desired, &observed, PlanOptions::default().prune(true));
     assert_eq!(p.changes.len(), 1);
     assert_eq!(
         (p.changes[0].action, p.changes[0].file_id),

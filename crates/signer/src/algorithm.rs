@@ -61,6 +61,7 @@ impl fmt::Display for SignatureAlgorithm {
 #[error(
     "unknown signature algorithm `{given}`: use `v1` (RPC HMAC-SHA1) or `acs3-hmac-sha256` (ACS3, the default)"
 )]
+#[non_exhaustive]
 pub struct ParseAlgorithmError {
     /// The name that was given.
     pub given: String,

@@ -319,6 +319,7 @@ pub fn encode_pairs<P: Param>(params: impl IntoIterator<Item = P>) -> String {
 
 /// Why a query string or form body could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum DecodeError {
     /// A percent-decoded name or value is not UTF-8.
     #[error(

@@ -57,6 +57,7 @@ impl SigningSettings {
 
 /// Why an [`http::Request`] could not be signed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum HttpSignError {
     /// The URI has no host and the request no `host` header.
     #[error("cannot sign: the request has no host; use an absolute URI or set the `host` header")]

@@ -240,6 +240,7 @@ impl fmt::Debug for SignedRequest {
 
 /// Why a request could not be signed. No variant carries a secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SignError {
     /// A required field is empty.
     #[error("cannot sign: `{field}` is empty; set it on the RpcRequest / SigningParams")]

@@ -9,6 +9,7 @@ const FORMAT: &[BorrowedFormatItem<'static>] =
 
 /// A timestamp that cannot be written or read in the signatures' format.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TimestampError {
     /// The year is outside `0000..=9999`, which the four-digit format cannot express.
     #[error("timestamp year {year} is outside 0000..=9999; pass the current UTC time")]

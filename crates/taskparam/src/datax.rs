@@ -146,6 +146,7 @@ pub struct MissingConnection {
 
 /// Why a DataX job could not be converted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum DataxError {
     /// Not a DataX job.
     #[error(

@@ -1,13 +1,14 @@
 //! The crate's error types.
 
 use crate::kind::DocumentKind;
-use crate::validate::Problem;
+use crate::validate::{Problem, describe_problems};
 
 /// A document that could not be parsed into its type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "{kind}: line {line}, column {column}: {message} (run `dwdi validate --kind {kind}` for every problem with a fix)"
 )]
+#[non_exhaustive]
 pub struct ParseError {
     /// The kind that was being parsed.
     pub kind: DocumentKind,
@@ -43,10 +44,11 @@ impl ParseError {
 
 /// A builder whose document failed validation.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum BuildError {
     /// The built document breaks one or more rules; each problem names the JSON pointer,
     /// the rule and a one-line fix.
-    #[error("the built {kind} is invalid:{}", list(.problems))]
+    #[error("the built {kind} is invalid:\n{}", describe_problems(.problems))]
     Invalid {
         /// The kind built.
         kind: DocumentKind,
@@ -55,27 +57,9 @@ pub enum BuildError {
     },
 }
 
-fn list(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(|p| {
-            format!(
-                "\n  - [{}] {} (at {}); fix: {}",
-                p.rule,
-                p.message,
-                display_pointer(&p.pointer),
-                p.hint
-            )
-        })
-        .collect()
-}
-
-pub(crate) fn display_pointer(pointer: &str) -> &str {
-    if pointer.is_empty() { "/" } else { pointer }
-}
-
 /// Why an update could not be applied to a TaskContent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ApplyError {
     /// The content has no MySQL reader step with a connection.
     #[error(

@@ -33,6 +33,7 @@ pub enum DocumentKind {
 /// The error of parsing a [`DocumentKind`] name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown document kind `{given}`; expected one of: {}", DocumentKind::names().join(", "))]
+#[non_exhaustive]
 pub struct UnknownKind {
     /// The name given.
     pub given: String,

@@ -19,13 +19,19 @@
 //! - **DataX import** ([`datax`]) and the **plugin catalogue** ([`catalogue`]).
 //!
 //! ```
-//! use dataworks_taskparam::{HologresWriter, MysqlReader, TaskContent, TaskParam, WriteMode};
+//! use dataworks_taskparam::{
+//!     DocumentKind, HologresWriter, MysqlReader, TaskContent, TaskParam, WriteMode,
+//!     describe_problems, validate_str,
+//! };
 //!
 //! let param = TaskParam::realtime()
 //!     .resource_group("S_res_group_1")
 //!     .reader(MysqlReader::datasource("mysql_pub1").selected_tables("mysql_db", ["orders", "users"]))
 //!     .writer(HologresWriter::datasource("holo_dw").write_mode(WriteMode::Replay))
 //!     .build()?;
+//! // A document from elsewhere is checked the same way: every problem, located, with a fix.
+//! let report = validate_str(&param.to_json(), Some(DocumentKind::RealtimeTaskParam));
+//! assert!(report.is_valid(), "{}", describe_problems(&report.errors));
 //! let content = TaskContent::from_realtime_param(&param);
 //!
 //! let update = TaskParam::update()

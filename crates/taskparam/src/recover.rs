@@ -18,6 +18,7 @@ use crate::model::step::{Step, StepParams};
 
 /// A TaskContent that no create TaskParam can yield.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RecoverError {
     /// No `extend` (mode, resource group): a solution's embedded template, not a task's content.
     #[error(

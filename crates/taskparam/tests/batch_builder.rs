@@ -117,7 +117,9 @@ fn typed_parameters_build_and_bad_ones_are_all_reported() {
         .writer(BatchStep::new("odps", writer))
         .build()
         .unwrap_err();
-    let BuildError::Invalid { problems, .. } = err;
+    let BuildError::Invalid { problems, .. } = err else {
+        panic!("expected an invalid job, got {err}");
+    };
     let rules: Vec<&str> = problems.iter().map(|p| p.rule.as_str()).collect();
     assert!(rules.contains(&"column.count"), "{rules:?}");
     assert!(rules.contains(&"odps.partition-single"), "{rules:?}");

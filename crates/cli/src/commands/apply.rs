@@ -103,9 +103,7 @@ async fn apply(
     desired: &Desired,
     saved: Option<&SavedPlan>,
 ) -> Exit {
-    let options = PlanOptions {
-        prune: saved.map_or(args.prune, |s| s.prune),
-    };
+    let options = PlanOptions::default().prune(saved.map_or(args.prune, |s| s.prune));
     let (observed, fresh) =
         match read_and_plan(workflow.client(), desired, options, args.read.concurrency).await {
             Ok(r) => r,

@@ -75,7 +75,7 @@ fn plan(args: &PlanArgs, ctx: &Context) -> Exit {
         Ok(c) => c,
         Err(e) => return output::build_error(ctx, &e),
     };
-    let options = PlanOptions { prune: args.prune };
+    let options = PlanOptions::default().prune(args.prune);
     let result = block_on(read_and_plan(
         &client,
         &desired,

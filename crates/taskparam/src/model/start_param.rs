@@ -351,6 +351,7 @@ impl JsonSchema for DdlMarkMap {
 #[error(
     "StartParam is not valid JSON of the expected shape at line {line}, column {column}: {message}"
 )]
+#[non_exhaustive]
 pub struct StartParamError {
     /// What is wrong (serde's message).
     pub message: String,

@@ -55,6 +55,18 @@ impl Problem {
             column: None,
         }
     }
+
+    /// What is wrong and the rule, `message [rule]`, without the place or the fix: for a
+    /// caller that shows those its own way (a manifest's file and line, its own fix line).
+    ///
+    /// ```
+    /// use dataworks_taskparam::Problem;
+    /// let p = Problem::new("/steps", "schema.required", "steps is missing", "add a steps array");
+    /// assert_eq!(p.summary(), "steps is missing [schema.required]");
+    /// ```
+    pub fn summary(&self) -> String {
+        format!("{} [{}]", self.message, self.rule)
+    }
 }
 
 impl std::fmt::Display for Problem {
@@ -70,7 +82,7 @@ impl std::fmt::Display for Problem {
         if let (Some(line), Some(column)) = (self.line, self.column) {
             write!(f, " (line {line}, column {column})")?;
         }
-        write!(f, ": {} [{}]; {}", self.message, self.rule, self.hint)
+        write!(f, ": {}; {}", self.summary(), self.hint)
     }
 }
 
