@@ -508,7 +508,9 @@ mod tests {
         assert!(rules.contains(&"tables.duplicate"), "{rules:?}");
         assert!(rules.contains(&"selected.dbname"), "{rules:?}");
         assert!(rules.contains(&"tables.non-empty"), "{rules:?}");
-        assert!(err.to_string().contains("fix:"));
+        // Each problem is listed as its Display shows it: pointer, message, rule and fix.
+        let text = err.to_string();
+        assert!(problems.iter().all(|p| text.contains(&p.to_string())), "{text}");
     }
 
     #[test]
