@@ -510,7 +510,10 @@ mod tests {
         assert!(rules.contains(&"tables.non-empty"), "{rules:?}");
         // Each problem is listed as its Display shows it: pointer, message, rule and fix.
         let text = err.to_string();
-        assert!(problems.iter().all(|p| text.contains(&p.to_string())), "{text}");
+        assert!(
+            problems.iter().all(|p| text.contains(&p.to_string())),
+            "{text}"
+        );
     }
 
     #[test]
