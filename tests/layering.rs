@@ -64,11 +64,13 @@ fn section(manifest: &str, header: &str) -> Vec<(String, String)> {
             inside = trimmed == header;
             continue;
         }
-        if inside && !trimmed.is_empty() && !trimmed.starts_with('#') {
-            if let Some((name, _)) = trimmed.split_once('=') {
-                let name = name.trim().trim_end_matches(".workspace").to_string();
-                out.push((name, trimmed.to_string()));
-            }
+        if inside
+            && !trimmed.is_empty()
+            && !trimmed.starts_with('#')
+            && let Some((name, _)) = trimmed.split_once('=')
+        {
+            let name = name.trim().trim_end_matches(".workspace").to_string();
+            out.push((name, trimmed.to_string()));
         }
     }
     out

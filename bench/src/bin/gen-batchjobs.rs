@@ -42,11 +42,11 @@ fn main() {
         let count = reader["parameter"].as_object().and_then(explicit_columns);
         if let (Some(count), Some(Value::Array(cols))) =
             (count, writer["parameter"].get_mut("column"))
+            && !cols.is_empty()
+            && !cols.iter().any(|c| c == "*")
         {
-            if !cols.is_empty() && !cols.iter().any(|c| c == "*") {
-                let source = cols.clone();
-                *cols = source.iter().cycle().take(count).cloned().collect();
-            }
+            let source = cols.clone();
+            *cols = source.iter().cycle().take(count).cloned().collect();
         }
         let job = json!({
             "type": "job",

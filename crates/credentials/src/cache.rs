@@ -82,10 +82,10 @@ impl Refreshing {
     async fn refresh(&self) -> Result<Provided, CredentialsError> {
         let mut state = self.state.lock().await;
         let now = self.clock.now_utc();
-        if let Some((cached, stale_at)) = &state.cached {
-            if now < *stale_at {
-                return Ok(cached.clone());
-            }
+        if let Some((cached, stale_at)) = &state.cached
+            && now < *stale_at
+        {
+            return Ok(cached.clone());
         }
         match self.fetch.provide().await {
             Ok(fetched) => {

@@ -32,10 +32,10 @@ pub(crate) fn error(request_id: &str, host: &str, err: &ServiceError) -> Respons
     let status =
         StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut resp = json(status, encode_error(request_id, host, err));
-    if let Some(ms) = err.retry_after_ms {
-        if let Ok(v) = HeaderValue::from_str(&ms.to_string()) {
-            resp.headers_mut().insert("x-acs-retry-after", v);
-        }
+    if let Some(ms) = err.retry_after_ms
+        && let Ok(v) = HeaderValue::from_str(&ms.to_string())
+    {
+        resp.headers_mut().insert("x-acs-retry-after", v);
     }
     with_request_id(resp, request_id)
 }

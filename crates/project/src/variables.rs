@@ -41,20 +41,20 @@ pub fn substitute(
             consumed += at + 3;
             continue;
         }
-        if let Some(body) = tail.strip_prefix("${") {
-            if let Some(end) = body.find('}') {
-                let name = body[..end].trim();
-                match vars.get(name) {
-                    Some(value) => out.push_str(&escape(value)),
-                    None => undefined.push(UndefinedVariable {
-                        name: name.to_owned(),
-                        offset: consumed + at,
-                    }),
-                }
-                rest = &body[end + 1..];
-                consumed += at + 2 + end + 1;
-                continue;
+        if let Some(body) = tail.strip_prefix("${")
+            && let Some(end) = body.find('}')
+        {
+            let name = body[..end].trim();
+            match vars.get(name) {
+                Some(value) => out.push_str(&escape(value)),
+                None => undefined.push(UndefinedVariable {
+                    name: name.to_owned(),
+                    offset: consumed + at,
+                }),
             }
+            rest = &body[end + 1..];
+            consumed += at + 2 + end + 1;
+            continue;
         }
         out.push('$');
         rest = &tail[1..];

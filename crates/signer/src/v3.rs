@@ -155,10 +155,10 @@ pub fn sign(request: &V3Request<'_>, credentials: &Credentials) -> V3Signature {
     if !has(CONTENT_SHA256_HEADER) {
         added_headers.push((CONTENT_SHA256_HEADER.to_string(), hashed_payload.clone()));
     }
-    if let Some(token) = credentials.security_token() {
-        if !has(SECURITY_TOKEN_HEADER) {
-            added_headers.push((SECURITY_TOKEN_HEADER.to_string(), token.to_string()));
-        }
+    if let Some(token) = credentials.security_token()
+        && !has(SECURITY_TOKEN_HEADER)
+    {
+        added_headers.push((SECURITY_TOKEN_HEADER.to_string(), token.to_string()));
     }
     let query = sorted(request.query);
     let headers = request.headers.iter().chain(added_headers.iter());

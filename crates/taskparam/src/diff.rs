@@ -355,13 +355,13 @@ pub fn diff(old: &TaskContent, new: &TaskContent) -> ContentDiff {
 /// The differences between two documents of `kind`: the typed [`diff`] for TaskContents that
 /// parse, the generic [`diff_values`] (in `other_changes`) otherwise.
 pub fn diff_documents(old: &Value, new: &Value, kind: DocumentKind) -> ContentDiff {
-    if kind == DocumentKind::TaskContent {
-        if let (Ok(a), Ok(b)) = (
+    if kind == DocumentKind::TaskContent
+        && let (Ok(a), Ok(b)) = (
             TaskContent::from_value(old.clone()),
             TaskContent::from_value(new.clone()),
-        ) {
-            return diff(&a, &b);
-        }
+        )
+    {
+        return diff(&a, &b);
     }
     ContentDiff {
         other_changes: diff_values(old, new),

@@ -102,15 +102,14 @@ impl TaskContent {
             let defaults = change.rules_added.is_empty()
                 && change.rules_removed.is_empty()
                 && change.rules_changed.is_empty();
-            if !defaults {
-                if let Some(slot) = param
+            if !defaults
+                && let Some(slot) = param
                     .steps
                     .iter_mut()
                     .find(|s| s.is_writer())
                     .and_then(|s| s.parameter.table_mapping_rule_slot())
-                {
-                    *slot = rules;
-                }
+            {
+                *slot = rules;
             }
         }
         Ok(param)

@@ -252,13 +252,13 @@ impl TaskContent {
         let wanted = update.table_selection().ok_or(ApplyError::NoSelection)?;
         let at = reader_connection(&self.steps).ok_or(ApplyError::NoReader)?;
         let conn = connection_at(&self.steps, at).ok_or(ApplyError::NoReader)?;
-        if let (Some(content), Some(update)) = (conn.datasource.as_deref(), update.datasource()) {
-            if content != update {
-                return Err(ApplyError::DatasourceMismatch {
-                    content: content.to_owned(),
-                    update: update.to_owned(),
-                });
-            }
+        if let (Some(content), Some(update)) = (conn.datasource.as_deref(), update.datasource())
+            && content != update
+        {
+            return Err(ApplyError::DatasourceMismatch {
+                content: content.to_owned(),
+                update: update.to_owned(),
+            });
         }
         let old_db = self.table_form_db();
         let old = conn.selection.clone();

@@ -163,10 +163,10 @@ fn mutate(mut doc: Value, at: &Index, mutation: Mutation) -> Value {
                         map.shift_remove(&last);
                     }
                     Some(Value::Array(items)) => {
-                        if let Ok(i) = last.parse::<usize>() {
-                            if i < items.len() {
-                                items.remove(i);
-                            }
+                        if let Ok(i) = last.parse::<usize>()
+                            && i < items.len()
+                        {
+                            items.remove(i);
                         }
                     }
                     _ => {}

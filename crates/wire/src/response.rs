@@ -146,15 +146,15 @@ pub fn decode_data<D: DeserializeOwned>(
         })?),
     };
     let request_id = take(&mut map, "RequestId").and_then(scalar_text);
-    if success == Some(false) {
-        if let Some(code) = take(&mut map, "Code").and_then(scalar_text) {
-            return Err(WireError::Api(Box::new(error_from_fields(
-                http_status,
-                code,
-                request_id,
-                &mut map,
-            ))));
-        }
+    if success == Some(false)
+        && let Some(code) = take(&mut map, "Code").and_then(scalar_text)
+    {
+        return Err(WireError::Api(Box::new(error_from_fields(
+            http_status,
+            code,
+            request_id,
+            &mut map,
+        ))));
     }
     let data = match take(&mut map, "Data") {
         None | Some(Value::Null) => None,

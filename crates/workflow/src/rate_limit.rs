@@ -168,10 +168,10 @@ impl RateLimit {
             ("requests per second in total", self.total_per_second),
         ];
         for (what, rate) in rates {
-            if let Some(rate) = rate {
-                if rate.is_nan() || rate <= 0.0 {
-                    return Err(RateLimitError { what, rate });
-                }
+            if let Some(rate) = rate
+                && (rate.is_nan() || rate <= 0.0)
+            {
+                return Err(RateLimitError { what, rate });
             }
         }
         Ok(())

@@ -91,10 +91,10 @@ pub fn run(args: ConvertArgs, top_output: Option<OutputFormat>) -> Exit {
     };
     let valid = conversion.report.is_valid();
     let job_text = conversion.job.to_json_pretty();
-    if let Some(out) = &args.out {
-        if let Err(e) = std::fs::write(out, format!("{job_text}\n")) {
-            return fail(json, &format!("{out}: cannot write the file: {e}"));
-        }
+    if let Some(out) = &args.out
+        && let Err(e) = std::fs::write(out, format!("{job_text}\n"))
+    {
+        return fail(json, &format!("{out}: cannot write the file: {e}"));
     }
     if json {
         let doc = json!({

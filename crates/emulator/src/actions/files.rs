@@ -143,10 +143,8 @@ pub(crate) fn list(ctx: &Ctx<'_>, r: &ListFiles) -> Result<Value, ServiceError> 
             if with_path {
                 file["AbsoluteFolderPath"] = json!(task.folder);
             }
-            if !need_content {
-                if let Some(map) = file.as_object_mut() {
-                    map.remove("Content");
-                }
+            if !need_content && let Some(map) = file.as_object_mut() {
+                map.remove("Content");
             }
             file
         })

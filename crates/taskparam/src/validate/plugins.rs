@@ -133,19 +133,20 @@ fn check_value(
             }
         }
         Check::OneOf(allowed) => {
-            if let Some(text) = value.as_str() {
-                if !text.is_empty() && !allowed.iter().any(|a| a.eq_ignore_ascii_case(text)) {
-                    sink.error(
-                        ptr,
-                        "param.enum",
-                        format!(
-                            "`{key}` is `{text}`; the {} step takes {}",
-                            plugin.title,
-                            allowed.join(", ")
-                        ),
-                        &format!("use one of: {}", allowed.join(", ")),
-                    );
-                }
+            if let Some(text) = value.as_str()
+                && !text.is_empty()
+                && !allowed.iter().any(|a| a.eq_ignore_ascii_case(text))
+            {
+                sink.error(
+                    ptr,
+                    "param.enum",
+                    format!(
+                        "`{key}` is `{text}`; the {} step takes {}",
+                        plugin.title,
+                        allowed.join(", ")
+                    ),
+                    &format!("use one of: {}", allowed.join(", ")),
+                );
             }
         }
         Check::Range(min, max) => {
@@ -244,18 +245,17 @@ fn relational_reader(step: &StepView<'_>, param: &Map<String, Value>, sink: &mut
             );
         }
     }
-    if let Some(filter) = param.get("where").and_then(Value::as_str) {
-        if filter
+    if let Some(filter) = param.get("where").and_then(Value::as_str)
+        && filter
             .split_whitespace()
             .any(|w| w.eq_ignore_ascii_case("limit"))
-        {
-            sink.warn(
-                &join_pointer(&ptr, "where"),
-                "where.limit",
-                "`where` contains `limit`, which the pages say is not supported there".to_owned(),
-                "keep `where` a filter; use `querySql` for a LIMIT",
-            );
-        }
+    {
+        sink.warn(
+            &join_pointer(&ptr, "where"),
+            "where.limit",
+            "`where` contains `limit`, which the pages say is not supported there".to_owned(),
+            "keep `where` a filter; use `querySql` for a LIMIT",
+        );
     }
     if let Some(Value::Array(queries)) = param.get("querySql") {
         sql_list(queries, &join_pointer(&ptr, "querySql"), "querySql", sink);
@@ -413,15 +413,15 @@ fn date_time_ok(text: &str) -> bool {
 
 fn stream_reader(plugin: &PluginInfo, param: &Map<String, Value>, ptr: &str, sink: &mut Sink) {
     for key in ["beginDateTime", "endDateTime"] {
-        if let Some(text) = param.get(key).and_then(Value::as_str) {
-            if !date_time_ok(text) {
-                sink.error(
-                    &join_pointer(ptr, key),
-                    "datetime.format",
-                    format!("`{key}` is not written as yyyyMMddHHmmss"),
-                    "write 14 digits (20240101000000) or a scheduling parameter (${startTime})",
-                );
-            }
+        if let Some(text) = param.get(key).and_then(Value::as_str)
+            && !date_time_ok(text)
+        {
+            sink.error(
+                &join_pointer(ptr, key),
+                "datetime.format",
+                format!("`{key}` is not written as yyyyMMddHHmmss"),
+                "write 14 digits (20240101000000) or a scheduling parameter (${startTime})",
+            );
         }
     }
     let begin = param.get("beginDateTime").and_then(Value::as_str);
@@ -545,22 +545,22 @@ fn document(
             );
         }
     }
-    if role == Role::Writer {
-        if let Some(mode) = param.get("writeMode").and_then(Value::as_object) {
-            let replace = match mode.get("isReplace") {
-                Some(Value::Bool(b)) => *b,
-                Some(Value::String(s)) => s == "true",
-                _ => false,
-            };
-            let key = mode.get("replaceKey").and_then(Value::as_str).unwrap_or("");
-            if replace && key.trim().is_empty() {
-                sink.error(
-                    &join_pointer(ptr, "writeMode"),
-                    "mongodb.replace-key",
-                    "`writeMode.isReplace` is true but no `replaceKey` is given".to_owned(),
-                    "add \"replaceKey\": <the unique business key, such as _id>",
-                );
-            }
+    if role == Role::Writer
+        && let Some(mode) = param.get("writeMode").and_then(Value::as_object)
+    {
+        let replace = match mode.get("isReplace") {
+            Some(Value::Bool(b)) => *b,
+            Some(Value::String(s)) => s == "true",
+            _ => false,
+        };
+        let key = mode.get("replaceKey").and_then(Value::as_str).unwrap_or("");
+        if replace && key.trim().is_empty() {
+            sink.error(
+                &join_pointer(ptr, "writeMode"),
+                "mongodb.replace-key",
+                "`writeMode.isReplace` is true but no `replaceKey` is given".to_owned(),
+                "add \"replaceKey\": <the unique business key, such as _id>",
+            );
         }
     }
 }

@@ -311,23 +311,23 @@ fn hops(
         let from = hop.get("from").and_then(Value::as_str);
         let to = hop.get("to").and_then(Value::as_str);
         for (end, name) in [("from", from), ("to", to)] {
-            if let Some(name) = name {
-                if !by_name.contains_key(name) {
-                    sink.error(
-                        &join_pointer(&hop_ptr, end),
-                        "hops.known-steps",
-                        format!("hop {end} `{name}` names no step"),
-                        "use the `name` of an existing step",
-                    );
-                }
+            if let Some(name) = name
+                && !by_name.contains_key(name)
+            {
+                sink.error(
+                    &join_pointer(&hop_ptr, end),
+                    "hops.known-steps",
+                    format!("hop {end} `{name}` names no step"),
+                    "use the `name` of an existing step",
+                );
             }
         }
         if let (Some(f), Some(t)) = (
             from.and_then(|n| by_name.get(n)),
             to.and_then(|n| by_name.get(n)),
-        ) {
-            if !f.is_reader() || !t.is_writer() || f.name == t.name {
-                sink.error(
+        ) && (!f.is_reader() || !t.is_writer() || f.name == t.name)
+        {
+            sink.error(
                     &hop_ptr,
                     "hops.direction",
                     format!(
@@ -337,7 +337,6 @@ fn hops(
                     ),
                     "hops lead from the reader step to the writer step",
                 );
-            }
         }
     }
 }
@@ -600,31 +599,31 @@ fn readers_writers<'a, 'b>(
 }
 
 fn doc_type(doc: &Map<String, Value>, expected: &str, sink: &mut Sink) {
-    if let Some(t) = doc.get("type").and_then(Value::as_str) {
-        if t != expected {
-            sink.error(
-                "/type",
-                "doc.type",
-                format!("`type` is `{t}`; this kind needs `{expected}`"),
-                "set \"type\" to the expected value, or validate with the right --kind",
-            );
-        }
+    if let Some(t) = doc.get("type").and_then(Value::as_str)
+        && t != expected
+    {
+        sink.error(
+            "/type",
+            "doc.type",
+            format!("`type` is `{t}`; this kind needs `{expected}`"),
+            "set \"type\" to the expected value, or validate with the right --kind",
+        );
     }
 }
 
 fn doc_version(doc: &Map<String, Value>, base: &str, expected: &[&str], sink: &mut Sink) {
-    if let Some(v) = doc.get("version").and_then(Value::as_str) {
-        if !expected.contains(&v) {
-            sink.warn(
-                &join_pointer(base, "version"),
-                "doc.version",
-                format!(
-                    "`version` is `{v}`; the service's samples use {}",
-                    expected.join(" or ")
-                ),
-                "use the version of the samples unless you know better",
-            );
-        }
+    if let Some(v) = doc.get("version").and_then(Value::as_str)
+        && !expected.contains(&v)
+    {
+        sink.warn(
+            &join_pointer(base, "version"),
+            "doc.version",
+            format!(
+                "`version` is `{v}`; the service's samples use {}",
+                expected.join(" or ")
+            ),
+            "use the version of the samples unless you know better",
+        );
     }
 }
 
@@ -780,15 +779,15 @@ fn content(
                 .map(|m| (m, join_pointer(&join_pointer(base, "extend"), "mode")))
         }
     };
-    if let Some(t) = doc.get("type").and_then(Value::as_str) {
-        if t != "job" {
-            sink.error(
-                &join_pointer(base, "type"),
-                "doc.type",
-                format!("`type` is `{t}`; a TaskContent has `job`"),
-                "set \"type\" to \"job\"",
-            );
-        }
+    if let Some(t) = doc.get("type").and_then(Value::as_str)
+        && t != "job"
+    {
+        sink.error(
+            &join_pointer(base, "type"),
+            "doc.type",
+            format!("`type` is `{t}`; a TaskContent has `job`"),
+            "set \"type\" to \"job\"",
+        );
     }
     doc_version(doc, base, &["2.0"], sink);
     let steps = steps_of(doc, base);
@@ -817,10 +816,10 @@ fn content(
             ),
             (Some(needed), _) => {
                 for w in &writers {
-                    if let Some(actual) = w.step_type {
-                        if actual != needed {
-                            sink.error(ptr, "mode.writer", format!("mode `{mode}` needs a `{needed}` writer, but `{}` is `{actual}`", w.name.unwrap_or("the writer")), "make `extend.mode` agree with the writer (holo → migration_holo, odps → migration_odps, kafka → migration_kafka)");
-                        }
+                    if let Some(actual) = w.step_type
+                        && actual != needed
+                    {
+                        sink.error(ptr, "mode.writer", format!("mode `{mode}` needs a `{needed}` writer, but `{}` is `{actual}`", w.name.unwrap_or("the writer")), "make `extend.mode` agree with the writer (holo → migration_holo, odps → migration_odps, kafka → migration_kafka)");
                     }
                 }
             }
@@ -885,15 +884,14 @@ fn mapping_rules(
         if let (Some(src), Some(reader)) = (
             ds.get("srcDatasourceName").and_then(Value::as_str),
             reader_ds,
-        ) {
-            if src != reader {
-                sink.warn(
-                    &join_pointer(&this_ptr, "srcDatasourceName"),
-                    "mapping.datasource",
-                    format!("rules are for data source `{src}` but the reader reads `{reader}`"),
-                    "set `srcDatasourceName` to the reader's data source",
-                );
-            }
+        ) && src != reader
+        {
+            sink.warn(
+                &join_pointer(&this_ptr, "srcDatasourceName"),
+                "mapping.datasource",
+                format!("rules are for data source `{src}` but the reader reads `{reader}`"),
+                "set `srcDatasourceName` to the reader's data source",
+            );
         }
         let rules_ptr = join_pointer(&this_ptr, "tableRule");
         for (j, r) in ds
@@ -934,15 +932,15 @@ fn mapping_rules(
             Value::String(s) if is_int_text(s) => s.parse().ok(),
             _ => None,
         };
-        if let Some(total) = total {
-            if total != count as u64 {
-                sink.warn(
-                    &join_pointer(&rule_ptr, "totalTableMapping"),
-                    "mapping.total",
-                    format!("`totalTableMapping` is {total} but there are {count} rules"),
-                    "set `totalTableMapping` to the number of rules",
-                );
-            }
+        if let Some(total) = total
+            && total != count as u64
+        {
+            sink.warn(
+                &join_pointer(&rule_ptr, "totalTableMapping"),
+                "mapping.total",
+                format!("`totalTableMapping` is {total} but there are {count} rules"),
+                "set `totalTableMapping` to the number of rules",
+            );
         }
     }
     if !template {
@@ -1013,23 +1011,30 @@ fn batch(doc: &Map<String, Value>, sink: &mut Sink) {
             continue;
         };
         let columns = plugins::check_step(writer, plugin, Role::Writer, sink);
-        if let (Columns::Count(r), Columns::Count(w)) = (reader_columns, columns) {
-            if r != w {
-                sink.error(&join_pointer(&writer.param_ptr(), "column"), "column.count", format!("the writer lists {w} columns but the reader reads {r}; columns map by position"), "list as many writer columns as reader columns, in the same order");
-            }
+        if let (Columns::Count(r), Columns::Count(w)) = (reader_columns, columns)
+            && r != w
+        {
+            sink.error(
+                &join_pointer(&writer.param_ptr(), "column"),
+                "column.count",
+                format!(
+                    "the writer lists {w} columns but the reader reads {r}; columns map by position"
+                ),
+                "list as many writer columns as reader columns, in the same order",
+            );
         }
     }
     if let Some(setting) = doc.get("setting").and_then(Value::as_object) {
         if let Some(speed) = setting.get("speed").and_then(Value::as_object) {
-            if let Some(c) = speed.get("concurrent").and_then(lenient_f64) {
-                if c < 1.0 {
-                    sink.error(
-                        "/setting/speed/concurrent",
-                        "speed.concurrent",
-                        format!("`concurrent` is {c}; it must be at least 1"),
-                        "set `concurrent` to 1 or more",
-                    );
-                }
+            if let Some(c) = speed.get("concurrent").and_then(lenient_f64)
+                && c < 1.0
+            {
+                sink.error(
+                    "/setting/speed/concurrent",
+                    "speed.concurrent",
+                    format!("`concurrent` is {c}; it must be at least 1"),
+                    "set `concurrent` to 1 or more",
+                );
             }
             let throttle = match speed.get("throttle") {
                 Some(Value::Bool(b)) => *b,
@@ -1077,15 +1082,15 @@ fn batch(doc: &Map<String, Value>, sink: &mut Sink) {
 
 fn task_meta(doc: &Map<String, Value>, sink: &mut Sink) {
     keys_case(doc, "", TOP_META, sink);
-    if let Some(cu) = doc.get("Cu").and_then(lenient_f64) {
-        if cu <= 0.0 || (cu * 2.0).fract() != 0.0 {
-            sink.error(
-                "/Cu",
-                "cu.half",
-                format!("`Cu` is {cu}; it must be a positive multiple of 0.5"),
-                "use 0.5, 1, 1.5, 2, ...",
-            );
-        }
+    if let Some(cu) = doc.get("Cu").and_then(lenient_f64)
+        && (cu <= 0.0 || (cu * 2.0).fract() != 0.0)
+    {
+        sink.error(
+            "/Cu",
+            "cu.half",
+            format!("`Cu` is {cu}; it must be a positive multiple of 0.5"),
+            "use 0.5, 1, 1.5, 2, ...",
+        );
     }
     if doc
         .get("ResourceGroup")
