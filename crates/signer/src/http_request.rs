@@ -41,7 +41,7 @@ use crate::{Credentials, v3};
 pub struct SigningSettings {
     /// The signing time (sent as `x-acs-date`, truncated to the second).
     pub time: SystemTime,
-    /// The signature nonce, unique per request (e.g. [`crate::system::random_nonce`]).
+    /// The signature nonce, unique per request (e.g. [`crate::random_nonce`]).
     pub nonce: String,
 }
 

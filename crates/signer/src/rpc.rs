@@ -124,14 +124,14 @@ impl RpcRequest {
 }
 
 /// What varies per attempt: the algorithm, the time and the nonce. Take a fresh timestamp and
-/// nonce for every attempt (see [`crate::system`]).
+/// nonce for every attempt ([`crate::now_utc`], [`crate::random_nonce`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SigningParams {
     /// The signature to use.
     pub algorithm: SignatureAlgorithm,
     /// The signing time; converted to UTC and truncated to the second.
     pub timestamp: OffsetDateTime,
-    /// The signature nonce, unique per request (e.g. [`crate::system::random_nonce`]).
+    /// The signature nonce, unique per request (e.g. [`crate::random_nonce`]).
     pub nonce: String,
 }
 

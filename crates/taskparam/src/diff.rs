@@ -168,7 +168,7 @@ fn line(change: &PathChange) -> String {
 }
 
 /// Every path where `new` differs from `old`: objects by key, arrays by index, anything
-/// else by value. Values under secret-like keys are shown as [`REDACTED`].
+/// else by value. Values under secret-like keys are shown as `<redacted>`.
 ///
 /// ```
 /// use serde_json::json;

@@ -61,7 +61,7 @@ fn is_integral(number: &Number) -> bool {
 pub enum IntOrString {
     /// Written as a JSON number with an integer value.
     Number(Number),
-    /// Written as a string matching [`INT_TEXT_PATTERN`]; `""` means "not set".
+    /// Written as a string matching `^-?[0-9]*$`; `""` means "not set".
     Text(String),
 }
 
@@ -150,7 +150,7 @@ impl JsonSchema for IntOrString {
 pub enum NumberOrString {
     /// Written as a JSON number.
     Number(Number),
-    /// Written as a string matching [`NUMBER_TEXT_PATTERN`]; `""` means "not set".
+    /// Written as a string matching `^(-?[0-9]+(\.[0-9]+)?)?$`; `""` means "not set".
     Text(String),
 }
 
