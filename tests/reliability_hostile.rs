@@ -575,11 +575,7 @@ fn valid_request(algorithm: SignatureAlgorithm) -> Raw {
             "TaskContent",
             r#"{"type":"job","version":"2.0","steps":[]}"#,
         );
-    let params = SigningParams {
-        algorithm,
-        timestamp: NOW,
-        nonce: "hostile-nonce".into(),
-    };
+    let params = SigningParams::new(algorithm, NOW, "hostile-nonce");
     let signed = sign_request(&request, &creds(), &params).unwrap();
     let query = signed
         .path_and_query

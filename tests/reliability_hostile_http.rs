@@ -107,11 +107,11 @@ impl Harness {
         for (k, v) in form {
             request = request.form_param(*k, *v);
         }
-        let params = SigningParams {
+        let params = SigningParams::new(
             algorithm,
-            timestamp: dataworks_signer::now_utc(),
-            nonce: dataworks_signer::random_nonce(),
-        };
+            dataworks_signer::now_utc(),
+            dataworks_signer::random_nonce(),
+        );
         let signed = sign_request(&request, &Credentials::new(ID, SECRET), &params).unwrap();
         self.send(HttpRequest {
             method: signed.method,
@@ -399,11 +399,11 @@ async fn invalid_utf8_gets_a_clear_error() {
         .query_param("TaskType", "DI_REALTIME")
         .query_param("TaskName", "utf8")
         .form_param("TaskContent", "placeholder");
-    let params = SigningParams {
-        algorithm: SignatureAlgorithm::Acs3HmacSha256,
-        timestamp: dataworks_signer::now_utc(),
-        nonce: dataworks_signer::random_nonce(),
-    };
+    let params = SigningParams::new(
+        SignatureAlgorithm::Acs3HmacSha256,
+        dataworks_signer::now_utc(),
+        dataworks_signer::random_nonce(),
+    );
     let creds = Credentials::new(ID, SECRET);
     let signed = sign_request(&template, &creds, &params).unwrap();
     let body = b"TaskContent=\xFF\xFE{\"type\":\"job\"}\xC0\x80".to_vec();

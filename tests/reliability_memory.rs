@@ -62,11 +62,11 @@ async fn signed_create(emu: &Emulator, http: &dyn Transport, name: &str, content
     .query_param("TaskType", "DI_REALTIME")
     .query_param("TaskName", name)
     .form_param("TaskContent", content);
-    let params = SigningParams {
-        algorithm: SignatureAlgorithm::Acs3HmacSha256,
-        timestamp: dataworks_signer::now_utc(),
-        nonce: dataworks_signer::random_nonce(),
-    };
+    let params = SigningParams::new(
+        SignatureAlgorithm::Acs3HmacSha256,
+        dataworks_signer::now_utc(),
+        dataworks_signer::random_nonce(),
+    );
     let signed = sign_request(&request, &Credentials::new(ID, SECRET), &params).unwrap();
     http.send(HttpRequest {
         method: signed.method,

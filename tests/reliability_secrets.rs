@@ -119,11 +119,8 @@ impl Transport for StsGateway {
                     forward = forward.form_param(&k, &v);
                 }
             }
-            let params = SigningParams {
-                algorithm: verified.algorithm,
-                timestamp: now,
-                nonce: dataworks_signer::random_nonce(),
-            };
+            let params =
+                SigningParams::new(verified.algorithm, now, dataworks_signer::random_nonce());
             let signed = sign_request(&forward, &Credentials::new(ID, SECRET), &params).unwrap();
             self.upstream
                 .send(HttpRequest {

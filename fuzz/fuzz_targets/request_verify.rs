@@ -38,11 +38,7 @@ static VALID: LazyLock<Vec<(String, Vec<(String, String)>, Vec<u8>)>> = LazyLock
                 "TaskContent",
                 r#"{"type":"job","version":"2.0","steps":[]}"#,
             );
-        let params = SigningParams {
-            algorithm,
-            timestamp: NOW,
-            nonce: "fuzz-nonce".into(),
-        };
+        let params = SigningParams::new(algorithm, NOW, "fuzz-nonce");
         let signed = sign_request(&request, &CREDS, &params).expect("signs");
         let query = signed
             .path_and_query

@@ -77,21 +77,13 @@ fn main() {
         let v1_signed = sign_request(
             &rpc,
             &creds,
-            &SigningParams {
-                algorithm: SignatureAlgorithm::RpcV1HmacSha1,
-                timestamp,
-                nonce: nonce.clone(),
-            },
+            &SigningParams::new(SignatureAlgorithm::RpcV1HmacSha1, timestamp, nonce.clone()),
         )
         .expect("signs");
         let v3_signed = sign_request(
             &rpc,
             &creds,
-            &SigningParams {
-                algorithm: SignatureAlgorithm::Acs3HmacSha256,
-                timestamp,
-                nonce: nonce.clone(),
-            },
+            &SigningParams::new(SignatureAlgorithm::Acs3HmacSha256, timestamp, nonce.clone()),
         )
         .expect("signs");
         // The v1 parameters as signed (the common ones included, the signature excluded).
@@ -259,11 +251,7 @@ fn main() {
         let r = rate(
             || {
                 for c in &cases {
-                    let params = SigningParams {
-                        algorithm,
-                        timestamp: c.timestamp,
-                        nonce: c.nonce.clone(),
-                    };
+                    let params = SigningParams::new(algorithm, c.timestamp, c.nonce.clone());
                     std::hint::black_box(sign_request(&c.rpc, &creds, &params).expect("signs"));
                 }
                 cases.len()

@@ -65,16 +65,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let creds = Credentials::new("LTAI5tFakeAccessKeyId", SECRET);
     let at = time::macros::datetime!(2024-01-02 03:04:05 UTC);
     let nonce = "0f1e2d3c4b5a69788796a5b4c3d2e1f0".to_string();
-    let v1_params = SigningParams {
-        algorithm: SignatureAlgorithm::RpcV1HmacSha1,
-        timestamp: at,
-        nonce: nonce.clone(),
-    };
-    let v3_params = SigningParams {
-        algorithm: SignatureAlgorithm::Acs3HmacSha256,
-        timestamp: at,
-        nonce,
-    };
+    let v1_params = SigningParams::new(SignatureAlgorithm::RpcV1HmacSha1, at, nonce.clone());
+    let v3_params = SigningParams::new(SignatureAlgorithm::Acs3HmacSha256, at, nonce);
     let v1_signed = sign_request(&request, &creds, &v1_params)?;
     let v3_signed = sign_request(&request, &creds, &v3_params)?;
     let v1_sts = v1_signed.string_to_sign().to_string();

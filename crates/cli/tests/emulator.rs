@@ -93,11 +93,11 @@ fn call_as(
     let signed = sign_request(
         &req,
         credentials,
-        &SigningParams {
-            algorithm: SignatureAlgorithm::Acs3HmacSha256,
-            timestamp: dataworks_signer::now_utc(),
-            nonce: dataworks_signer::random_nonce(),
-        },
+        &SigningParams::new(
+            SignatureAlgorithm::Acs3HmacSha256,
+            dataworks_signer::now_utc(),
+            dataworks_signer::random_nonce(),
+        ),
     )
     .unwrap();
     let mut stream = TcpStream::connect(host).unwrap();

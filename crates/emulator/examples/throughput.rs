@@ -14,11 +14,11 @@ const JOB: &str = include_str!("../tests/data/batch-job.json");
 
 async fn call(http: &reqwest::Client, endpoint: &str, req: RpcRequest) -> u16 {
     let creds = Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET);
-    let params = SigningParams {
-        algorithm: SignatureAlgorithm::Acs3HmacSha256,
-        timestamp: now_utc(),
-        nonce: random_nonce(),
-    };
+    let params = SigningParams::new(
+        SignatureAlgorithm::Acs3HmacSha256,
+        now_utc(),
+        random_nonce(),
+    );
     let signed = sign_request(&req, &creds, &params).expect("signable");
     let mut b = http.post(signed.url(endpoint));
     for (k, v) in &signed.headers {

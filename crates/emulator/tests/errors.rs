@@ -169,11 +169,7 @@ async fn unknown_action_and_version() {
     let signed = dataworks_signer::sign_request(
         &req,
         &c.credentials,
-        &dataworks_signer::SigningParams {
-            algorithm: V3,
-            timestamp: time::OffsetDateTime::now_utc(),
-            nonce: "version-nonce".into(),
-        },
+        &dataworks_signer::SigningParams::new(V3, time::OffsetDateTime::now_utc(), "version-nonce"),
     )
     .unwrap();
     let a = c.send(&signed).await.unwrap();

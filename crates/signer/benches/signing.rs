@@ -47,11 +47,11 @@ fn task_param() -> String {
 }
 
 fn params(algorithm: SignatureAlgorithm) -> SigningParams {
-    SigningParams {
+    SigningParams::new(
         algorithm,
-        timestamp: datetime!(2024-01-02 03:04:05 UTC),
-        nonce: "0f1e2d3c4b5a69788796a5b4c3d2e1f0".to_string(),
-    }
+        datetime!(2024-01-02 03:04:05 UTC),
+        "0f1e2d3c4b5a69788796a5b4c3d2e1f0".to_string(),
+    )
 }
 
 fn credentials() -> Credentials {

@@ -25,11 +25,11 @@
 //!     .query_param("ProjectId", "10000")
 //!     .query_param("FileId", "456")
 //!     .query_param("TaskType", "DI_REALTIME");
-//! let params = SigningParams {
-//!     algorithm: SignatureAlgorithm::Acs3HmacSha256,
-//!     timestamp: datetime!(2024-01-02 03:04:05 UTC),
-//!     nonce: "0f1e2d3c4b5a69788796a5b4c3d2e1f0".to_string(),
-//! };
+//! let params = SigningParams::new(
+//!     SignatureAlgorithm::Acs3HmacSha256,
+//!     datetime!(2024-01-02 03:04:05 UTC),
+//!     "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+//! );
 //! let signed = sign_request(&request, &credentials, &params)?;
 //! assert_eq!(signed.method, "POST");
 //! assert!(signed.path_and_query.starts_with("/?FileId=456&ProjectId=10000"));

@@ -26,11 +26,11 @@
 //!     .query_param("ProjectId", "10000")
 //!     .query_param("TaskType", "DI_OFFLINE")
 //!     .form_param("TaskContent", r#"{"type":"job"}"#);
-//! let params = SigningParams {
-//!     algorithm: SignatureAlgorithm::RpcV1HmacSha1,
-//!     timestamp: datetime!(2024-01-02 03:04:05 UTC),
-//!     nonce: "11112222333344445555666677778888".into(),
-//! };
+//! let params = SigningParams::new(
+//!     SignatureAlgorithm::RpcV1HmacSha1,
+//!     datetime!(2024-01-02 03:04:05 UTC),
+//!     "11112222333344445555666677778888",
+//! );
 //! let signed = sign_request(&request, &Credentials::new("id", "secret"), &params)?;
 //! assert!(signed.path_and_query.starts_with("/?AccessKeyId=id&Action=CreateDISyncTask&Format=JSON&"));
 //! assert!(signed.path_and_query.contains("&Timestamp=2024-01-02T03%3A04%3A05Z&"));
@@ -126,6 +126,7 @@ impl RpcRequest {
 /// What varies per attempt: the algorithm, the time and the nonce. Take a fresh timestamp and
 /// nonce for every attempt ([`crate::now_utc`], [`crate::random_nonce`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SigningParams {
     /// The signature to use.
     pub algorithm: SignatureAlgorithm,
@@ -136,6 +137,19 @@ pub struct SigningParams {
 }
 
 impl SigningParams {
+    /// Parameters signing with `algorithm` at `timestamp` with `nonce`.
+    pub fn new(
+        algorithm: SignatureAlgorithm,
+        timestamp: OffsetDateTime,
+        nonce: impl Into<String>,
+    ) -> SigningParams {
+        SigningParams {
+            algorithm,
+            timestamp,
+            nonce: nonce.into(),
+        }
+    }
+
     /// Parameters signing at `time`, a [`std::time::SystemTime`] (as the standard library and
     /// aws-sigv4 give it), with `nonce`.
     pub fn at(

@@ -61,11 +61,7 @@ fn signed(
     if sts {
         credentials = credentials.with_security_token("STS.tok+en/=");
     }
-    let params = SigningParams {
-        algorithm,
-        timestamp: NOW,
-        nonce: "proptest-nonce".into(),
-    };
+    let params = SigningParams::new(algorithm, NOW, "proptest-nonce");
     sign_request(&request, &credentials, &params).unwrap()
 }
 

@@ -41,11 +41,7 @@ fn sign(algorithm: SignatureAlgorithm) -> SignedRequest {
     let request = RpcRequest::new("CreateDISyncTask", "2020-05-18", "127.0.0.1:1")
         .query_param("ProjectId", "1")
         .form_param("TaskContent", "{}");
-    let params = SigningParams {
-        algorithm,
-        timestamp: NOW,
-        nonce: "n".into(),
-    };
+    let params = SigningParams::new(algorithm, NOW, "n");
     sign_request(&request, &sts(), &params).unwrap()
 }
 
@@ -170,11 +166,7 @@ fn verification_errors() {
 #[test]
 fn sign_errors_and_verifier() {
     let bad = RpcRequest::new("A", "V", "h").header("x-acs-security-token", TOKEN);
-    let params = SigningParams {
-        algorithm: SignatureAlgorithm::Acs3HmacSha256,
-        timestamp: NOW,
-        nonce: "n".into(),
-    };
+    let params = SigningParams::new(SignatureAlgorithm::Acs3HmacSha256, NOW, "n");
     let err: SignError = sign_request(&bad, &sts(), &params).unwrap_err();
     assert_clean("SignError Display", &err.to_string());
     assert_clean("SignError Debug", &format!("{err:?}"));

@@ -38,11 +38,7 @@ fn request() -> RpcRequest {
 }
 
 fn sign(algorithm: SignatureAlgorithm, credentials: &Credentials, nonce: &str) -> SignedRequest {
-    let params = SigningParams {
-        algorithm,
-        timestamp: NOW,
-        nonce: nonce.to_string(),
-    };
+    let params = SigningParams::new(algorithm, NOW, nonce.to_string());
     sign_request(&request(), credentials, &params).unwrap()
 }
 

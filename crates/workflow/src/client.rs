@@ -501,11 +501,11 @@ impl Client {
             for (k, v) in &form {
                 request = request.form_param(k, v);
             }
-            let params = SigningParams {
-                algorithm: inner.algorithm,
-                timestamp: inner.clock.utc_now(),
-                nonce: dataworks_signer::random_nonce(),
-            };
+            let params = SigningParams::new(
+                inner.algorithm,
+                inner.clock.utc_now(),
+                dataworks_signer::random_nonce(),
+            );
             let provided = match inner.credentials.provide().await {
                 Ok(p) => p,
                 Err(e) => {

@@ -145,11 +145,7 @@ impl Client {
         for (k, v) in form {
             req = req.form_param(*k, *v);
         }
-        let params = SigningParams {
-            algorithm: self.algorithm,
-            timestamp: at,
-            nonce: nonce.to_string(),
-        };
+        let params = SigningParams::new(self.algorithm, at, nonce.to_string());
         sign_request(&req, &self.credentials, &params).unwrap()
     }
 

@@ -16,7 +16,7 @@
 //! let now = datetime!(2024-01-02 03:04:05 UTC);
 //! let request = RpcRequest::new("GetDISyncTask", "2020-05-18", "127.0.0.1:8080")
 //!     .query_param("ProjectId", "10000");
-//! let params = SigningParams { algorithm: SignatureAlgorithm::Acs3HmacSha256, timestamp: now, nonce: "n-1".into() };
+//! let params = SigningParams::new(SignatureAlgorithm::Acs3HmacSha256, now, "n-1");
 //! let signed = sign_request(&request, &creds, &params)?;
 //!
 //! // What the server received:
