@@ -195,6 +195,19 @@ fn loghub_is_taken_in_both_documented_spellings() {
 }
 
 #[test]
+fn a_kafka_step_names_its_cluster_by_datasource_or_by_server() {
+    // The 2020 pages (Kafka Reader, Kafka Writer 145510) name the cluster by `server` only.
+    for (demo, role) in [("kafka reader", "reader"), ("kafka writer", "writer")] {
+        let (mut step, _) = demo_named(demo);
+        let parameter = step["parameter"].as_object_mut().unwrap();
+        parameter.shift_remove("datasource");
+        parameter.insert("server".into(), json!("host:9092"));
+        let report = validate_value(&job_with(&step, role), None);
+        assert!(report.errors.is_empty(), "{demo}: {:#?}", report.errors);
+    }
+}
+
+#[test]
 fn secrets_in_plugin_parameters_are_never_printed() {
     let (mut step, _) = demo_named("odps writer");
     step["parameter"]["accessKey"] = json!(12345);

@@ -378,11 +378,16 @@ const KAFKA_READER: &[ParamSpec] = &[
     opt("groupId"),
 ];
 const KAFKA_WRITER: &[ParamSpec] = &[
-    req("datasource"),
+    // As the reader: `datasource` or `server` names the cluster (validate/plugins.rs); the
+    // 2020 page (help.aliyun.com 145510) lists only `server`, the current one both.
+    opt("datasource"),
+    opt("server"),
     req("topic"),
     opt("column"),
     opt("keyIndex"),
     opt("valueIndex"),
+    one_of("keyType", false, KAFKA_TYPES),
+    one_of("valueType", false, KAFKA_TYPES),
     one_of("writeMode", false, &["text", "json"]),
     opt("fieldDelimiter"),
     opt("nullKeyFormat"),

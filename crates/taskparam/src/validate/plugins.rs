@@ -68,6 +68,9 @@ pub(super) fn check_step(
         (Shape::Document, _) => document(plugin, role, param, &ptr, sink),
         _ => {}
     }
+    if plugin.name == "kafka" {
+        kafka_cluster(role, param, &ptr, sink);
+    }
     for key in ["preSql", "postSql"] {
         if let Some(Value::Array(statements)) = param.get(key) {
             sql_list(statements, &join_pointer(&ptr, key), key, sink);
@@ -404,6 +407,19 @@ fn file(plugin: &PluginInfo, role: Role, param: &Map<String, Value>, ptr: &str, 
 }
 
 /// `yyyyMMddHHmmss`, a scheduling parameter (`${...}`, `$[...]`) or empty (not set).
+/// A Kafka step names its cluster by `datasource` (the current pages) or by `server`
+/// (`host:port`, the 2019-2020 pages' demos and tables): one of the two is required.
+fn kafka_cluster(role: Role, param: &Map<String, Value>, ptr: &str, sink: &mut Sink) {
+    if !param.contains_key("datasource") && !param.contains_key("server") {
+        sink.error(
+            ptr,
+            "datasource.required",
+            format!("the Kafka {role} names neither a `datasource` nor a `server`"),
+            "add \"datasource\": <the Kafka data source name>",
+        );
+    }
+}
+
 fn date_time_ok(text: &str) -> bool {
     text.is_empty()
         || text.contains("${")
@@ -456,14 +472,6 @@ fn stream_reader(plugin: &PluginInfo, param: &Map<String, Value>, ptr: &str, sin
     }
     if plugin.name != "kafka" {
         return;
-    }
-    if !has("datasource") && !has("server") {
-        sink.error(
-            ptr,
-            "datasource.required",
-            "the Kafka reader names neither a `datasource` nor a `server`".to_owned(),
-            "add \"datasource\": <the Kafka data source name>",
-        );
     }
     match (has("beginDateTime"), has("beginOffset")) {
         (true, true) => sink.error(
