@@ -221,6 +221,54 @@ fn secrets_in_plugin_parameters_are_never_printed() {
 }
 
 #[test]
+fn a_datahub_reader_without_column_is_warned_and_its_keys_never_printed() {
+    let (mut step, _) = demo_named("datahub reader");
+    let report = validate_value(&job_with(&step, "reader"), None);
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.rule == "datahub.column" && w.pointer == "/steps/0/parameter"),
+        "{:#?}",
+        report.warnings
+    );
+    step["parameter"]["column"] = json!(["col0", "col1"]);
+    let report = validate_value(&job_with(&step, "reader"), None);
+    assert!(report.warnings.iter().all(|w| w.rule != "datahub.column"));
+
+    // A `datasource` replaces the inline connection; with neither, the missing keys are named.
+    let parameter = step["parameter"].as_object_mut().unwrap();
+    for key in ["endpoint", "accessId", "accessKey", "project"] {
+        parameter.shift_remove(key);
+    }
+    parameter.insert("datasource".into(), json!("datahub_source"));
+    assert!(
+        validate_value(&job_with(&step, "reader"), None)
+            .errors
+            .is_empty()
+    );
+    step["parameter"]["accessKey"] = json!("datahub-secret-key");
+    step["parameter"]
+        .as_object_mut()
+        .unwrap()
+        .shift_remove("datasource");
+    let report = validate_value(&job_with(&step, "reader"), None);
+    let problem = report
+        .errors
+        .iter()
+        .find(|p| p.rule == "datasource.required")
+        .unwrap();
+    assert!(
+        problem
+            .message
+            .contains("`endpoint`, `accessId`, `project`"),
+        "{problem:?}"
+    );
+    assert!(!format!("{report:?}").contains("datahub-secret-key"));
+}
+
+#[test]
 fn an_undocumented_task_type_is_an_error_naming_the_writers_value() {
     let path = format!(
         "{}/tests/data/realtime_holo.json",

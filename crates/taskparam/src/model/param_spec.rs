@@ -396,9 +396,16 @@ const KAFKA_WRITER: &[ParamSpec] = &[
     opt("kafkaConfig"),
 ];
 const DATAHUB_READER: &[ParamSpec] = &[
-    req("datasource"),
+    // `datasource`, or the page's inline connection (endpoint, accessId, accessKey, project):
+    // one of the two forms is required (`datasource.required`, validate/plugins.rs). `column`
+    // is not in the page's table: a warning when absent (`datahub.column`).
+    opt("datasource"),
+    opt("endpoint"),
+    secret("accessId"),
+    secret("accessKey"),
+    opt("project"),
     req("topic"),
-    cols(true),
+    cols(false),
     req("beginDateTime"),
     req("endDateTime"),
     range("batchSize", 1, i64::MAX),

@@ -420,6 +420,46 @@ fn kafka_cluster(role: Role, param: &Map<String, Value>, ptr: &str, sink: &mut S
     }
 }
 
+/// The inline connection of a DataHub reader, as its page's parameter table lists it.
+const DATAHUB_CONNECTION: [&str; 4] = ["endpoint", "accessId", "accessKey", "project"];
+
+/// The DataHub reader's page (help/en/dataworks/latest/datahub-reader) names the connection
+/// inline (`endpoint`, `accessId`, `accessKey`, `project`, all required) and lists no
+/// `column`; DataWorks jobs name it by `datasource`. One of the two forms is required. A
+/// missing `column` is a warning: the page does not ask for one, but the open-source reader
+/// (DataX `datahubreader`) refuses a job without it.
+fn datahub_reader(param: &Map<String, Value>, ptr: &str, sink: &mut Sink) {
+    if !param.contains_key("datasource") {
+        let missing: Vec<&str> = DATAHUB_CONNECTION
+            .into_iter()
+            .filter(|k| !param.contains_key(*k))
+            .collect();
+        if !missing.is_empty() {
+            let missing = missing
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            sink.error(
+                ptr,
+                "datasource.required",
+                format!(
+                    "the DataHub reader names no `datasource`, and its inline connection lacks {missing}"
+                ),
+                "add \"datasource\": <the DataHub data source name> (or all of endpoint, accessId, accessKey and project)",
+            );
+        }
+    }
+    if !param.contains_key("column") {
+        sink.warn(
+            ptr,
+            "datahub.column",
+            "the DataHub reader lists no `column`".to_owned(),
+            "add \"column\": [...] (the topic's fields, in order): the open-source reader refuses a job without one",
+        );
+    }
+}
+
 fn date_time_ok(text: &str) -> bool {
     text.is_empty()
         || text.contains("${")
@@ -454,6 +494,10 @@ fn stream_reader(plugin: &PluginInfo, param: &Map<String, Value>, ptr: &str, sin
         }
     }
     let has = |k: &str| param.contains_key(k);
+    if plugin.name == "datahub" {
+        datahub_reader(param, ptr, sink);
+        return;
+    }
     if plugin.name == "LogHub" {
         for (time, millis) in [
             ("beginDateTime", "beginTimestampMillis"),
