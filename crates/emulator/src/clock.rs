@@ -54,6 +54,30 @@ impl ManualClock {
         }
     }
 
+    /// A clock standing at the system's current time: the usual start for tests, and one that
+    /// needs no `time` dependency.
+    ///
+    /// ```
+    /// use dataworks_emulator::ManualClock;
+    /// use std::time::Duration;
+    /// let clock = ManualClock::starting_now();
+    /// clock.advance(Duration::from_secs(60));
+    /// ```
+    pub fn starting_now() -> Self {
+        Self::new(OffsetDateTime::now_utc())
+    }
+
+    /// A clock standing at a [`std::time::SystemTime`]; a time before the Unix epoch starts it
+    /// at the epoch, one past the largest time representable at that largest time.
+    pub fn at_system_time(start: std::time::SystemTime) -> Self {
+        let since_epoch = start
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| time::Duration::try_from(d).ok())
+            .unwrap_or(time::Duration::ZERO);
+        Self::new(OffsetDateTime::UNIX_EPOCH.saturating_add(since_epoch))
+    }
+
     /// Moves the clock forward.
     pub fn advance(&self, by: Duration) {
         let mut now = self
@@ -92,4 +116,28 @@ pub(crate) fn format_ms(ms: i64) -> String {
                 .ok()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    #[test]
+    fn a_manual_clock_starts_at_a_system_time() {
+        let start = UNIX_EPOCH + Duration::from_secs(1_704_164_645);
+        let clock = ManualClock::at_system_time(start);
+        assert_eq!(
+            clock.now(),
+            time::macros::datetime!(2024-01-02 03:04:05 UTC)
+        );
+        let before_epoch = UNIX_EPOCH - Duration::from_secs(10);
+        assert_eq!(
+            ManualClock::at_system_time(before_epoch).now(),
+            OffsetDateTime::UNIX_EPOCH
+        );
+        let now = ManualClock::starting_now().now();
+        let system = OffsetDateTime::from(SystemTime::now());
+        assert!((system - now).abs() < time::Duration::seconds(60));
+    }
 }

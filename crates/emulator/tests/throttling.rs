@@ -16,7 +16,7 @@ fn list(c: &Client) -> impl std::future::Future<Output = common::Answer> + '_ {
 
 #[tokio::test]
 async fn beyond_the_rate_an_account_is_answered_throttling_user() {
-    let clock = Arc::new(ManualClock::new(time::OffsetDateTime::now_utc()));
+    let clock = Arc::new(ManualClock::starting_now());
     let emu = Emulator::builder()
         .credentials("key-a", "secret-a")
         .credentials("key-b", "secret-b")
