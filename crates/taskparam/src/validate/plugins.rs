@@ -68,9 +68,7 @@ pub(super) fn check_step(
         (Shape::Document, _) => document(plugin, role, param, &ptr, sink),
         _ => {}
     }
-    if plugin.name == "kafka" {
-        kafka_cluster(role, param, &ptr, sink);
-    }
+    datasource_or_inline(plugin, role, param, &ptr, sink);
     for key in ["preSql", "postSql"] {
         if let Some(Value::Array(statements)) = param.get(key) {
             sql_list(statements, &join_pointer(&ptr, key), key, sink);
@@ -406,50 +404,61 @@ fn file(plugin: &PluginInfo, role: Role, param: &Map<String, Value>, ptr: &str, 
     }
 }
 
-/// `yyyyMMddHHmmss`, a scheduling parameter (`${...}`, `$[...]`) or empty (not set).
-/// A Kafka step names its cluster by `datasource` (the current pages) or by `server`
-/// (`host:port`, the 2019-2020 pages' demos and tables): one of the two is required.
-fn kafka_cluster(role: Role, param: &Map<String, Value>, ptr: &str, sink: &mut Sink) {
-    if !param.contains_key("datasource") && !param.contains_key("server") {
-        sink.error(
-            ptr,
-            "datasource.required",
-            format!("the Kafka {role} names neither a `datasource` nor a `server`"),
-            "add \"datasource\": <the Kafka data source name>",
-        );
+/// The keys that, all present, stand in for `datasource`: the plugins whose pages name the
+/// connection inline. Kafka: `server` (`host:port`, the 2019-2020 pages' demos and tables).
+/// Elasticsearch reader: `endpoint` (the page's own demo, with `username`/`password`).
+/// DataHub reader: `endpoint`, `accessId`, `accessKey`, `project` (its page's table).
+fn inline_connection(plugin: &PluginInfo, role: Role) -> Option<&'static [&'static str]> {
+    match (plugin.name, role) {
+        ("kafka", _) => Some(&["server"]),
+        ("elasticsearch", Role::Reader) => Some(&["endpoint"]),
+        ("datahub", Role::Reader) => Some(&["endpoint", "accessId", "accessKey", "project"]),
+        _ => None,
     }
 }
 
-/// The inline connection of a DataHub reader, as its page's parameter table lists it.
-const DATAHUB_CONNECTION: [&str; 4] = ["endpoint", "accessId", "accessKey", "project"];
-
-/// The DataHub reader's page (help/en/dataworks/latest/datahub-reader) names the connection
-/// inline (`endpoint`, `accessId`, `accessKey`, `project`, all required) and lists no
-/// `column`; DataWorks jobs name it by `datasource`. One of the two forms is required. A
-/// missing `column` is a warning: the page does not ask for one, but the open-source reader
-/// (DataX `datahubreader`) refuses a job without it.
-fn datahub_reader(param: &Map<String, Value>, ptr: &str, sink: &mut Sink) {
-    if !param.contains_key("datasource") {
-        let missing: Vec<&str> = DATAHUB_CONNECTION
-            .into_iter()
-            .filter(|k| !param.contains_key(*k))
-            .collect();
-        if !missing.is_empty() {
-            let missing = missing
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            sink.error(
-                ptr,
-                "datasource.required",
-                format!(
-                    "the DataHub reader names no `datasource`, and its inline connection lacks {missing}"
-                ),
-                "add \"datasource\": <the DataHub data source name> (or all of endpoint, accessId, accessKey and project)",
-            );
-        }
+/// A plugin with an inline connection ([`inline_connection`]) names it by `datasource` or by
+/// all the inline keys; `datasource.required` names the inline keys missing.
+fn datasource_or_inline(
+    plugin: &PluginInfo,
+    role: Role,
+    param: &Map<String, Value>,
+    ptr: &str,
+    sink: &mut Sink,
+) {
+    let Some(keys) = inline_connection(plugin, role) else {
+        return;
+    };
+    if param.contains_key("datasource") {
+        return;
     }
+    let missing: Vec<String> = keys
+        .iter()
+        .filter(|k| !param.contains_key(**k))
+        .map(|k| format!("`{k}`"))
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    sink.error(
+        ptr,
+        "datasource.required",
+        format!(
+            "the {} {role} names no `datasource`, and its inline connection lacks {}",
+            plugin.title,
+            missing.join(", ")
+        ),
+        &format!(
+            "add \"datasource\": <the {} data source name> (or {})",
+            plugin.title,
+            keys.join(", ")
+        ),
+    );
+}
+
+/// The DataHub reader's page lists no `column`: a warning when absent, since the
+/// open-source reader (DataX `datahubreader`) refuses a job without one.
+fn datahub_column(param: &Map<String, Value>, ptr: &str, sink: &mut Sink) {
     if !param.contains_key("column") {
         sink.warn(
             ptr,
@@ -460,6 +469,7 @@ fn datahub_reader(param: &Map<String, Value>, ptr: &str, sink: &mut Sink) {
     }
 }
 
+/// `yyyyMMddHHmmss`, a scheduling parameter (`${...}`, `$[...]`) or empty (not set).
 fn date_time_ok(text: &str) -> bool {
     text.is_empty()
         || text.contains("${")
@@ -495,7 +505,7 @@ fn stream_reader(plugin: &PluginInfo, param: &Map<String, Value>, ptr: &str, sin
     }
     let has = |k: &str| param.contains_key(k);
     if plugin.name == "datahub" {
-        datahub_reader(param, ptr, sink);
+        datahub_column(param, ptr, sink);
         return;
     }
     if plugin.name == "LogHub" {
@@ -568,21 +578,6 @@ fn document(
     ptr: &str,
     sink: &mut Sink,
 ) {
-    if plugin.name == "elasticsearch" {
-        if role == Role::Reader
-            && !param.contains_key("datasource")
-            && !param.contains_key("endpoint")
-        {
-            sink.error(
-                ptr,
-                "datasource.required",
-                "the Elasticsearch reader names neither a `datasource` nor an `endpoint`"
-                    .to_owned(),
-                "add \"datasource\": <the Elasticsearch data source name>",
-            );
-        }
-        return;
-    }
     if plugin.name != "mongodb" {
         return;
     }
