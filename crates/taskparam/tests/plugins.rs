@@ -164,6 +164,22 @@ fn reader_and_writer_columns_must_agree() {
         "{:#?}",
         report.errors
     );
+
+    // The counts are in the message, in words that read right for one column.
+    job["steps"][1]["parameter"]["column"] = json!(["a"]);
+    let report = validate_value(&job, None);
+    let problem = report
+        .errors
+        .iter()
+        .find(|p| p.rule == "column.count")
+        .expect("one writer column against the reader's is refused");
+    assert!(
+        problem
+            .message
+            .starts_with("the writer lists 1 column but the reader reads "),
+        "{}",
+        problem.message
+    );
 }
 
 #[test]

@@ -1018,7 +1018,8 @@ fn batch(doc: &Map<String, Value>, sink: &mut Sink) {
                 &join_pointer(&writer.param_ptr(), "column"),
                 "column.count",
                 format!(
-                    "the writer lists {w} columns but the reader reads {r}; columns map by position"
+                    "the writer lists {w} column{} but the reader reads {r}; columns map by position",
+                    if w == 1 { "" } else { "s" }
                 ),
                 "list as many writer columns as reader columns, in the same order",
             );
