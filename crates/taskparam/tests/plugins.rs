@@ -316,3 +316,36 @@ fn a_key_case_slip_is_reported_once() {
         assert_eq!(slips, 1, "{demo}: {:#?}", report.warnings);
     }
 }
+
+#[test]
+fn a_maxcompute_step_without_partition_is_warned_unless_it_says_none() {
+    for (name, index) in [("odps reader", 0), ("odps writer", 1)] {
+        let (mut step, role) = demo_named(name);
+        let pointer = format!("/steps/{index}/parameter");
+        let absent = |report: &dataworks_taskparam::ValidationReport| {
+            report
+                .warnings
+                .iter()
+                .filter(|w| w.rule == "odps.partition-absent")
+                .map(|w| w.pointer.clone())
+                .collect::<Vec<_>>()
+        };
+        // The demos name their partitions.
+        let report = validate_value(&job_with(&step, &role), None);
+        assert!(absent(&report).is_empty(), "{name}: {:#?}", report.warnings);
+
+        // Left out: a warning (the table may have no partitions), not an error.
+        step["parameter"]
+            .as_object_mut()
+            .unwrap()
+            .shift_remove("partition");
+        let report = validate_value(&job_with(&step, &role), None);
+        assert!(report.errors.is_empty(), "{name}: {:#?}", report.errors);
+        assert_eq!(absent(&report), vec![pointer], "{name}");
+
+        // `"partition": ""` says the table has none.
+        step["parameter"]["partition"] = json!("");
+        let report = validate_value(&job_with(&step, &role), None);
+        assert!(absent(&report).is_empty(), "{name}: {:#?}", report.warnings);
+    }
+}

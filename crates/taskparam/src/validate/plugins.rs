@@ -308,6 +308,24 @@ fn relational_writer(plugin: &PluginInfo, param: &Map<String, Value>, ptr: &str,
 
 fn odps(role: Role, param: &Map<String, Value>, ptr: &str, sink: &mut Sink) {
     let partition_ptr = join_pointer(ptr, "partition");
+    // Whether the table is partitioned is not in the job, so a missing `partition` is a
+    // warning: the page says to leave it out for a table without partitions, and a
+    // partitioned table fails at run time without it. `"partition": ""` says "none" and
+    // silences it. (A case slip such as `Partition` has its own warning, `keys.case`.)
+    if !param.keys().any(|k| k.eq_ignore_ascii_case("partition")) {
+        let needs = match role {
+            Role::Reader => "the partitions to read",
+            Role::Writer => "the one last-level partition to write",
+        };
+        sink.warn(
+            ptr,
+            "odps.partition-absent",
+            format!(
+                "the MaxCompute {role} has no `partition`: right only for a table without partitions; a partitioned table needs {needs}"
+            ),
+            "add \"partition\": \"pt=${bizdate}\" for a partitioned table, or \"partition\": \"\" to say the table has none",
+        );
+    }
     let specs: Vec<(String, &str)> = match param.get("partition") {
         Some(Value::String(s)) => vec![(partition_ptr.clone(), s.as_str())],
         Some(Value::Array(list)) => list
