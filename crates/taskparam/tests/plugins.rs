@@ -349,3 +349,59 @@ fn a_maxcompute_step_without_partition_is_warned_unless_it_says_none() {
         assert!(absent(&report).is_empty(), "{name}: {:#?}", report.warnings);
     }
 }
+
+#[test]
+fn a_misspelt_step_type_is_reported_with_its_parameters_checked_as_the_plugin_meant() {
+    // A case slip and an alias: the name is an error, and the parameters are checked as the
+    // plugin the name means, so one run reports everything.
+    for (demo, spelling, broken, rule) in [
+        (
+            "mysql reader",
+            "MySQL",
+            ("/parameter/splitPk", json!("id,name")),
+            "splitpk.single",
+        ),
+        (
+            "holo writer",
+            "hologres",
+            ("/parameter/conflictMode", json!("upsert")),
+            "param.enum",
+        ),
+        (
+            "odps writer",
+            "maxcompute",
+            ("/parameter/partition", json!("pt=*")),
+            "odps.partition-single",
+        ),
+    ] {
+        let (mut step, role) = demo_named(demo);
+        step["stepType"] = json!(spelling);
+        let (pointer, value) = broken;
+        *step.pointer_mut(pointer).unwrap() = value;
+        let report = validate_value(&job_with(&step, &role), None);
+        let index = if role == "reader" { 0 } else { 1 };
+        let rules: Vec<(&str, &str)> = report
+            .errors
+            .iter()
+            .map(|p| (p.rule.as_str(), p.pointer.as_str()))
+            .collect();
+        let step_pointer = format!("/steps/{index}");
+        assert!(
+            rules.contains(&("step.type-name", &format!("{step_pointer}/stepType"))),
+            "{demo}: {rules:?}"
+        );
+        assert!(
+            rules.contains(&(rule, &format!("{step_pointer}{pointer}"))),
+            "{demo}: {rules:?}"
+        );
+        assert_eq!(rules.len(), 2, "{demo}: {rules:?}");
+    }
+
+    // A DataX name: the step is written in DataX's shape, so only the name is reported.
+    let (mut step, role) = demo_named("mysql reader");
+    step["stepType"] = json!("mysqlreader");
+    step["parameter"]["splitPk"] = json!("id,name");
+    let report = validate_value(&job_with(&step, &role), None);
+    let rules: Vec<&str> = report.errors.iter().map(|p| p.rule.as_str()).collect();
+    assert_eq!(rules, ["step.type-datax"]);
+}

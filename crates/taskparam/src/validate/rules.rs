@@ -10,7 +10,7 @@ use super::Problem;
 use super::plugins::{self, Columns};
 use crate::kind::DocumentKind;
 use crate::lenient::{is_int_text, is_number_text};
-use crate::model::catalogue::{self, PluginName, Role};
+use crate::model::catalogue::{self, PluginInfo, PluginName, Role};
 use crate::model::enums::{Mode, OneClickTaskType};
 use crate::util::join_pointer;
 
@@ -268,6 +268,19 @@ fn step_type(step: &StepView<'_>, t: &str, sink: &mut Sink) {
             format!("step type `{t}` is not in this tool's plugin catalogue; it is kept as it is and its parameters are not checked"),
             &format!("nothing to fix if the plugin id is right; typed: {}", catalogue::typed_names().collect::<Vec<_>>().join(", ")),
         ),
+    }
+}
+
+/// The plugin whose rules a batch step's parameters are checked against: the one its
+/// `stepType` names, or the one an alias or case slip means (`MySQL`, `hologres`), so one run
+/// reports the misspelt name and the parameters' problems together. A DataX name
+/// (`mysqlreader`) means nothing here: its step is written in DataX's shape (`jdbcUrl`,
+/// `username`), which `dwdi convert datax` maps; checking it as a DataWorks step would only
+/// restate that.
+fn plugin_meant(step_type: &str) -> Option<&'static PluginInfo> {
+    match catalogue::resolve(step_type) {
+        PluginName::Known(plugin) | PluginName::Alias { plugin, .. } => Some(plugin),
+        PluginName::DataX { .. } | PluginName::Unknown => None,
     }
 }
 
@@ -996,7 +1009,7 @@ fn batch(doc: &Map<String, Value>, sink: &mut Sink) {
     for reader in &readers {
         let plugin = match reader.step_type {
             None => catalogue::plugin("mysql"),
-            Some(t) => catalogue::plugin(t),
+            Some(t) => plugin_meant(t),
         };
         if let Some(plugin) = plugin.filter(|p| p.is_typed() && p.reader) {
             reader_columns = plugins::check_step(reader, plugin, Role::Reader, sink);
@@ -1005,7 +1018,7 @@ fn batch(doc: &Map<String, Value>, sink: &mut Sink) {
     for writer in &writers {
         let Some(plugin) = writer
             .step_type
-            .and_then(catalogue::plugin)
+            .and_then(plugin_meant)
             .filter(|p| p.is_typed() && p.writer)
         else {
             continue;
