@@ -405,3 +405,20 @@ fn a_misspelt_step_type_is_reported_with_its_parameters_checked_as_the_plugin_me
     let rules: Vec<&str> = report.errors.iter().map(|p| p.rule.as_str()).collect();
     assert_eq!(rules, ["step.type-datax"]);
 }
+
+#[test]
+fn a_sql_list_written_as_one_string_is_refused_with_the_fix() {
+    let (mut step, role) = demo_named("mysql writer");
+    step["parameter"]["preSql"] = json!("delete from t");
+    let report = validate_value(&job_with(&step, &role), None);
+    let problem = report
+        .errors
+        .iter()
+        .find(|p| p.pointer == "/steps/1/parameter/preSql")
+        .unwrap_or_else(|| panic!("{:#?}", report.errors));
+    assert_eq!(problem.rule, "schema.type");
+    assert!(
+        problem.hint.starts_with("write it as a list"),
+        "{problem:?}"
+    );
+}

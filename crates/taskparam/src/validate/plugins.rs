@@ -378,31 +378,21 @@ fn odps(role: Role, param: &Map<String, Value>, ptr: &str, sink: &mut Sink) {
 fn file(plugin: &PluginInfo, role: Role, param: &Map<String, Value>, ptr: &str, sink: &mut Sink) {
     let cols_ptr = join_pointer(ptr, "column");
     for (i, col) in entries(param, "column") {
-        let ok = match (col, role) {
-            (Value::String(_), _) => true,
-            (Value::Object(o), Role::Reader) => {
-                o.contains_key("type") && (o.contains_key("index") ^ o.contains_key("value"))
-            }
-            (Value::Object(o), Role::Writer) => o.contains_key("name") || o.contains_key("type"),
-            _ => false,
+        let Some(fault) = file_column_fault(col, role) else {
+            continue;
         };
-        if !ok {
-            let hint = match role {
-                Role::Reader => {
-                    "give each column {\"index\": <position>, \"type\": ...} or {\"value\": <constant>, \"type\": ...}"
-                }
-                Role::Writer => "give each column {\"name\": ..., \"type\": ...}",
-            };
-            sink.error(
-                &join_pointer(&cols_ptr, &i.to_string()),
-                "file.column",
-                format!(
-                    "column {i} of the {} {role} is not a valid column entry",
-                    plugin.title
-                ),
-                hint,
-            );
-        }
+        let hint = match role {
+            Role::Reader => {
+                "give each column {\"index\": <position>, \"type\": ...} or {\"value\": <constant>, \"type\": ...}"
+            }
+            Role::Writer => "give each column {\"name\": ..., \"type\": ...}",
+        };
+        sink.error(
+            &join_pointer(&cols_ptr, &i.to_string()),
+            "file.column",
+            format!("column {i} of the {} {role} {fault}", plugin.title),
+            hint,
+        );
     }
     let text_file = param
         .get("fileType")
@@ -419,6 +409,31 @@ fn file(plugin: &PluginInfo, role: Role, param: &Map<String, Value>, ptr: &str, 
             "a text-file HDFS writer has no `fieldDelimiter`".to_owned(),
             "add \"fieldDelimiter\": \",\" (the delimiter of the Hive table)",
         );
+    }
+}
+
+/// What is wrong with one entry of a file plugin's `column` list, if anything: a reader
+/// column reads a field by `index` or writes a constant `value` (one of the two) and has a
+/// `type`; a writer column has a `name` or a `type`; a plain name is taken in both roles.
+fn file_column_fault(col: &Value, role: Role) -> Option<&'static str> {
+    let o = match col {
+        Value::String(_) => return None,
+        Value::Object(o) => o,
+        _ => return Some("is neither a column name nor an object"),
+    };
+    match role {
+        Role::Reader => match (o.contains_key("index"), o.contains_key("value")) {
+            (true, true) => {
+                Some("has both `index` and `value`; it reads a field or is a constant, not both")
+            }
+            (false, false) => {
+                Some("has neither `index` (a field to read) nor `value` (a constant)")
+            }
+            _ if !o.contains_key("type") => Some("has no `type`"),
+            _ => None,
+        },
+        Role::Writer => (!o.contains_key("name") && !o.contains_key("type"))
+            .then_some("has neither `name` nor `type`"),
     }
 }
 
@@ -641,5 +656,42 @@ fn sql_list(statements: &[Value], ptr: &str, key: &str, sink: &mut Sink) {
                 "remove the empty statement",
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_file_column_fault_says_what_is_wrong() {
+        let reader = |c: Value| file_column_fault(&c, Role::Reader);
+        let writer = |c: Value| file_column_fault(&c, Role::Writer);
+        assert_eq!(reader(json!("a")), None);
+        assert_eq!(reader(json!({"index": 0, "type": "string"})), None);
+        assert_eq!(reader(json!({"value": "x", "type": "string"})), None);
+        assert!(
+            reader(json!({"index": 0, "value": "x", "type": "string"}))
+                .unwrap()
+                .contains("both")
+        );
+        assert!(
+            reader(json!({"type": "string"}))
+                .unwrap()
+                .contains("neither `index`")
+        );
+        assert_eq!(reader(json!({"index": 0})), Some("has no `type`"));
+        assert!(
+            reader(json!(3))
+                .unwrap()
+                .contains("neither a column name nor an object")
+        );
+        assert_eq!(writer(json!({"name": "a"})), None);
+        assert_eq!(writer(json!({"type": "string"})), None);
+        assert_eq!(
+            writer(json!({"comment": "x"})),
+            Some("has neither `name` nor `type`")
+        );
     }
 }

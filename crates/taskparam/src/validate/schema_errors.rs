@@ -1,7 +1,8 @@
 //! Turns jsonschema errors into [`Problem`]s: rule `schema.<keyword>`, a message that never
 //! prints a secret-like value (or a whole object), and a hint per keyword.
 
-use jsonschema::ValidationError;
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{JsonType, ValidationError};
 use serde_json::Value;
 
 use super::Problem;
@@ -68,7 +69,7 @@ pub(super) fn to_problem(kind: DocumentKind, error: &ValidationError<'_>) -> Pro
     }
     let hint = match keyword.as_str() {
         "required" => format!("add the missing field (`dwdi schema {kind}` shows every field)"),
-        "type" => "give a value of the type named".to_owned(),
+        "type" => type_hint(error.kind(), instance),
         "anyOf" | "oneOf" => {
             "give a number or boolean, or the same written as a string (\"1\", \"true\"); nothing else is accepted".to_owned()
         }
@@ -77,4 +78,27 @@ pub(super) fn to_problem(kind: DocumentKind, error: &ValidationError<'_>) -> Pro
         _ => format!("make the value match the schema (`dwdi schema {kind}`)"),
     };
     Problem::new(pointer, format!("schema.{keyword}"), message, hint)
+}
+
+/// The fix for a value of the wrong JSON type, by the type the schema wants: a scalar where a
+/// list is wanted (`"preSql": "delete ..."`) is the usual slip, and wrapping it is the fix.
+fn type_hint(kind: &ValidationErrorKind, instance: &Value) -> String {
+    let wanted = match kind {
+        ValidationErrorKind::Type {
+            kind: TypeKind::Single(wanted),
+        } => *wanted,
+        _ => return "give a value of the type named".to_owned(),
+    };
+    match wanted {
+        JsonType::Array if !matches!(instance, Value::Object(_)) => {
+            "write it as a list, even of one entry: [ ... ]".to_owned()
+        }
+        JsonType::Array => "write it as a list: [ ... ]".to_owned(),
+        JsonType::Object => "write it as an object: { \"key\": value, ... }".to_owned(),
+        JsonType::String => "write it as a string, in double quotes".to_owned(),
+        JsonType::Integer => "write a whole number, such as 1".to_owned(),
+        JsonType::Number => "write a number, such as 1 or 0.5".to_owned(),
+        JsonType::Boolean => "write true or false".to_owned(),
+        JsonType::Null => "write null".to_owned(),
+    }
 }
