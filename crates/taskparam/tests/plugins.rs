@@ -422,3 +422,23 @@ fn a_sql_list_written_as_one_string_is_refused_with_the_fix() {
         "{problem:?}"
     );
 }
+
+#[test]
+fn an_empty_time_range_is_refused_where_the_reader_refuses_it() {
+    // The LogHub reader's runtime refuses end <= begin; the page's other readers only a
+    // range that ends before it begins.
+    for (demo, refused) in [("LogHub reader", true), ("kafka reader", false)] {
+        let (mut step, role) = demo_named(demo);
+        step["parameter"]["beginDateTime"] = json!("20240101000000");
+        step["parameter"]["endDateTime"] = json!("20240101000000");
+        let report = validate_value(&job_with(&step, &role), None);
+        let problem = report.errors.iter().find(|p| p.rule == "datetime.order");
+        assert_eq!(problem.is_some(), refused, "{demo}: {:#?}", report.errors);
+        if let Some(problem) = problem {
+            assert!(
+                problem.message.contains("the range is empty"),
+                "{problem:?}"
+            );
+        }
+    }
+}

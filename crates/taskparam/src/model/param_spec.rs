@@ -430,7 +430,8 @@ const LOGHUB_READER: &[ParamSpec] = &[
     opt("beginTimestampMillis"),
     opt("endTimestampMillis"),
     cols(true),
-    // Not on the page (default 128); 1000 is the most one SLS pull returns.
+    // Not on the page (default 128); the reader itself refuses more than 1000 (alibaba/DataX
+    // loghubreader, LogHubReader.Job.validateParameter: "Invalid batchSize ... (0,1000]").
     range("batchSize", 1, 1000),
     opt("query"),
     range("maxRetryTimes", 1, i64::MAX),

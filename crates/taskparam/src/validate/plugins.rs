@@ -510,6 +510,48 @@ fn date_time_ok(text: &str) -> bool {
         || (text.len() == 14 && text.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// `datetime.order`: a range that ends before it begins (literal times only; scheduling
+/// parameters are resolved at run time). The LogHub reader also refuses an empty range, by
+/// either pair of keys (its runtime: "endTimestampMillis must bigger than beginTimestampMillis").
+fn range_order(plugin: &PluginInfo, param: &Map<String, Value>, ptr: &str, sink: &mut Sink) {
+    let empty_refused = plugin.name == "LogHub";
+    fn literal_time(param: &Map<String, Value>, key: &str) -> Option<u64> {
+        param
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|t| t.len() == 14 && t.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|t| t.parse().ok())
+    }
+    fn millis(param: &Map<String, Value>, key: &str) -> Option<u64> {
+        match param.get(key)? {
+            Value::Number(n) => n.as_u64(),
+            Value::String(s) if is_int_text(s) => s.parse().ok(),
+            _ => None,
+        }
+    }
+    let pairs: [(&str, &str, fn(&Map<String, Value>, &str) -> Option<u64>); 2] = [
+        ("beginDateTime", "endDateTime", literal_time),
+        ("beginTimestampMillis", "endTimestampMillis", millis),
+    ];
+    for (begin_key, end_key, read) in pairs {
+        let (Some(b), Some(e)) = (read(param, begin_key), read(param, end_key)) else {
+            continue;
+        };
+        if b > e || (b == e && empty_refused) {
+            sink.error(
+                &join_pointer(ptr, end_key),
+                "datetime.order",
+                if b == e {
+                    format!("`{end_key}` equals `{begin_key}`: the range is empty")
+                } else {
+                    format!("`{end_key}` is before `{begin_key}`")
+                },
+                "make the range end after it begins",
+            );
+        }
+    }
+}
+
 fn stream_reader(plugin: &PluginInfo, param: &Map<String, Value>, ptr: &str, sink: &mut Sink) {
     for key in ["beginDateTime", "endDateTime"] {
         if let Some(text) = param.get(key).and_then(Value::as_str)
@@ -523,19 +565,7 @@ fn stream_reader(plugin: &PluginInfo, param: &Map<String, Value>, ptr: &str, sin
             );
         }
     }
-    let begin = param.get("beginDateTime").and_then(Value::as_str);
-    let end = param.get("endDateTime").and_then(Value::as_str);
-    if let (Some(b), Some(e)) = (begin, end) {
-        let literal = |t: &str| t.len() == 14 && t.bytes().all(|c| c.is_ascii_digit());
-        if literal(b) && literal(e) && b > e {
-            sink.error(
-                &join_pointer(ptr, "endDateTime"),
-                "datetime.order",
-                "`endDateTime` is before `beginDateTime`".to_owned(),
-                "make the range end after it begins",
-            );
-        }
-    }
+    range_order(plugin, param, ptr, sink);
     let has = |k: &str| param.contains_key(k);
     if plugin.name == "datahub" {
         datahub_column(param, ptr, sink);
