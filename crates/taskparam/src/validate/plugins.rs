@@ -529,7 +529,8 @@ fn range_order(plugin: &PluginInfo, param: &Map<String, Value>, ptr: &str, sink:
             _ => None,
         }
     }
-    let pairs: [(&str, &str, fn(&Map<String, Value>, &str) -> Option<u64>); 2] = [
+    type Read = fn(&Map<String, Value>, &str) -> Option<u64>;
+    let pairs: [(&str, &str, Read); 2] = [
         ("beginDateTime", "endDateTime", literal_time),
         ("beginTimestampMillis", "endTimestampMillis", millis),
     ];
