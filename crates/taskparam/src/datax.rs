@@ -352,11 +352,12 @@ impl Converter<'_> {
             .unwrap_or_default();
         let keys = connection_keys(plugin);
         let mut datasource = None;
+        let mut hoisted = Vec::new();
         // Relational: the connection list carries the URL (and the tables).
         if param.get("connection").is_some_and(Value::is_array)
             && keys.identity.contains(&"jdbcUrl")
         {
-            datasource = self.relational_connections(&mut param, role, &param_ptr);
+            (datasource, hoisted) = self.relational_connections(&mut param, role, &param_ptr);
         }
         for key in keys.identity {
             if let Some(value) = param.get(*key).cloned() {
@@ -380,37 +381,57 @@ impl Converter<'_> {
             with_ds.extend(param);
             param = with_ds;
         }
-        if plugin.is_typed() {
-            for key in param.keys() {
-                if key != "datasource" && !is_documented(plugin.name, role, key) {
-                    self.note(
-                        &join_pointer(&param_ptr, key),
-                        Action::KeptUndocumented,
-                        format!(
-                            "the DataWorks {} {role} page does not list `{key}`",
-                            plugin.title
-                        ),
-                    );
-                }
+        for key in param.keys().filter(|k| *k != "datasource") {
+            let documented = !plugin.is_typed() || is_documented(plugin.name, role, key);
+            let from_connection = hoisted
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, from)| from.as_str());
+            match (from_connection, documented) {
+                (Some(from), true) => self.note(
+                    from,
+                    Action::Converted,
+                    format!("`connection[0].{key}` → `{key}` (the DataWorks writer form)"),
+                ),
+                (Some(from), false) => self.note(
+                    from,
+                    Action::KeptUndocumented,
+                    format!(
+                        "`connection[0].{key}` → `{key}` (the DataWorks writer form); the DataWorks {} {role} page does not list `{key}`",
+                        plugin.title
+                    ),
+                ),
+                (None, false) => self.note(
+                    &join_pointer(&param_ptr, key),
+                    Action::KeptUndocumented,
+                    format!(
+                        "the DataWorks {} {role} page does not list `{key}`",
+                        plugin.title
+                    ),
+                ),
+                (None, true) => {}
             }
         }
         Ok(BatchStep::from_parameter(plugin.name, param))
     }
 
     /// Rewrites a relational `connection` list: each `jdbcUrl` becomes the connection's
-    /// `datasource`; a writer's single connection becomes the flat `table` form. Returns
-    /// the first connection's data source.
+    /// `datasource`; a writer's single connection becomes the flat form (`table` and the
+    /// connection's other keys at the top level), unless a key is also at the top level with
+    /// another value: then the connection list is kept, so nothing the job says is lost.
+    /// Returns the first connection's data source, and each key moved to the top level with
+    /// its pointer in the DataX job.
     fn relational_connections(
         &mut self,
         param: &mut Map<String, Value>,
         role: Role,
         ptr: &str,
-    ) -> Option<String> {
+    ) -> (Option<String>, Vec<(String, String)>) {
         let conn_ptr = join_pointer(ptr, "connection");
         let mut first = None;
         let mut conns = match param.shift_remove("connection") {
             Some(Value::Array(conns)) => conns,
-            _ => return None,
+            _ => return (None, Vec::new()),
         };
         for (i, conn) in conns.iter_mut().enumerate() {
             let this_ptr = join_pointer(&conn_ptr, &i.to_string());
@@ -430,35 +451,42 @@ impl Converter<'_> {
                 }
             }
         }
-        if role == Role::Writer && conns.len() == 1 {
-            if let Some(Value::Object(mut conn)) = conns.pop() {
-                let first_ptr = join_pointer(&conn_ptr, "0");
-                conn.shift_remove("datasource");
-                if let Some(table) = conn.shift_remove("table") {
-                    let table = match table {
-                        Value::Array(mut t) if t.len() == 1 => t.remove(0),
-                        other => other,
-                    };
-                    param.insert("table".into(), table);
-                    self.note(
-                        &join_pointer(&first_ptr, "table"),
-                        Action::Converted,
-                        "`connection[0].table` → `table` (the DataWorks writer form)",
-                    );
+        let mut hoisted = Vec::new();
+        match conns.as_slice() {
+            [Value::Object(conn)] if role == Role::Writer => {
+                let mut flat = conn.clone();
+                flat.shift_remove("datasource");
+                if let Some(Value::Array(tables)) = flat.get("table")
+                    && let [one] = tables.as_slice()
+                {
+                    let one = one.clone();
+                    flat.insert("table".into(), one);
                 }
-                for (key, value) in conn {
+                let first_ptr = join_pointer(&conn_ptr, "0");
+                let clashes: Vec<String> = flat
+                    .iter()
+                    .filter(|(k, v)| param.get(*k).is_some_and(|top| top != *v))
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                if clashes.is_empty() {
+                    for (key, value) in flat {
+                        hoisted.push((key.clone(), join_pointer(&first_ptr, &key)));
+                        param.insert(key, value);
+                    }
+                    return (first, hoisted);
+                }
+                for key in clashes {
                     self.note(
                         &join_pointer(&first_ptr, &key),
                         Action::KeptUndocumented,
-                        format!("`{key}` of the writer connection, kept at the top level"),
+                        format!("the top level has a different `{key}` and the flat DataWorks writer form holds one, so the writer keeps its `connection` list"),
                     );
-                    param.insert(key, value);
                 }
             }
-        } else {
-            param.insert("connection".into(), Value::Array(conns));
+            _ => {}
         }
-        first
+        param.insert("connection".into(), Value::Array(conns));
+        (first, hoisted)
     }
 }
 

@@ -15,6 +15,29 @@ fn map() -> DatasourceMap {
     DatasourceMap::from_json(&data("datasource-map.json")).unwrap()
 }
 
+/// Every non-empty `username` / `password` value of a DataX job, quoted as in JSON text.
+fn credentials(datax: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![datax];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(o) => {
+                for (k, v) in o {
+                    match v.as_str() {
+                        Some(s) if !s.is_empty() && (k == "username" || k == "password") => {
+                            found.push(format!("\"{s}\""));
+                        }
+                        _ => stack.push(v),
+                    }
+                }
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    found
+}
+
 const SAMPLES: &[&str] = &[
     "stream_stream.json",
     "mysql_stream.json",
@@ -23,6 +46,7 @@ const SAMPLES: &[&str] = &[
     "stream_odps.json",
     "mysql_odps.json",
     "mysql_mysql.json",
+    "mysql_doris.json",
 ];
 
 #[test]
@@ -37,9 +61,23 @@ fn every_sample_converts_to_a_valid_job() {
         let text = out.job.to_json_pretty();
         assert!(validate_str(&text, None).is_valid(), "{name}");
         assert_eq!(BatchJob::from_json(&text).unwrap(), out.job, "{name}");
-        for secret in ["\"root\"", "xxxx", "jdbc:", "accessKey", "password"] {
+        for secret in
+            credentials(&datax)
+                .iter()
+                .map(String::as_str)
+                .chain(["jdbc:", "accessKey", "password"])
+        {
             assert!(!text.contains(secret), "{name}: {secret} in {text}");
         }
+        let pointers: Vec<&str> = out.notes.iter().map(|n| n.pointer.as_str()).collect();
+        let mut once = pointers.clone();
+        once.sort_unstable();
+        once.dedup();
+        assert_eq!(
+            once.len(),
+            pointers.len(),
+            "{name}: a field noted twice: {pointers:?}"
+        );
         for note in &out.notes {
             assert!(datax.pointer(&note.pointer).is_some(), "{name}: {note:?}");
         }
@@ -178,4 +216,41 @@ fn what_cannot_be_converted_is_refused_or_reported() {
     );
     assert!(DatasourceMap::from_json("[1]").is_err());
     assert!(DatasourceMap::from_json(r#"{"a": ""}"#).is_err());
+}
+
+#[test]
+fn a_writer_connection_is_flattened_only_when_nothing_is_lost() {
+    let datax: Value = serde_json::from_str(&data("mysql_doris.json")).unwrap();
+    let out = convert_datax(&datax, &map()).unwrap();
+    let w = &out.job.to_value()["steps"][1]["parameter"];
+    assert_eq!(w["datasource"], "doris_dst");
+    assert_eq!(w["table"], "xxx");
+    assert_eq!(w["selectedDatabase"], "xxxx");
+    assert!(w.get("connection").is_none());
+    let moved = out
+        .notes
+        .iter()
+        .find(|n| n.pointer.ends_with("/connection/0/selectedDatabase"))
+        .expect("the moved key is reported where the DataX job has it");
+    assert_eq!(moved.action, Action::KeptUndocumented);
+
+    // The same key at the top level with another value: the connection list stays.
+    let mut clash = datax.clone();
+    clash["job"]["content"][0]["writer"]["parameter"]["selectedDatabase"] = json!("other");
+    let out = convert_datax(&clash, &map()).unwrap();
+    let w = &out.job.to_value()["steps"][1]["parameter"];
+    assert_eq!(w["selectedDatabase"], "other");
+    assert_eq!(
+        w["connection"],
+        json!([{"datasource": "doris_dst", "table": ["xxx"], "selectedDatabase": "xxxx"}])
+    );
+    assert!(out.report.is_valid(), "{:#?}", out.report.errors);
+    assert!(
+        out.notes
+            .iter()
+            .any(|n| n.pointer.ends_with("/connection/0/selectedDatabase")
+                && n.detail.contains("keeps its `connection` list")),
+        "{:#?}",
+        out.notes
+    );
 }
