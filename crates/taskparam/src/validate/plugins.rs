@@ -337,7 +337,19 @@ fn odps(role: Role, param: &Map<String, Value>, ptr: &str, sink: &mut Sink) {
     };
     for (p, spec) in &specs {
         let spec = spec.trim();
-        if spec.is_empty() || spec.starts_with("/*query*/") {
+        if spec.starts_with("/*query*/") {
+            // A condition picks the partitions a reader reads; a writer writes one, named.
+            if role == Role::Writer {
+                sink.error(
+                    p,
+                    "odps.partition-single",
+                    "a writer partition is a `/*query*/` condition; the writer writes one named partition".to_owned(),
+                    "name the one (last-level) partition to write, such as pt=${bizdate}",
+                );
+            }
+            continue;
+        }
+        if spec.is_empty() {
             continue;
         }
         let pairs_ok = spec
