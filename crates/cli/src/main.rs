@@ -12,6 +12,7 @@ mod exit;
 mod global;
 mod manifest;
 mod output;
+mod problem_text;
 mod progress;
 
 use std::process::ExitCode;

@@ -152,3 +152,36 @@ fn secrets_are_not_printed() {
         assert!(!stdout(&out).contains("hunter2"));
     }
 }
+
+#[test]
+fn a_value_with_control_characters_is_printed_escaped() {
+    let job = r#"{"type": "job", "version": "2.0", "steps": [
+        {"stepType": "stream", "parameter": {}, "name": "Reader", "category": "reader"},
+        {"stepType": "mysql", "parameter": {"datasource": "d", "table": "t", "column": ["a"],
+         "writeMode": "\u001b[2J\ninsert"}, "name": "Writer", "category": "writer"}],
+        "setting": {"speed": {"concurrent": 1}}, "order": {"hops": [{"from": "Reader", "to": "Writer"}]}}"#;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dwdi"))
+        .args(["validate", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("dwdi runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(job.as_bytes())
+        .expect("job written");
+    let out = child.wait_with_output().expect("dwdi ends");
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    let line = text
+        .lines()
+        .find(|l| l.contains("error[param.enum]"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.contains(r"`writeMode` is `\u{1b}[2J\ninsert`"),
+        "{line}"
+    );
+}

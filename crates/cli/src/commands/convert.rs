@@ -13,6 +13,7 @@ use dataworks_taskparam::datax::{DatasourceMap, convert_datax};
 use crate::commands::validate::read_input;
 use crate::exit::Exit;
 use crate::global::{OutputArg, OutputFormat};
+use crate::problem_text;
 
 /// Arguments of `dwdi convert`.
 #[derive(Debug, clap::Args)]
@@ -54,13 +55,7 @@ fn fail(json: bool, message: &str) -> Exit {
 }
 
 fn print_problem(severity: &str, p: &Problem) {
-    let pointer = if p.pointer.is_empty() {
-        "/"
-    } else {
-        &p.pointer
-    };
-    eprintln!("{severity}[{}]: {} (at {pointer})", p.rule, p.message);
-    eprintln!("  = hint: {}", p.hint);
+    eprint!("{}", problem_text::render(None, severity, p));
 }
 
 /// Runs `dwdi convert`.
@@ -110,7 +105,12 @@ pub fn run(args: ConvertArgs, top_output: Option<OutputFormat>) -> Exit {
             println!("{job_text}");
         }
         for note in &conversion.notes {
-            eprintln!("note: {}: {}: {}", note.pointer, note.action, note.detail);
+            eprintln!(
+                "note: {}: {}: {}",
+                problem_text::escape_controls(&note.pointer),
+                note.action,
+                problem_text::escape_controls(&note.detail)
+            );
         }
         for p in &conversion.report.errors {
             print_problem("error", p);

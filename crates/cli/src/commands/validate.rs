@@ -10,6 +10,7 @@ use dataworks_taskparam::{DocumentKind, Problem, validate_str};
 
 use crate::exit::Exit;
 use crate::global::{OutputArg, OutputFormat};
+use crate::problem_text;
 
 /// Arguments of `dwdi validate`.
 #[derive(Debug, clap::Args)]
@@ -59,18 +60,10 @@ fn position(file: &str, p: &Problem) -> String {
 }
 
 fn print_text(file: &str, severity: &str, p: &Problem) {
-    let pointer = if p.pointer.is_empty() {
-        "/"
-    } else {
-        &p.pointer
-    };
-    println!(
-        "{}: {severity}[{}]: {} (at {pointer})",
-        position(file, p),
-        p.rule,
-        p.message
+    print!(
+        "{}",
+        problem_text::render(Some(&position(file, p)), severity, p)
     );
-    println!("  = hint: {}", p.hint);
 }
 
 /// Runs `dwdi validate`.

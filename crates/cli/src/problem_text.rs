@@ -1,0 +1,72 @@
+//! One validation problem as text, the same for every command that prints one
+//! (`dwdi validate`, `dwdi convert`):
+//!
+//! ```text
+//! job.json:5:18: error[step.type-name]: `MySQL` differs from ... (at /steps/0/stepType)
+//!   = hint: set "stepType": "mysql"
+//! ```
+//!
+//! A message may quote a value of the user's file, so control characters are escaped
+//! (`\u{1b}`, `\n`): a file cannot move the cursor, recolour the terminal or split a
+//! problem over lines. JSON output needs none of this: serde escapes them.
+
+use std::fmt::Write as _;
+
+use dataworks_taskparam::Problem;
+
+/// The two lines of `problem`: `[<position>: ]<severity>[<rule>]: <message> (at <pointer>)`
+/// and `  = hint: <hint>`, each ending in a newline. `position` is the file (and its
+/// `line:column`, when known) or nothing.
+pub fn render(position: Option<&str>, severity: &str, problem: &Problem) -> String {
+    let pointer = if problem.pointer.is_empty() {
+        "/"
+    } else {
+        &problem.pointer
+    };
+    let prefix = position.map(|p| format!("{p}: ")).unwrap_or_default();
+    format!(
+        "{prefix}{severity}[{}]: {} (at {})\n  = hint: {}\n",
+        problem.rule,
+        escape_controls(&problem.message),
+        escape_controls(pointer),
+        escape_controls(&problem.hint),
+    )
+}
+
+/// `text` with every control character written as its Rust escape (`\n`, `\u{0}`).
+pub fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            let _ = write!(out, "{}", c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_problem_prints_on_two_lines_with_control_characters_escaped() {
+        let problem = Problem::new(
+            "/steps/0/parameter/writeMode",
+            "param.enum",
+            "`writeMode` is `\u{1b}[31m\n\0`".to_owned(),
+            "use one of: insert",
+        );
+        assert_eq!(
+            render(Some("job.json:1:2"), "error", &problem),
+            "job.json:1:2: error[param.enum]: `writeMode` is `\\u{1b}[31m\\n\\u{0}` (at /steps/0/parameter/writeMode)\n  = hint: use one of: insert\n"
+        );
+        let at_root = Problem::new("", "json.syntax", "bad".to_owned(), "fix it");
+        assert_eq!(
+            render(None, "warning", &at_root),
+            "warning[json.syntax]: bad (at /)\n  = hint: fix it\n"
+        );
+        assert_eq!(escape_controls("tab\there, ünïcode"), "tab\\there, ünïcode");
+    }
+}
