@@ -1,5 +1,6 @@
 //! One validation problem as text, the same for every command that prints one
-//! (`dwdi validate`, `dwdi convert`):
+//! (`dwdi validate`, `dwdi convert`; the manifest's problems for `dwdi check`, `plan`,
+//! `apply`):
 //!
 //! ```text
 //! job.json:5:18: error[step.type-name]: `MySQL` differs from ... (at /steps/0/stepType)
@@ -12,6 +13,7 @@
 
 use std::fmt::Write as _;
 
+use dataworks_project::{ManifestProblem, ManifestProblems};
 use dataworks_taskparam::Problem;
 
 /// The two lines of `problem`: `[<position>: ]<severity>[<rule>]: <message> (at <pointer>)`
@@ -31,6 +33,27 @@ pub fn render(position: Option<&str>, severity: &str, problem: &Problem) -> Stri
         escape_controls(pointer),
         escape_controls(&problem.hint),
     )
+}
+
+/// A manifest problem as its `Display` writes it, with the control characters of its
+/// message, fix and environment escaped (they quote the manifest's and documents' values).
+pub fn manifest_problem(problem: &ManifestProblem) -> String {
+    escaped(problem).to_string()
+}
+
+/// Every manifest problem as `ManifestProblems` writes them (a count line, then each),
+/// escaped as [`manifest_problem`] does.
+pub fn manifest_problems(problems: &ManifestProblems) -> String {
+    ManifestProblems(problems.0.iter().map(escaped).collect()).to_string()
+}
+
+fn escaped(problem: &ManifestProblem) -> ManifestProblem {
+    ManifestProblem {
+        location: problem.location.clone(),
+        environment: problem.environment.as_deref().map(escape_controls),
+        message: escape_controls(&problem.message),
+        fix: escape_controls(&problem.fix),
+    }
 }
 
 /// `text` with every control character written as its Rust escape (`\n`, `\u{0}`).
@@ -68,5 +91,26 @@ mod tests {
             "warning[json.syntax]: bad (at /)\n  = hint: fix it\n"
         );
         assert_eq!(escape_controls("tab\there, ünïcode"), "tab\\there, ünïcode");
+    }
+
+    #[test]
+    fn a_manifest_problem_prints_as_its_display_with_control_characters_escaped() {
+        let problem = |message: &str| ManifestProblem {
+            location: dataworks_project::Location::file("dataworks.toml"),
+            environment: Some("dev".to_owned()),
+            message: message.to_owned(),
+            fix: "fix it".to_owned(),
+        };
+        let clean = problem("task `orders` has no document");
+        assert_eq!(manifest_problem(&clean), clean.to_string());
+        let dirty = problem("task `\u{1b}]0;x\u{7}` has no document");
+        assert_eq!(
+            manifest_problem(&dirty),
+            clean.to_string().replace("orders", "\\u{1b}]0;x\\u{7}")
+        );
+        let all = ManifestProblems(vec![clean.clone(), dirty]);
+        let text = manifest_problems(&all);
+        assert!(text.starts_with("2 problems found:\n"), "{text}");
+        assert!(!text.contains('\u{1b}'), "{text}");
     }
 }

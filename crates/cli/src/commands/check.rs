@@ -7,6 +7,7 @@ use serde_json::json;
 use crate::exit::Exit;
 use crate::global::{OutputArg, OutputFormat};
 use crate::manifest::{LoadError, ManifestArg};
+use crate::problem_text;
 
 /// Arguments of `dwdi check`.
 #[derive(Debug, clap::Args)]
@@ -87,7 +88,7 @@ fn report(
         );
     }
     for p in problems {
-        eprintln!("{p}");
+        eprintln!("{}", problem_text::manifest_problem(p));
     }
     if !problems.is_empty() {
         eprintln!(

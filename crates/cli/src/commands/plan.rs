@@ -10,6 +10,7 @@ use crate::exit::Exit;
 use crate::global::{Context, GlobalArgs, OutputArg, OutputFormat, block_on};
 use crate::manifest::{LoadError, ManifestArg};
 use crate::output;
+use crate::problem_text;
 
 /// Arguments of `dwdi plan`.
 #[derive(Debug, clap::Args)]
@@ -44,12 +45,12 @@ pub fn desired(
         Ok(l) => l,
         Err(LoadError::Usage(message)) => return Err(output::usage_error(ctx, &message)),
         Err(LoadError::Invalid(problems)) => {
-            eprint!("{problems}");
+            eprint!("{}", problem_text::manifest_problems(&problems));
             return Err(Exit::Failure);
         }
     };
     loaded.resolve(env).map_err(|problems| {
-        eprint!("{problems}");
+        eprint!("{}", problem_text::manifest_problems(&problems));
         Exit::Failure
     })
 }
