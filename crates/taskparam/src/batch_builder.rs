@@ -4,15 +4,20 @@
 //! returning every problem at once.
 //!
 //! ```
-//! use dataworks_taskparam::{BatchStep, OdpsWriterParams, RdbmsReaderParams, TaskParam};
-//! use serde_json::Value;
+//! use dataworks_taskparam::{
+//!     BatchStep, Connection, OdpsWriterParams, RdbmsReaderParams, TableSelection, TaskParam,
+//! };
 //!
-//! let mut reader = RdbmsReaderParams {
+//! let reader = RdbmsReaderParams {
 //!     datasource: Some("pg_src".into()),
+//!     connection: Some(vec![Connection::new(
+//!         "pg_src",
+//!         TableSelection::Tables(vec!["public.person".into()]),
+//!     )]),
 //!     column: Some(vec!["id".into(), "name".into()]),
+//!     split_pk: Some("id".into()),
 //!     ..RdbmsReaderParams::default()
 //! };
-//! reader.extra.insert("table".into(), Value::from("public.person"));
 //! let writer = OdpsWriterParams {
 //!     datasource: Some("odps_first".into()),
 //!     table: Some("ods_person".into()),
