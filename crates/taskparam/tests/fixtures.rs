@@ -215,3 +215,58 @@ fn key_case_typos_are_warned() {
             .any(|w| w.rule == "keys.case" && w.pointer == "/steps/0/parameter/splitPK")
     );
 }
+
+#[test]
+fn a_misspelt_plugin_in_a_realtime_document_is_reported_once_and_checked_as_meant() {
+    let problems = |doc: &Value| -> Vec<(String, String)> {
+        validate_str(&doc.to_string(), None)
+            .errors
+            .into_iter()
+            .map(|p| (p.rule, p.pointer))
+            .collect()
+    };
+    let sample: Value = serde_json::from_str(&data("realtime_holo.json")).unwrap();
+
+    // `Holo`: the name is wrong, the writer is still a Hologres writer: no `writer.type`,
+    // and the hint for an unknown taskType names the one matching it.
+    let mut doc = sample.clone();
+    doc["steps"][1]["stepType"] = "Holo".into();
+    doc["setting"]["taskType"] = "oneclick_to_hologres".into();
+    let found = problems(&doc);
+    assert_eq!(
+        found,
+        [
+            ("step.type-name".to_owned(), "/steps/1/stepType".to_owned()),
+            (
+                "tasktype.unknown".to_owned(),
+                "/setting/taskType".to_owned()
+            ),
+        ],
+        "{found:?}"
+    );
+    let report = validate_str(&doc.to_string(), None);
+    let hint = &report.errors[1].hint;
+    assert!(hint.contains("oneclick_to_holo"), "{hint}");
+
+    // `MySQL`: no `reader.type`, and its connections are still checked.
+    let mut doc = sample;
+    doc["steps"][0]["stepType"] = "MySQL".into();
+    doc["steps"][0]["parameter"]["connection"][0]["selectedTables"][0]["dbName"] = "".into();
+    let found = problems(&doc);
+    assert_eq!(
+        found,
+        [
+            ("step.type-name".to_owned(), "/steps/0/stepType".to_owned()),
+            (
+                "selected.dbname".to_owned(),
+                "/steps/0/parameter/connection/0/selectedTables/0/dbName".to_owned()
+            ),
+        ],
+        "{found:?}"
+    );
+
+    // A plugin real-time sync cannot write to is still refused.
+    let mut doc: Value = serde_json::from_str(&data("realtime_holo.json")).unwrap();
+    doc["steps"][1]["stepType"] = "starrocks".into();
+    assert!(problems(&doc).iter().any(|(rule, _)| rule == "writer.type"));
+}

@@ -135,7 +135,7 @@ pub(super) struct StepView<'a> {
     pub(super) parameter: Option<&'a Map<String, Value>>,
 }
 
-impl StepView<'_> {
+impl<'a> StepView<'a> {
     fn is_reader(&self) -> bool {
         self.category == Some("reader")
     }
@@ -145,12 +145,20 @@ impl StepView<'_> {
     pub(super) fn param_ptr(&self) -> String {
         join_pointer(&self.ptr, "parameter")
     }
+    /// The plugin id the step's `stepType` names or means (`mysql` for `MySQL`, `holo`
+    /// for `hologres`: the misspelling is `step.type-name`'s to report, the rest of the step
+    /// is checked as the plugin meant); the text as written when the catalogue does not
+    /// know it.
+    pub(super) fn plugin_id(&self) -> Option<&'a str> {
+        let written = self.step_type?;
+        Some(plugin_meant(written).map_or(written, |p| p.name))
+    }
     /// Whether the step's parameters are typed as a MySQL reader.
     pub(super) fn is_mysql_reader(&self) -> bool {
-        self.is_reader() && matches!(self.step_type, Some("mysql") | None)
+        self.is_reader() && matches!(self.plugin_id(), Some("mysql") | None)
     }
     pub(super) fn is_typed_writer(&self) -> bool {
-        self.is_writer() && matches!(self.step_type, Some("odps" | "kafka" | "holo"))
+        self.is_writer() && matches!(self.plugin_id(), Some("odps" | "kafka" | "holo"))
     }
 }
 
@@ -595,7 +603,7 @@ fn writer_datasource(step: &StepView<'_>, sink: &mut Sink) {
             "datasource.required",
             format!(
                 "the {} writer names no `datasource`",
-                step.step_type.unwrap_or("")
+                step.plugin_id().unwrap_or("")
             ),
             "add \"datasource\": <the target data source name>",
         );
@@ -664,7 +672,7 @@ fn realtime_param(doc: &Map<String, Value>, sink: &mut Sink) {
         template: false,
     };
     for reader in &readers {
-        if reader.step_type.is_some_and(|t| t != "mysql") {
+        if reader.plugin_id().is_some_and(|t| t != "mysql") {
             sink.error(
                 &join_pointer(&reader.ptr, "stepType"),
                 "reader.type",
@@ -680,7 +688,7 @@ fn realtime_param(doc: &Map<String, Value>, sink: &mut Sink) {
         }
     }
     for writer in &writers {
-        match writer.step_type {
+        match writer.plugin_id() {
             Some("odps" | "kafka" | "holo") => writer_datasource(writer, sink),
             Some(other) => sink.error(
                 &join_pointer(&writer.ptr, "stepType"),
@@ -710,7 +718,7 @@ fn realtime_param(doc: &Map<String, Value>, sink: &mut Sink) {
         .and_then(Value::as_str)
     {
         let task_type = OneClickTaskType::from(task_type);
-        match (task_type.writer_step_type(), writers.first().and_then(|w| w.step_type)) {
+        match (task_type.writer_step_type(), writers.first().and_then(|w| w.plugin_id())) {
             (None, writer) => {
                 let matching = writer.and_then(|w| {
                     OneClickTaskType::KNOWN
@@ -745,7 +753,7 @@ fn update_param(doc: &Map<String, Value>, sink: &mut Sink) {
         sink.error("/steps", "update.reader-only", format!("the update TaskParam must have exactly one step, the reader; found {n} step(s), {readers} reader(s)"), "keep only the reader step with its `parameter.connection`");
     }
     for step in steps.iter().filter(|s| s.is_reader()) {
-        if step.step_type.is_some_and(|t| t != "mysql") {
+        if step.plugin_id().is_some_and(|t| t != "mysql") {
             sink.error(
                 &join_pointer(&step.ptr, "stepType"),
                 "reader.type",
@@ -829,7 +837,7 @@ fn content(
             ),
             (Some(needed), _) => {
                 for w in &writers {
-                    if let Some(actual) = w.step_type
+                    if let Some(actual) = w.plugin_id()
                         && actual != needed
                     {
                         sink.error(ptr, "mode.writer", format!("mode `{mode}` needs a `{needed}` writer, but `{}` is `{actual}`", w.name.unwrap_or("the writer")), "make `extend.mode` agree with the writer (holo → migration_holo, odps → migration_odps, kafka → migration_kafka)");
