@@ -47,6 +47,32 @@ pub fn manifest_problems(problems: &ManifestProblems) -> String {
     ManifestProblems(problems.0.iter().map(escaped).collect()).to_string()
 }
 
+/// `problems` with those found alike in several environments (same place, message and fix)
+/// merged into one whose environment lists them all (`dev, prod`), in first-seen order: a
+/// document's own mistake is found once per environment, and is one mistake to fix.
+pub fn merge_environments(problems: &[ManifestProblem]) -> Vec<ManifestProblem> {
+    let mut merged: Vec<ManifestProblem> = Vec::new();
+    for problem in problems {
+        let alike = merged.iter_mut().find(|m| {
+            m.location == problem.location && m.message == problem.message && m.fix == problem.fix
+        });
+        match (alike, &problem.environment) {
+            (Some(m), Some(env)) => {
+                let envs = m.environment.get_or_insert_with(String::new);
+                if !envs.split(", ").any(|e| e == env) {
+                    if !envs.is_empty() {
+                        envs.push_str(", ");
+                    }
+                    envs.push_str(env);
+                }
+            }
+            (Some(_), None) => {}
+            (None, _) => merged.push(problem.clone()),
+        }
+    }
+    merged
+}
+
 fn escaped(problem: &ManifestProblem) -> ManifestProblem {
     ManifestProblem {
         location: problem.location.clone(),
@@ -91,6 +117,33 @@ mod tests {
             "warning[json.syntax]: bad (at /)\n  = hint: fix it\n"
         );
         assert_eq!(escape_controls("tab\there, ünïcode"), "tab\\there, ünïcode");
+    }
+
+    #[test]
+    fn problems_alike_in_several_environments_are_merged_in_order() {
+        let problem = |env: Option<&str>, message: &str| ManifestProblem {
+            location: dataworks_project::Location::file("dataworks.toml"),
+            environment: env.map(str::to_owned),
+            message: message.to_owned(),
+            fix: "fix it".to_owned(),
+        };
+        let merged = merge_environments(&[
+            problem(Some("dev"), "a"),
+            problem(Some("dev"), "b"),
+            problem(Some("prod"), "a"),
+            problem(Some("staging"), "a"),
+            problem(Some("prod"), "a"),
+            problem(None, "c"),
+            problem(None, "c"),
+        ]);
+        assert_eq!(
+            merged,
+            [
+                problem(Some("dev, prod, staging"), "a"),
+                problem(Some("dev"), "b"),
+                problem(None, "c"),
+            ]
+        );
     }
 
     #[test]

@@ -126,3 +126,54 @@ fn no_manifest_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no dataworks.toml"));
 }
+
+#[test]
+fn a_document_problem_found_in_every_environment_is_printed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("tasks")).unwrap();
+    for f in [
+        "orders_to_holo.json",
+        "customers_to_odps.json",
+        "daily_person_copy.json",
+    ] {
+        std::fs::copy(
+            example().join("tasks").join(f),
+            dir.path().join("tasks").join(f),
+        )
+        .unwrap();
+    }
+    std::fs::copy(
+        example().join("dataworks.toml"),
+        dir.path().join("dataworks.toml"),
+    )
+    .unwrap();
+    let job = dir.path().join("tasks/daily_person_copy.json");
+    let text = std::fs::read_to_string(&job).unwrap();
+    std::fs::write(
+        &job,
+        text.replace("\"stepType\": \"odps\"", "\"stepType\": \"ODPS\""),
+    )
+    .unwrap();
+
+    let out = dwdi(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("[step.type-name]"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(lines[0].contains("[dev, prod]"), "{stderr}");
+    assert!(stderr.ends_with("1 problem found\n"), "{stderr}");
+
+    // JSON keeps one problem per environment, each with its own.
+    let out = dwdi(dir.path(), &["check", "--output", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let envs: Vec<&str> = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["environment"].as_str().unwrap())
+        .collect();
+    assert_eq!(envs, ["dev", "prod"]);
+}

@@ -87,14 +87,15 @@ fn report(
             if *n == 1 { "" } else { "s" }
         );
     }
-    for p in problems {
+    let merged = problem_text::merge_environments(problems);
+    for p in &merged {
         eprintln!("{}", problem_text::manifest_problem(p));
     }
-    if !problems.is_empty() {
+    if !merged.is_empty() {
         eprintln!(
             "{} problem{} found",
-            problems.len(),
-            if problems.len() == 1 { "" } else { "s" }
+            merged.len(),
+            if merged.len() == 1 { "" } else { "s" }
         );
     }
 }
