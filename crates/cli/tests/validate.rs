@@ -185,3 +185,36 @@ fn a_value_with_control_characters_is_printed_escaped() {
         "{line}"
     );
 }
+
+#[test]
+fn a_directory_stands_for_the_json_files_under_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("jobs/daily")).unwrap();
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    let valid = std::fs::read_to_string(sample("batch_mysql_odps.json")).unwrap();
+    std::fs::write(root.join("jobs/b.json"), &valid).unwrap();
+    std::fs::write(root.join("jobs/daily/a.json"), &valid).unwrap();
+    std::fs::write(root.join("jobs/notes.txt"), "not json").unwrap();
+    std::fs::write(root.join(".git/broken.json"), "{").unwrap();
+
+    let out = dwdi(&["validate", &root.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let summaries: Vec<String> = stdout(&out)
+        .lines()
+        .filter(|l| l.contains(": valid "))
+        .map(|l| l.split(": valid").next().unwrap().to_owned())
+        .collect();
+    let expect = |rel: &str| root.join(rel).to_string_lossy().into_owned();
+    assert_eq!(
+        summaries,
+        [expect("jobs/b.json"), expect("jobs/daily/a.json")]
+    );
+
+    // A directory with no JSON file is a usage error that names it.
+    let empty = tempfile::tempdir().unwrap();
+    let out = dwdi(&["validate", &empty.path().to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("holds no .json file"), "{stderr}");
+}

@@ -21,7 +21,8 @@ pub struct ValidateArgs {
     kind: Option<DocumentKind>,
     #[command(flatten)]
     output: OutputArg,
-    /// The files to validate; `-` reads standard input.
+    /// The files to validate; a directory stands for every `*.json` file under it (hidden
+    /// entries and symbolic links to directories skipped, in path order); `-` reads standard input.
     #[arg(value_name = "FILE", required = true)]
     files: Vec<String>,
 }
@@ -29,6 +30,60 @@ pub struct ValidateArgs {
 /// Parses a `--kind` value.
 pub fn parse_kind(text: &str) -> Result<DocumentKind, String> {
     text.parse::<DocumentKind>().map_err(|e| e.to_string())
+}
+
+/// The files `args` name: each argument as given, or, for a directory, every `*.json` file
+/// under it in path order. A directory that cannot be read, or holds no JSON file, is an
+/// error naming it.
+fn expand_inputs(args: &[String]) -> Vec<Result<String, (String, String)>> {
+    let mut inputs = Vec::new();
+    for arg in args {
+        if arg == "-" || !std::path::Path::new(arg).is_dir() {
+            inputs.push(Ok(arg.clone()));
+            continue;
+        }
+        let mut found = Vec::new();
+        match json_files_under(std::path::Path::new(arg), &mut found) {
+            Err(e) => inputs.push(Err((
+                arg.clone(),
+                format!("cannot read the directory: {e}"),
+            ))),
+            Ok(()) if found.is_empty() => inputs.push(Err((
+                arg.clone(),
+                "the directory holds no .json file".to_owned(),
+            ))),
+            Ok(()) => {
+                found.sort();
+                inputs.extend(
+                    found
+                        .into_iter()
+                        .map(|p| Ok(p.to_string_lossy().into_owned())),
+                );
+            }
+        }
+    }
+    inputs
+}
+
+/// Collects the `*.json` files under `dir`, depth first; hidden entries (`.git`) and
+/// symbolic links to directories are skipped (no cycles).
+fn json_files_under(
+    dir: &std::path::Path,
+    found: &mut Vec<std::path::PathBuf>,
+) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            json_files_under(&path, found)?;
+        } else if path.extension().is_some_and(|e| e == "json") && path.is_file() {
+            found.push(path);
+        }
+    }
+    Ok(())
 }
 
 /// Reads a file, or standard input for `-`.
@@ -71,21 +126,23 @@ pub fn run(args: ValidateArgs, top_output: Option<OutputFormat>) -> Exit {
     let json = args.output.output.or(top_output).unwrap_or_default() == OutputFormat::Json;
     let mut unreadable = false;
     let mut invalid = false;
-    for file in &args.files {
-        let text = match read_input(file) {
-            Ok(text) => text,
-            Err(e) => {
+    for input in expand_inputs(&args.files) {
+        let read = input.and_then(|file| match read_input(&file) {
+            Ok(text) => Ok((file, text)),
+            Err(e) => Err((file, format!("cannot read the file: {e}"))),
+        });
+        let (file, text) = match read {
+            Ok(read) => read,
+            Err((file, error)) => {
                 unreadable = true;
-                eprintln!("error: {file}: cannot read the file: {e}");
+                eprintln!("error: {file}: {error}");
                 if json {
-                    println!(
-                        "{}",
-                        serde_json::json!({"file": file, "error": format!("cannot read the file: {e}")})
-                    );
+                    println!("{}", serde_json::json!({"file": file, "error": error}));
                 }
                 continue;
             }
         };
+        let file = file.as_str();
         let report = validate_str(&text, args.kind);
         invalid |= !report.is_valid();
         if json {
