@@ -51,26 +51,28 @@ pub fn manifest_problems(problems: &ManifestProblems) -> String {
 /// merged into one whose environment lists them all (`dev, prod`), in first-seen order: a
 /// document's own mistake is found once per environment, and is one mistake to fix.
 pub fn merge_environments(problems: &[ManifestProblem]) -> Vec<ManifestProblem> {
-    let mut merged: Vec<ManifestProblem> = Vec::new();
+    // Each distinct problem, and the environments it was found in.
+    let mut groups: Vec<(&ManifestProblem, Vec<&str>)> = Vec::new();
     for problem in problems {
-        let alike = merged.iter_mut().find(|m| {
-            m.location == problem.location && m.message == problem.message && m.fix == problem.fix
+        let alike = groups.iter_mut().find(|(first, _)| {
+            first.location == problem.location
+                && first.message == problem.message
+                && first.fix == problem.fix
+                && first.environment.is_some() == problem.environment.is_some()
         });
-        match (alike, &problem.environment) {
-            (Some(m), Some(env)) => {
-                let envs = m.environment.get_or_insert_with(String::new);
-                if !envs.split(", ").any(|e| e == env) {
-                    if !envs.is_empty() {
-                        envs.push_str(", ");
-                    }
-                    envs.push_str(env);
-                }
-            }
-            (Some(_), None) => {}
-            (None, _) => merged.push(problem.clone()),
+        let env = problem.environment.as_deref();
+        match alike {
+            Some((_, envs)) => envs.extend(env.filter(|e| !envs.contains(e))),
+            None => groups.push((problem, env.into_iter().collect())),
         }
     }
-    merged
+    groups
+        .into_iter()
+        .map(|(first, envs)| ManifestProblem {
+            environment: first.environment.as_ref().map(|_| envs.join(", ")),
+            ..first.clone()
+        })
+        .collect()
 }
 
 fn escaped(problem: &ManifestProblem) -> ManifestProblem {
@@ -135,6 +137,7 @@ mod tests {
             problem(Some("prod"), "a"),
             problem(None, "c"),
             problem(None, "c"),
+            problem(None, "a"),
         ]);
         assert_eq!(
             merged,
@@ -142,6 +145,8 @@ mod tests {
                 problem(Some("dev, prod, staging"), "a"),
                 problem(Some("dev"), "b"),
                 problem(None, "c"),
+                // Found outside any environment: its own problem, not one of the above.
+                problem(None, "a"),
             ]
         );
     }
